@@ -1,0 +1,5 @@
+"""`python -m kvmstatus` runs the command-line interface."""
+
+from kvmstatus.cli import main
+
+main()

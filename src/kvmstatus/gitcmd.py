@@ -1,0 +1,133 @@
+"""The git plumbing: every subprocess call to git goes through `GitRepo`.
+
+Callers get bytes or parsed values, never a `CalledProcessError`: failures that come from
+the user's repository or arguments become `UserError` with a one-line explanation.
+
+Commands run as `git --git-dir=DIR --bare`, so a work tree (and its uncommitted `.mailmap`)
+never leaks into the numbers: everything is read from committed objects.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kvmstatus.errors import UserError
+
+
+@dataclass(frozen=True)
+class GitFailure(Exception):
+    """A git command exited non-zero; `stderr` is git's own message."""
+
+    args_: tuple[str, ...]
+    returncode: int
+    stderr: str
+
+    def __str__(self) -> str:
+        first = self.stderr.strip().splitlines()[0] if self.stderr.strip() else "(no message)"
+        return f"git {' '.join(self.args_[:3])} failed: {first}"
+
+
+def _explain_open_failure(path: Path, stderr: str) -> UserError:
+    if "dubious ownership" in stderr:
+        return UserError(
+            f"git refuses to read {path}: it is owned by another user; if you trust it, run "
+            f"`git config --global --add safe.directory {path}`"
+        )
+    if "not a git repository" in stderr:
+        return UserError(f"{path} is not a git repository (clone one, or pass --repo PATH)")
+    first = stderr.strip().splitlines()[0] if stderr.strip() else "unknown error"
+    return UserError(f"cannot open {path} as a git repository: {first}")
+
+
+class GitRepo:
+    """A local git repository (bare or not) opened for reading."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser().resolve()
+        if not self.path.exists():
+            raise UserError(f"{self.path} does not exist (pass --repo PATH of a git clone)")
+        proc = subprocess.run(
+            ["git", "-C", str(self.path), "rev-parse", "--absolute-git-dir"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise _explain_open_failure(self.path, proc.stderr)
+        self.git_dir = Path(proc.stdout.strip())
+        if self.text("rev-parse", "--is-shallow-repository").strip() == "true":
+            raise UserError(
+                f"{self.path} is a shallow clone: history is cut off, so every count would be "
+                "wrong; run `git fetch --unshallow` (or clone with --filter=blob:none instead)"
+            )
+
+    def command(self, *args: str, config: Sequence[tuple[str, str]] = ()) -> list[str]:
+        """The argv that runs `git ARGS` against this repository."""
+        argv = ["git", f"--git-dir={self.git_dir}", "--bare"]
+        for key, value in config:
+            argv += ["-c", f"{key}={value}"]
+        return [*argv, *args]
+
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        config: Sequence[tuple[str, str]] = (),
+    ) -> bytes:
+        """Run git and return its stdout; raise `GitFailure` when it exits non-zero."""
+        proc = subprocess.run(
+            self.command(*args, config=config),
+            input=input,
+            capture_output=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise GitFailure(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
+        return proc.stdout
+
+    def text(self, *args: str, config: Sequence[tuple[str, str]] = ()) -> str:
+        return self.run(*args, config=config).decode("utf-8", "replace")
+
+    def resolve_commit(self, rev: str) -> str:
+        """The full hash of the commit `rev` names, or a `UserError` saying it is unknown."""
+        if rev.startswith("-"):
+            raise UserError(f"{rev!r} is not a revision name")
+        try:
+            return self.text("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
+        except GitFailure:
+            raise UserError(
+                f"unknown revision {rev!r} in {self.path}: check the tag name "
+                "(`git tag -l`) or fetch it (`git fetch --tags`)"
+            ) from None
+
+    def file_at(self, rev: str, path: str) -> bytes | None:
+        """The content of `path` at commit `rev`, or None when it does not exist there."""
+        out = self.run("cat-file", "--batch", input=f"{rev}:{path}\n".encode())
+        header, _, rest = out.partition(b"\n")
+        if header.endswith(b" missing") or b" blob " not in header + b" ":
+            return None
+        size = int(header.split()[2])
+        return rest[:size]
+
+    def tree_paths(self, rev: str) -> list[str]:
+        """Every file path in the tree of `rev` (no blobs are read)."""
+        out = self.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)
+        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+    def check_mailmap(self, rev: str, contacts: Iterable[str]) -> dict[str, str]:
+        """Map each `Name <email>` contact through the `.mailmap` committed at `rev`.
+
+        One git process for all contacts. Contacts git cannot parse map to themselves.
+        """
+        unique = sorted(set(contacts))
+        if not unique:
+            return {}
+        payload = "".join(c + "\n" for c in unique).encode("utf-8", "surrogateescape")
+        out = self.run(
+            "check-mailmap", "--stdin", input=payload, config=[("mailmap.blob", f"{rev}:.mailmap")]
+        )
+        mapped = out.decode("utf-8", "surrogateescape").split("\n")
+        return dict(zip(unique, mapped, strict=False))

@@ -1,0 +1,210 @@
+"""The command line, through `main(argv)`, as a user types it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import build_repo, git
+from fixture_history import MAINTAINERS, fast_import_stream
+from kvmstatus.cli import build_parser, main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_every_command_and_option_has_help() -> None:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(subparsers.choices) >= {"releases", "stats"}
+    helps = {a.dest: a.help for a in subparsers._choices_actions}
+    for name, sub in subparsers.choices.items():
+        assert helps.get(name), f"`kvmstatus {name}` has no help line"
+        for action in sub._actions:
+            assert action.help, f"`kvmstatus {name} {action.option_strings}` has no help"
+
+
+def test_python_dash_m_works(kernel_repo: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "kvmstatus", "releases", "--repo", str(kernel_repo)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stdout.splitlines()[0].split()[0] == "v1.0"
+
+
+def test_releases_table_and_json(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:
+    code, out, _ = run(capsys, "releases", "--repo", str(kernel_repo))
+    assert code == 0
+    assert out.splitlines() == [
+        "v1.0  2023-11-14  v1.0",
+        "v1.1  2023-11-19  v1.0..v1.1",
+        "v1.2  2023-11-23  v1.1..v1.2",
+        "v1.3  2023-12-04  v1.2..v1.3",
+    ]
+    code, out, _ = run(capsys, "releases", "--repo", str(kernel_repo), "--json", "--pattern", "rc")
+    assert json.loads(out) == [
+        {
+            "release": "v1.2-rc1",
+            "commit": git(kernel_repo, "rev-parse", "v1.2-rc1").strip(),
+            "date": "2023-11-21",
+            "previous": None,
+            "range": "v1.2-rc1",
+        }
+    ]
+
+
+def test_stats_json_shape(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:
+    code, out, err = run(
+        capsys, "stats", "--repo", str(kernel_repo), "--range", "v1.1..v1.2", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["range"] == "v1.1..v1.2"
+    assert ":(glob)arch/x86/kvm/**" in data["paths"]
+    assert (data["commits"], data["merges"], data["authors"]) == (4, 1, 2)
+    assert data["trailers"]["Reviewed-by"] == {"commits": 4, "lines": 5}
+    assert data["top_authors"][0] == {
+        "name": "Sean Example",
+        "email": "sean@example.com",
+        "count": 3,
+    }
+    assert {"top_reviewers", "top_ackers", "top_fixers"} <= data.keys()
+    assert "1 trailer line(s) could not be parsed" in err
+
+
+def test_stats_table_and_paths(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:
+    code, out, _ = run(
+        capsys,
+        "stats",
+        "--repo",
+        str(kernel_repo),
+        "--range",
+        "v1.0..v1.3",
+        "--paths",
+        "arch/riscv/",
+        "arch/s390/",
+        "--top",
+        "1",
+    )
+    assert code == 0
+    assert "paths    arch/riscv/ arch/s390/" in out
+    assert "commits       2   (non-merge)" in out
+    assert "   1. Alice Arm <alice@arm.example>      1" in out
+
+
+def _error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("kvmstatus: error: ")
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_not_a_repository(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert "is not a git repository" in _error(capsys, "releases", "--repo", str(tmp_path))
+    assert "does not exist" in _error(capsys, "releases", "--repo", str(tmp_path / "nope"))
+
+
+def test_unknown_tag(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:
+    line = _error(capsys, "stats", "--repo", str(kernel_repo), "--range", "v1.1..v9.9")
+    assert "unknown revision 'v9.9'" in line
+    assert "git fetch --tags" in line
+
+
+def test_empty_window(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:
+    line = _error(capsys, "stats", "--repo", str(kernel_repo), "--range", "v1.2..v1.1")
+    assert "contains no commits" in line
+
+
+def test_bad_range_and_pattern(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:
+    assert "two dots" in _error(capsys, "stats", "--repo", str(kernel_repo), "--range", "a...b")
+    assert "invalid tag pattern" in _error(
+        capsys, "releases", "--repo", str(kernel_repo), "--pattern", "("
+    )
+
+
+def test_shallow_clone(
+    capsys: pytest.CaptureFixture[str], kernel_repo: Path, tmp_path: Path
+) -> None:
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{kernel_repo}", str(shallow)], check=True
+    )
+    line = _error(capsys, "releases", "--repo", str(shallow))
+    assert "shallow clone" in line
+    assert "git fetch --unshallow" in line
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the repository away")
+def test_dubious_ownership(
+    capsys: pytest.CaptureFixture[str], kernel_repo: Path, tmp_path: Path
+) -> None:
+    theirs = tmp_path / "theirs.git"
+    subprocess.run(["cp", "-a", str(kernel_repo), str(theirs)], check=True)
+    subprocess.run(["chown", "-R", "65534:65534", str(theirs)], check=True)
+    line = _error(capsys, "releases", "--repo", str(theirs))
+    assert "safe.directory" in line
+
+
+def test_unknown_subsystem_and_missing_maintainers(
+    capsys: pytest.CaptureFixture[str], kernel_repo: Path
+) -> None:
+    line = _error(
+        capsys, "stats", "--repo", str(kernel_repo), "--range", "v1.0..v1.1", "--subsystem", "XEN"
+    )
+    assert "no MAINTAINERS entry" in line
+    assert "'XEN'" in line
+
+
+def test_malformed_maintainers_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = MAINTAINERS.replace("F:\tarch/riscv/kvm/\n", "F:\n")
+    repo = build_repo(tmp_path / "bad.git", fast_import_stream(bad))
+    line = _error(capsys, "stats", "--repo", str(repo), "--range", "v1.0..v1.1")
+    assert "MAINTAINERS" in line
+    assert ":" in line
+    # The same file is fine when the malformed entry is not selected.
+    code, _, _ = run(
+        capsys, "stats", "--repo", str(repo), "--range", "v1.0..v1.1", "--subsystem", "ARM64"
+    )
+    assert code == 0
+
+
+def test_undecodable_message_is_reported_not_fatal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    message = b"KVM: x86: caf\xe9 cr\xe8me\n\nReviewed-by: Alice Arm <alice@arm.example>\n"
+    extra = (
+        b"commit refs/heads/master\n"
+        b"author Ren\xe9 <rene@x.org> 1700100000 +0000\n"
+        b"committer C <c@x.org> 1700100000 +0000\n"
+        b"data %d\n%s\nM 100644 inline arch/x86/kvm/x86.c\ndata 3\nx5\n\n"
+        b"reset refs/tags/v1.4\nfrom refs/heads/master\n\n"
+    ) % (len(message), message)
+    repo = build_repo(tmp_path / "latin.git", fast_import_stream() + extra)
+    commit = git(repo, "rev-parse", "v1.4").strip()
+    code, out, err = run(capsys, "stats", "--repo", str(repo), "--range", "v1.3..v1.4", "--json")
+    assert code == 0
+    assert "not valid UTF-8" in err
+    assert commit[:12] in err
+    data = json.loads(out)
+    assert data["undecodable_commits"] == [commit]
+    assert data["trailers"]["Reviewed-by"] == {"commits": 1, "lines": 1}
+    assert data["top_authors"][0]["name"] == "Ren\ufffd"

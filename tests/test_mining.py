@@ -1,0 +1,100 @@
+from pathlib import Path
+
+from pydriller import Repository
+
+from conftest import git
+from kvmstatus.gitcmd import GitRepo
+from kvmstatus.mining import Window, log_command, mine, parse_log
+from kvmstatus.records import Person
+
+KVM = (
+    ":(glob)arch/arm64/kvm/**",
+    ":(glob)arch/riscv/kvm/**",
+    ":(glob)arch/s390/kvm/**",
+    ":(glob)arch/x86/kvm/**",
+    ":(glob)include/linux/kvm*",
+    ":(glob)virt/kvm/**",
+)
+
+
+def window(repo: GitRepo, start: str | None, end: str, specs: tuple[str, ...] = KVM) -> Window:
+    return Window(repo.resolve_commit(start) if start else None, repo.resolve_commit(end), specs)
+
+
+def test_topic_branch_forked_before_start_belongs_to_window(kernel_repo: Path) -> None:
+    repo = GitRepo(kernel_repo)
+    subjects = [r.subject for r in mine(repo, window(repo, "v1.1", "v1.2"))]
+    assert subjects == [
+        "KVM: x86: Tidy",
+        "KVM: riscv: Add the SBI thing",
+        "Merge branch 'kvm-x86' into HEAD",
+        "KVM: x86: Fix the zap loop",
+        "KVM: x86/mmu: Drop the zap loop",
+    ]
+    # pydriller's from_tag/to_tag walks --ancestry-path: it loses the topic branch (and
+    # includes the start tag itself), which is why mining asks git for the list.
+    walked = [
+        c.msg.splitlines()[0]
+        for c in Repository(str(kernel_repo), from_tag="v1.1", to_tag="v1.2").traverse_commits()
+    ]
+    assert "KVM: x86: Fix the zap loop" not in walked
+    assert "KVM: arm64: vgic: Add a thing" in walked
+
+
+def test_same_commits_as_rev_list(kernel_repo: Path) -> None:
+    repo = GitRepo(kernel_repo)
+    for start, end in [(None, "v1.0"), ("v1.0", "v1.1"), ("v1.1", "v1.2"), ("v1.2", "v1.3")]:
+        records = mine(repo, window(repo, start, end))
+        revs = [end, f"^{start}"] if start else [end]
+        expected = git(kernel_repo, "rev-list", *revs, "--", *KVM).split()
+        assert [r.hash for r in records] == expected
+
+
+def test_record_fields_and_mailmap_at_window_end(kernel_repo: Path) -> None:
+    repo = GitRepo(kernel_repo)
+    by_subject = {r.subject: r for r in mine(repo, window(repo, "v1.1", "v1.2"))}
+    fix = by_subject["KVM: x86: Fix the zap loop"]
+    # .mailmap exists at v1.2 and maps the old address, for authors and trailer people alike.
+    assert fix.author == Person("Sean Example", "sean@example.com")
+    assert fix.committer == Person("Paolo Bonzini", "pbonzini@example.com")
+    assert fix.author_date.isoformat() == "2023-11-17T22:13:20+00:00"
+    assert fix.paths == ("arch/x86/kvm/x86.c",)
+    assert not fix.is_merge
+    assert [t.key for t in fix.trailers] == [
+        "Fixes",
+        "Cc",
+        "Cc-stable",
+        "Reported-by",
+        "Reviewed-by",
+        "Signed-off-by",
+    ]
+    assert fix.trailers[-1].person == Person("Sean Example", "sean@example.com")
+    tidy = by_subject["KVM: x86: Tidy"]
+    assert tidy.trailers[0].person == Person("Sean Example", "sean@example.com")
+    assert tidy.paths == ("arch/x86/kvm/x86.c", "include/linux/kvm_host.h")
+    merge = by_subject["Merge branch 'kvm-x86' into HEAD"]
+    assert merge.is_merge
+    assert merge.paths == ("arch/x86/kvm/x86.c",)  # against the first parent
+
+
+def test_mailmap_is_the_one_at_the_window_end(kernel_repo: Path) -> None:
+    repo = GitRepo(kernel_repo)
+    (arm,) = [r for r in mine(repo, window(repo, "v1.0", "v1.1")) if "arm64" in r.subject]
+    acked = arm.trailers_of("Acked-by")[0].person
+    assert acked == Person("Sean Example", "sean@old.example.org")  # no .mailmap at v1.1 yet
+
+
+def test_parser_reads_any_chunking(kernel_repo: Path) -> None:
+    repo = GitRepo(kernel_repo)
+    w = window(repo, None, "v1.3", ())
+    raw = repo.run(*log_command(w))
+    whole = list(parse_log([raw]))
+    tiny = list(parse_log(raw[i : i + 7] for i in range(0, len(raw), 7)))
+    assert whole == tiny
+    assert len(whole) == 10
+
+
+def test_whole_repository_when_no_pathspec(kernel_repo: Path) -> None:
+    repo = GitRepo(kernel_repo)
+    records = mine(repo, window(repo, "v1.0", "v1.1", ()))
+    assert [r.subject for r in records] == ["KVM: arm64: vgic: Add a thing", "net: core: Not KVM"]
