@@ -88,20 +88,30 @@ class GitRepo:
             raise GitFailure(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc.stdout
 
-    def text(self, *args: str, config: Sequence[tuple[str, str]] = ()) -> str:
-        return self.run(*args, config=config).decode("utf-8", "replace")
+    def text(
+        self, *args: str, input: bytes | None = None, config: Sequence[tuple[str, str]] = ()
+    ) -> str:
+        return self.run(*args, input=input, config=config).decode("utf-8", "replace")
 
     def resolve_commit(self, rev: str) -> str:
         """The full hash of the commit `rev` names, or a `UserError` saying it is unknown."""
-        if rev.startswith("-"):
-            raise UserError(f"{rev!r} is not a revision name")
-        try:
-            return self.text("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
-        except GitFailure:
-            raise UserError(
-                f"unknown revision {rev!r} in {self.path}: check the tag name "
-                "(`git tag -l`) or fetch it (`git fetch --tags`)"
-            ) from None
+        return self.resolve_commits(rev)[0]
+
+    def resolve_commits(self, *revs: str) -> list[str]:
+        """The full hashes of the commits `revs` name, in one git call."""
+        for rev in revs:
+            if not rev or rev.startswith("-") or "\n" in rev:
+                raise UserError(f"{rev!r} is not a revision name")
+        query = "".join(f"{rev}^{{commit}}\n" for rev in revs).encode()
+        lines = self.text("cat-file", "--batch-check=%(objectname)", input=query).splitlines()
+        for rev, line in zip(revs, lines, strict=True):
+            if line.endswith((" missing", " ambiguous")):
+                kind = "ambiguous" if line.endswith("ambiguous") else "unknown"
+                raise UserError(
+                    f"{kind} revision {rev!r} in {self.path}: check the tag name "
+                    "(`git tag -l`) or fetch it (`git fetch --tags`)"
+                )
+        return lines
 
     def file_at(self, rev: str, path: str) -> bytes | None:
         """The content of `path` at commit `rev`, or None when it does not exist there."""

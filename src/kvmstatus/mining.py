@@ -29,7 +29,8 @@ from kvmstatus.trailers import parse_trailers
 MARKER = b"\0\x01kvmstatus\x02"
 _FIELDS = ("%H", "%P", "%aN", "%aE", "%aI", "%cN", "%cE", "%cI", "%B")
 LOG_FORMAT = "%x00%x01kvmstatus%x02" + "%x00".join(_FIELDS)
-_CHUNK = 1 << 20
+# Small reads let parsing overlap git's output on a second core.
+_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +197,19 @@ def _parse_contact(contact: str) -> Person:
 def map_trailer_people(repo: GitRepo, rev: str, records: list[CommitRecord]) -> list[CommitRecord]:
     """Mailmap every person named in a trailer, in one `git check-mailmap` call."""
     contacts = {_contact(t.person) for r in records for t in r.trailers if t.person is not None}
-    mapped = {c: _parse_contact(m) for c, m in repo.check_mailmap(rev, contacts).items()}
+    changed = {c: m for c, m in repo.check_mailmap(rev, contacts).items() if c != m}
+    if not changed:
+        return records
 
     def remap(trailer: Trailer) -> Trailer:
-        if trailer.person is None:
+        contact = _contact(trailer.person) if trailer.person else None
+        if contact not in changed:
             return trailer
-        return replace(trailer, person=mapped.get(_contact(trailer.person), trailer.person))
+        return replace(trailer, person=_parse_contact(changed[contact]))
 
-    return [replace(r, trailers=tuple(remap(t) for t in r.trailers)) for r in records]
+    return [
+        replace(r, trailers=tuple(remap(t) for t in r.trailers))
+        if any(t.person and _contact(t.person) in changed for t in r.trailers)
+        else r
+        for r in records
+    ]

@@ -64,8 +64,8 @@ def mine_range(
 ) -> tuple[list[CommitRecord], tuple[str, ...]]:
     """The records of `range_text` within the selection, and the pathspecs used."""
     start, end = parse_range(range_text)
-    start_hash = repo.resolve_commit(start) if start else None
-    end_hash = repo.resolve_commit(end)
+    *maybe_start, end_hash = repo.resolve_commits(*([start] if start else []), end)
+    start_hash = maybe_start[0] if maybe_start else None
     specs = pathspecs_at(repo, end_hash, chosen)
     records = mine(repo, Window(start_hash, end_hash, specs))
     if not records:

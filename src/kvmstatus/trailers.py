@@ -10,7 +10,7 @@ per commit. Person values that do not parse are kept and flagged, never dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from functools import lru_cache
 
 from kvmstatus.records import Person, Trailer
 
@@ -32,7 +32,11 @@ CC_STABLE = "Cc-stable"
 """A derived key: a `Cc:` naming the stable list, counted on its own as the report does."""
 
 _CANONICAL = {key.lower(): key for key in TRACKED_KEYS}
-_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z-]*):\s*(.*?)\s*$")
+# Only tracked keys: the engine skips prose lines like "Note: ..." without a Python round trip.
+_LINE = re.compile(
+    r"^[^\S\n]*(" + "|".join(re.escape(k) for k in TRACKED_KEYS) + r"):[^\S\n]*(.*?)[^\S\n]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
 _NAMED = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>(?P<rest>.*)$")
 _BARE = re.compile(r"^(?P<email>[^<>\s\"]+@[^<>\s\"]+?)(?P<rest>[\s,#].*)?$")
 # stable@kernel.org was the stable list's address before vger hosted it (until 2011).
@@ -52,25 +56,14 @@ def parse_person(value: str) -> Person | None:
     return None
 
 
-def _lines(message: str) -> Iterator[str]:
-    lines = message.splitlines()
-    # Skip the subject paragraph's first line: "Link: fix ..." there is a subject, not a trailer.
-    yield from lines[1:]
-
-
 def parse_trailers(message: str) -> tuple[Trailer, ...]:
     """Every tracked trailer of `message`, in order of first appearance, each pair once."""
     seen: set[tuple[str, str]] = set()
     found: list[Trailer] = []
-    for line in _lines(message):
-        match = _LINE.match(line)
-        if not match:
-            continue
-        key = _CANONICAL.get(match[1].lower())
-        if key is None:
-            continue
-        value = _SPACE.sub(" ", match[2])
-        for trailer in _make(key, value):
+    # Skip the first line: "Link: fix ..." there is a subject, not a trailer.
+    _, _, body = message.partition("\n")
+    for match in _LINE.finditer(body):
+        for trailer in _make(_CANONICAL[match[1].lower()], _SPACE.sub(" ", match[2])):
             ident = (trailer.key, trailer.value)
             if ident not in seen:
                 seen.add(ident)
@@ -78,11 +71,13 @@ def parse_trailers(message: str) -> tuple[Trailer, ...]:
     return tuple(found)
 
 
-def _make(key: str, value: str) -> Iterator[Trailer]:
+@lru_cache(maxsize=1 << 16)
+def _make(key: str, value: str) -> tuple[Trailer, ...]:
+    # Cached: the same reviewers and lists recur thousands of times, and trailers are frozen.
     if key not in PERSON_KEYS:
-        yield Trailer(key=key, value=value, malformed=not value)
-        return
+        return (Trailer(key=key, value=value, malformed=not value),)
     person = parse_person(value)
-    yield Trailer(key=key, value=value, person=person, malformed=person is None)
+    trailer = Trailer(key=key, value=value, person=person, malformed=person is None)
     if key == "Cc" and _STABLE.search(value):
-        yield Trailer(key=CC_STABLE, value=value, person=person)
+        return trailer, Trailer(key=CC_STABLE, value=value, person=person)
+    return (trailer,)
