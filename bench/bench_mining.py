@@ -47,7 +47,7 @@ def main() -> None:
         git_argv = repo.command("log", "--format=fuller", "--name-only", rng, "--", *paths)
 
         def ours(rng: str = rng, paths: tuple[str, ...] = paths) -> int:
-            return len(mine_range(repo, rng, Selection(paths=paths))[0])
+            return len(mine_range(repo, rng, Selection(paths=paths)).records)
 
         def raw(argv: list[str] = git_argv) -> None:
             subprocess.run(argv, stdout=subprocess.DEVNULL, check=True)

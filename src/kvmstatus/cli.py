@@ -6,17 +6,26 @@ User mistakes surface as `UserError` and print as one line on stderr with exit s
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from kvmstatus import __version__
+from kvmstatus.architectures import DEFAULT_MAPPING, ArchStats, load_arch_map
 from kvmstatus.errors import UserError
 from kvmstatus.gitcmd import GitFailure
 from kvmstatus.metrics import Ranked, WindowStats
-from kvmstatus.pipeline import Selection, range_stats
+from kvmstatus.pipeline import (
+    Selection,
+    WindowResult,
+    history,
+    range_report,
+    release_list,
+)
 from kvmstatus.releases import (
     KERNEL_RELEASE_PATTERN,
     list_tags,
@@ -25,6 +34,7 @@ from kvmstatus.releases import (
 )
 from kvmstatus.selection import DEFAULT_SUBSYSTEM
 from kvmstatus.sources import open_repository
+from kvmstatus.trends import Row, compare_rows, linear_trend
 
 
 def _json(value: Any) -> str:
@@ -107,10 +117,51 @@ def format_stats(stats: WindowStats) -> str:
     return "\n".join(lines)
 
 
+def _arch_lines(arches: list[ArchStats]) -> list[str]:
+    lines = [f"{'architecture':<14} {'commits':>7} {'authors':>7} {'reviewed':>8}  top author"]
+    for arch in arches:
+        if not arch.commits:
+            continue
+        reviewed = arch.trailers["Reviewed-by"].commits / arch.commits
+        who = arch.top_authors[0].name or arch.top_authors[0].email
+        lines.append(f"{arch.name:<14} {arch.commits:>7} {arch.authors:>7} {reviewed:>8.1%}  {who}")
+    return lines
+
+
+def format_result(result: WindowResult) -> str:
+    row = result.row
+    coverage = row["review_coverage"]
+    lines = [
+        format_stats(result.stats),
+        "",
+        f"review coverage       {coverage:.1%}" if isinstance(coverage, float) else "",
+        f"first-time authors    {row['first_time_authors']}",
+        "bot-reported          "
+        + (", ".join(f"{k} {v}" for k, v in result.bot_reported.items()) or "none"),
+        "",
+        *_arch_lines(result.architectures),
+    ]
+    return "\n".join(lines)
+
+
+def _result_json(result: WindowResult) -> dict[str, Any]:
+    data = dataclasses.asdict(result.stats)
+    data.update(
+        review_coverage=result.row["review_coverage"],
+        first_time_authors=result.row["first_time_authors"],
+        top_first_time_authors=result.first_time_authors,
+        bot_reported=result.bot_reported,
+        architectures=result.architectures,
+        row=result.row,
+    )
+    return data
+
+
 def cmd_stats(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
-    stats = range_stats(repo, args.range, chosen, top=args.top)
+    result = range_report(repo, args.range, chosen, load_arch_map(args.arch_map), top=args.top)
+    stats = result.stats
     if stats.malformed_trailers:
         _warn(
             f"note: {len(stats.malformed_trailers)} trailer line(s) could not be parsed as "
@@ -124,7 +175,125 @@ def cmd_stats(args: argparse.Namespace) -> None:
         )
     if stats.commits + stats.merges == 0:
         _warn(f"note: no commit of {args.range} touches the selected paths")
-    print(_json(dataclasses.asdict(stats)) if args.json else format_stats(stats))
+    print(_json(_result_json(result)) if args.json else format_result(result))
+
+
+HISTORY_COLUMNS = (
+    ("release", "release", "{}"),
+    ("commits", "commits", "{}"),
+    ("merges", "merges", "{}"),
+    ("authors", "authors", "{}"),
+    ("first_time_authors", "new", "{}"),
+    ("reviewed_share", "reviewed", "{:.1%}"),
+    ("acked_share", "acked", "{:.1%}"),
+    ("fixes_share", "fixes", "{:.1%}"),
+    ("review_coverage", "coverage", "{:.1%}"),
+)
+
+
+def _cell(value: object, fmt: str) -> str:
+    return "-" if value is None else fmt.format(value)
+
+
+def _table(rows: list[Row], columns: tuple[tuple[str, str, str], ...]) -> str:
+    cells = [[title for _, title, _ in columns]]
+    cells += [[_cell(row.get(key), fmt) for key, _, fmt in columns] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in cells
+    )
+
+
+def cmd_history(args: argparse.Namespace) -> None:
+    repo = open_repository(args.repo)
+    windows = release_list(repo, args.pattern, args.since)
+    chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
+    results = history(repo, windows, chosen, load_arch_map(args.arch_map), top=args.top)
+    rows = [r.row for r in results]
+    trend = linear_trend([float(r.stats.commits) for r in results])
+    if args.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif args.json:
+        print(_json({"rows": rows, "trend": trend, "windows": [_result_json(r) for r in results]}))
+    else:
+        print(_table(rows, HISTORY_COLUMNS))
+        if trend:
+            print(
+                f"\ncommits per release: trend {trend.slope:+.1f} per release "
+                f"(intercept {trend.intercept:.1f}, r\u00b2 {trend.r2:.2f}, {trend.n} releases)"
+            )
+
+
+def cmd_year(args: argparse.Namespace) -> None:
+    repo = open_repository(args.repo)
+    pattern = args.pattern or (
+        r"^v\d+\.\d+-rc1$" if re.search(r"-rc1$", args.end) else KERNEL_RELEASE_PATTERN
+    )
+    windows = release_list(repo, pattern)
+    names = [w.name for w in windows]
+    if args.end not in names:
+        raise UserError(f"--end {args.end!r} is not one of the tags matching {pattern!r}")
+    end = names.index(args.end)
+    spans = [(end - (k + 1) * args.cycles, end - k * args.cycles) for k in range(3)]
+    spans = [(a, b) for a, b in spans if a >= 0]
+    if not spans:
+        raise UserError(f"there are fewer than {args.cycles} releases before {args.end}")
+    chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
+    arch_map = load_arch_map(args.arch_map)
+    results = [
+        range_report(repo, f"{names[a]}..{names[b]}", chosen, arch_map, args.top) for a, b in spans
+    ]
+    rows = [r.row for r in results]
+    changes = compare_rows(rows)
+    if args.json:
+        print(_json({"windows": [_result_json(r) for r in results], "changes": changes}))
+        return
+    labels = ("this year", "1 year earlier", "2 years earlier")
+    for label, row in zip(labels, rows, strict=False):
+        print(f"{label + ':':<17}{row['range']}")
+    print()
+    print(_table(_year_rows(rows, changes), _year_columns(len(rows))))
+
+
+_YEAR_METRICS = (
+    ("commits", "{}"),
+    ("merge_share", "{:.1%}"),
+    ("authors", "{}"),
+    ("first_time_authors", "{}"),
+    ("reviewed_commits", "{}"),
+    ("reviewed_share", "{:.1%}"),
+    ("acked_commits", "{}"),
+    ("acked_share", "{:.1%}"),
+    ("fixes_commits", "{}"),
+    ("fixes_share", "{:.1%}"),
+    ("review_coverage", "{:.1%}"),
+)
+
+
+def _year_columns(n: int) -> tuple[tuple[str, str, str], ...]:
+    cols = [("metric", "metric", "{}"), ("w0", "this year", "{}")]
+    for k in range(1, n):
+        cols += [(f"w{k}", f"{k} year{'s' * (k > 1)} earlier", "{}"), (f"c{k}", "change", "{}")]
+    return tuple(cols)
+
+
+def _year_rows(rows: list[Row], changes: dict[str, list[float | None]]) -> list[Row]:
+    table: list[Row] = []
+    for key, fmt in _YEAR_METRICS:
+        line: Row = {"metric": key}
+        for k, row in enumerate(rows):
+            line[f"w{k}"] = _cell(row.get(key), fmt)
+            if k:
+                pct = changes.get(key, [None] * k)[k - 1]
+                line[f"c{k}"] = None if pct is None else f"{pct:+.1f}%"
+        table.append(line)
+    return table
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,7 +328,46 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument(
         "--range", required=True, help="A..B: commits reachable from B and not from A"
     )
-    chooser = stats.add_mutually_exclusive_group()
+    _add_selection(stats)
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.set_defaults(func=cmd_stats)
+
+    hist = sub.add_parser(
+        "history",
+        help="one row of every scalar metric per release window, and the commit trend",
+        description="Every release window's numbers, oldest first, with a linear trend.",
+    )
+    _add_repo(hist)
+    hist.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
+    hist.add_argument("--since", metavar="TAG", help="first release to report (e.g. v3.8)")
+    _add_selection(hist)
+    output = hist.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="rows, trend and per-window detail")
+    output.add_argument("--csv", action="store_true", help="the rows as CSV")
+    hist.set_defaults(func=cmd_history)
+
+    year = sub.add_parser(
+        "year",
+        help="the keynote's yearly window next to the two years before, with changes",
+        description="The window of --cycles releases ending at --end, and the same-length "
+        "windows one and two years earlier, side by side.",
+    )
+    _add_repo(year)
+    year.add_argument("--end", required=True, metavar="TAG", help="last tag, e.g. v5.4-rc1")
+    year.add_argument("--cycles", type=int, default=5, help="release cycles per window (default 5)")
+    year.add_argument(
+        "--pattern",
+        help=r"tags to count cycles in (default: '^v\d+\.\d+-rc1$' when --end is an rc1, "
+        "else the release pattern)",
+    )
+    _add_selection(year)
+    year.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    year.set_defaults(func=cmd_year)
+    return parser
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    chooser = parser.add_mutually_exclusive_group()
     chooser.add_argument(
         "--paths", nargs="+", metavar="PATHSPEC", help="explicit git pathspecs to count"
     )
@@ -167,13 +375,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--subsystem",
         default=DEFAULT_SUBSYSTEM,
         metavar="REGEX",
-        help="regex on MAINTAINERS entry names, read at the range's end "
+        help="regex on MAINTAINERS entry names, read at each window's end "
         f"(default: KVM, {DEFAULT_SUBSYSTEM!r})",
     )
-    stats.add_argument("--top", type=int, default=10, help="rows per top list (default 10)")
-    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    stats.set_defaults(func=cmd_stats)
-    return parser
+    parser.add_argument(
+        "--arch-map",
+        default=DEFAULT_MAPPING,
+        metavar="NAME|FILE",
+        help=f"architecture mapping: linux-kvm, kvm-unit-tests or a TOML file "
+        f"(default: {DEFAULT_MAPPING})",
+    )
+    parser.add_argument("--top", type=int, default=10, help="rows per top list (default 10)")
 
 
 def _add_repo(parser: argparse.ArgumentParser) -> None:

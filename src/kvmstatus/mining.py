@@ -213,3 +213,20 @@ def map_trailer_people(repo: GitRepo, rev: str, records: list[CommitRecord]) -> 
         else r
         for r in records
     ]
+
+
+def author_keys(repo: GitRepo, rev: str, pathspecs: Sequence[str], mailmap_rev: str) -> set[str]:
+    """Mailmapped, lowercased emails of every non-merge author of `rev`'s history in `pathspecs`.
+
+    One `git log`; used to tell first-time authors from returning ones.
+    """
+    out = repo.run(
+        "log",
+        "--no-merges",
+        "--format=%aE",
+        rev,
+        "--",
+        *pathspecs,
+        config=[("mailmap.blob", f"{mailmap_rev}:.mailmap")],
+    )
+    return {line.lower() for line in out.decode("utf-8", "replace").split("\n") if line}

@@ -5,14 +5,24 @@ This is the composition the CLI and the flows share; each stage it calls is its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kvmstatus import selection
+from kvmstatus.architectures import ArchMap, ArchStats, arch_stats
 from kvmstatus.errors import UserError
 from kvmstatus.gitcmd import GitRepo
-from kvmstatus.metrics import WindowStats, window_stats
-from kvmstatus.mining import Window, mine
+from kvmstatus.metrics import (
+    Ranked,
+    WindowStats,
+    bot_reported,
+    first_time_authors,
+    window_stats,
+)
+from kvmstatus.mining import Window, author_keys, mine
 from kvmstatus.records import CommitRecord
+from kvmstatus.releases import ReleaseWindow, list_tags, release_tags, release_windows
+from kvmstatus.trends import Row, window_row
 
 
 @dataclass(frozen=True)
@@ -59,10 +69,16 @@ def pathspecs_at(repo: GitRepo, rev: str, chosen: Selection) -> tuple[str, ...]:
     return specs
 
 
-def mine_range(
-    repo: GitRepo, range_text: str, chosen: Selection
-) -> tuple[list[CommitRecord], tuple[str, ...]]:
-    """The records of `range_text` within the selection, and the pathspecs used."""
+@dataclass(frozen=True)
+class MinedRange:
+    records: list[CommitRecord]
+    pathspecs: tuple[str, ...]
+    start: str | None
+    end: str
+
+
+def mine_range(repo: GitRepo, range_text: str, chosen: Selection) -> MinedRange:
+    """The records of `range_text` within the selection, with the commits and paths used."""
     start, end = parse_range(range_text)
     *maybe_start, end_hash = repo.resolve_commits(*([start] if start else []), end)
     start_hash = maybe_start[0] if maybe_start else None
@@ -75,9 +91,90 @@ def mine_range(
                 f"{range_text} contains no commits: is {end} older than {start}? "
                 "(a window is every commit reachable from its end and not from its start)"
             )
-    return records, specs
+    return MinedRange(records, specs, start_hash, end_hash)
 
 
-def range_stats(repo: GitRepo, range_text: str, chosen: Selection, top: int = 10) -> WindowStats:
-    records, specs = mine_range(repo, range_text, chosen)
-    return window_stats(records, range_text, specs, top=top)
+@dataclass(frozen=True)
+class WindowResult:
+    """One release window: its scalar row and its detailed tables."""
+
+    release: str
+    date: str
+    row: Row
+    stats: WindowStats
+    architectures: list[ArchStats]
+    first_time_authors: list[Ranked]
+    bot_reported: dict[str, int]
+
+
+def release_list(repo: GitRepo, pattern: str, since: str | None = None) -> list[ReleaseWindow]:
+    """The release windows of `repo` from `since` (its window included) on."""
+    tags, _ = list_tags(repo)
+    windows = release_windows(release_tags(tags, pattern))
+    if not windows:
+        raise UserError(f"no tag in {repo.path} matches {pattern!r} (see `git tag -l`)")
+    if since is not None:
+        names = [w.name for w in windows]
+        if since not in names:
+            raise UserError(
+                f"--since {since!r} is not one of the release tags matching {pattern!r}"
+            )
+        windows = windows[names.index(since) :]
+    return windows
+
+
+def history(
+    repo: GitRepo,
+    windows: Sequence[ReleaseWindow],
+    chosen: Selection,
+    arch_map: ArchMap,
+    top: int = 10,
+) -> list[WindowResult]:
+    """Every window's numbers, oldest first; first-time authors accumulate across windows."""
+    results: list[WindowResult] = []
+    earlier: set[str] | None = None
+    for window in windows:
+        start = window.start.commit if window.start else None
+        specs = pathspecs_at(repo, window.end.commit, chosen)
+        if earlier is None:
+            earlier = author_keys(repo, start, specs, window.end.commit) if start else set()
+        records = mine(repo, Window(start, window.end.commit, specs))
+        date = window.end.date.date().isoformat()
+        results.append(
+            analyse(records, window.range, specs, earlier, arch_map, top, window.name, date)
+        )
+        earlier |= {r.author.key for r in records if not r.is_merge}
+    return results
+
+
+def analyse(
+    records: Sequence[CommitRecord],
+    range_: str,
+    specs: Sequence[str],
+    earlier: set[str],
+    arch_map: ArchMap,
+    top: int = 10,
+    release: str = "",
+    date: str = "",
+) -> WindowResult:
+    """All tables of one window from its records (pure: no git)."""
+    row: Row = {"release": release, "date": date}
+    row |= window_row(records, range_, earlier)
+    return WindowResult(
+        release=release,
+        date=date,
+        row=row,
+        stats=window_stats(records, range_, specs, top=top),
+        architectures=arch_stats(records, arch_map),
+        first_time_authors=first_time_authors(records, earlier, top),
+        bot_reported=bot_reported(records),
+    )
+
+
+def range_report(
+    repo: GitRepo, range_text: str, chosen: Selection, arch_map: ArchMap, top: int = 10
+) -> WindowResult:
+    """`analyse` for a user-given range, first-time authors judged against its start."""
+    mined = mine_range(repo, range_text, chosen)
+    earlier = author_keys(repo, mined.start, mined.pathspecs, mined.end) if mined.start else set()
+    return analyse(mined.records, range_text, mined.pathspecs, earlier, arch_map, top)

@@ -1,0 +1,73 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from kvmstatus.gitcmd import GitRepo
+from kvmstatus.metrics import bot_reported, first_time_authors, review_coverage
+from kvmstatus.mining import author_keys, mine
+from kvmstatus.trends import Trend, compare_rows, linear_trend, percent_change
+from test_cli import run
+from test_mining import window
+
+
+def test_review_coverage_ignores_self_review_and_malformed(kernel_repo: Path) -> None:
+    repo = GitRepo(kernel_repo)
+    records = mine(repo, window(repo, "v1.1", "v1.2"))
+    # Reviewed: the mmu drop and the fix. Not: riscv (unparseable reviewer), Tidy (self-review
+    # through the mailmapped old address).
+    assert review_coverage(records) == 0.5
+    assert bot_reported(records) == {"syzbot": 1}
+
+
+def test_first_time_authors(kernel_repo: Path) -> None:
+    repo = GitRepo(kernel_repo)
+    w = window(repo, "v1.1", "v1.2")
+    earlier = author_keys(repo, w.start or "", w.pathspecs, w.end)
+    assert earlier == {"pbonzini@example.com", "alice@arm.example"}
+    new = first_time_authors(mine(repo, w), earlier)
+    assert [(r.email, r.count) for r in new] == [("sean@example.com", 3), ("ray@riscv.example", 1)]
+
+
+def test_linear_trend() -> None:
+    assert linear_trend([1.0, 3.0, 5.0]) == Trend(slope=2.0, intercept=1.0, r2=1.0, n=3)
+    trend = linear_trend([1.0, 1.0, 4.0, 1.0])
+    assert trend is not None
+    assert (trend.slope, trend.intercept) == (pytest.approx(0.3), pytest.approx(1.3))
+    assert linear_trend([5.0]) is None
+
+
+def test_changes() -> None:
+    assert percent_change(120, 100) == 20.0
+    assert percent_change(1, 0) is None
+    rows = [{"commits": 150, "range": "b"}, {"commits": 100}, {"commits": 300}]
+    assert compare_rows(rows) == {"commits": [50.0, -50.0]}
+
+
+def test_history_cli(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:
+    code, out, _ = run(capsys, "history", "--repo", str(kernel_repo), "--csv")
+    assert code == 0
+    lines = out.splitlines()
+    header = lines[0].split(",")
+    rows = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
+    assert [(r["release"], r["commits"], r["first_time_authors"]) for r in rows] == [
+        ("v1.0", "1", "1"),
+        ("v1.1", "1", "1"),
+        ("v1.2", "4", "2"),
+        ("v1.3", "1", "0"),
+    ]
+    code, out, _ = run(capsys, "history", "--repo", str(kernel_repo), "--json", "--since", "v1.1")
+    data = json.loads(out)
+    assert [r["release"] for r in data["rows"]] == ["v1.1", "v1.2", "v1.3"]
+    assert data["trend"]["n"] == 3
+    assert data["windows"][1]["review_coverage"] == 0.5
+
+
+def test_year_cli(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:
+    code, out, _ = run(
+        capsys, "year", "--repo", str(kernel_repo), "--end", "v1.3", "--cycles", "1", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert [w["range"] for w in data["windows"]] == ["v1.2..v1.3", "v1.1..v1.2", "v1.0..v1.1"]
+    assert data["changes"]["commits"] == [-75.0, 0.0]
