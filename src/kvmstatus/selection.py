@@ -108,7 +108,9 @@ def parse_maintainers(text: str, source: str = "MAINTAINERS") -> tuple[Maintaine
 
     `source` names the file in error messages. A non-blank line at column 0 that is not a
     field, an underline (`---`, `===`) or a `#` comment starts a new entry; fields before
-    the first title (the preamble) belong to no entry.
+    the first title (the preamble) belong to no entry. Trailing whitespace, a CRLF file's
+    carriage return included, is not part of any value: get_maintainer.pl would keep it
+    in the pattern, which then matches no file.
     """
     sections: list[tuple[int, str, list[tuple[int, str, str]]]] = []
     # Perl's line reading splits on "\n" only; str.splitlines would also split on
@@ -356,7 +358,7 @@ def _resolved_pattern(written: str, is_directory: bool) -> _FilePattern:
     prefix: str | None = None
     if not _REGEX_SYNTAX.intersection(written):
         prefix = re.split(r"[*?]", written, maxsplit=1)[0]
-        globs = _directory_globs(written) if is_directory else (_file_glob(written),)
+        globs = _directory_globs(written) if is_directory else _file_globs(written)
     return _FilePattern(
         written=written,
         regex=re.compile(value),
@@ -366,12 +368,12 @@ def _resolved_pattern(written: str, is_directory: bool) -> _FilePattern:
     )
 
 
-def _file_glob(written: str) -> str:
+def _file_globs(written: str) -> tuple[str, ...]:
     """A pattern without trailing slash: its wildcards cannot cross `/` (equal slash
     counts), and the match is a prefix match, which a final `*` adds within the last
     component. Runs of `*` collapse first, as `.*.*` is `.*` and `**` is special to git."""
     glob = re.sub(r"\*+", "*", written)
-    return glob if glob.endswith("*") else glob + "*"
+    return _possible((glob if glob.endswith("*") else glob + "*",))
 
 
 def _directory_globs(written: str) -> tuple[str, ...] | None:
@@ -397,14 +399,24 @@ def _directory_globs(written: str) -> tuple[str, ...] | None:
     globs: set[str] = set()
     for combination in itertools.product(*choices):
         glob = "".join(combination) + "**"
-        # A `?` taken as `/` can yield an empty component, which no path has, or a
-        # leading slash, which git would reject as outside the repository.
-        if glob.startswith("/") or "//" in glob:
-            continue
         while "/**/**" in glob:
             glob = glob.replace("/**/**", "/**")
         globs.add(glob)
-    return tuple(sorted(globs))
+    return _possible(globs)
+
+
+def _possible(globs: Iterable[str]) -> tuple[str, ...]:
+    """The globs that can match a path at all, sorted.
+
+    No path has an empty, `.` or `..` component, so get_maintainer.pl's regex cannot
+    match where the glob has one (a `?` taken as `/` makes empty ones); and git would
+    not take such a glob literally: it resolves `.` and `..` and rejects a leading `/`.
+    """
+    return tuple(
+        sorted(
+            glob for glob in globs if not any(part in ("", ".", "..") for part in glob.split("/"))
+        )
+    )
 
 
 def _candidates(sorted_paths: Sequence[str], prefix: str | None) -> Iterator[str]:
