@@ -208,3 +208,49 @@ def test_undecodable_message_is_reported_not_fatal(
     assert data["undecodable_commits"] == [commit]
     assert data["trailers"]["Reviewed-by"] == {"commits": 1, "lines": 1}
     assert data["top_authors"][0]["name"] == "Ren\ufffd"
+
+
+def test_stats_companies_sum_and_user_map(
+    capsys: pytest.CaptureFixture[str], kernel_repo: Path, tmp_path: Path
+) -> None:
+    emailmap = tmp_path / "emailmap"
+    emailmap.write_text("example.com  Example Corp\narm.example  Arm Example\n")
+    code, out, _ = run(
+        capsys,
+        "stats",
+        "--repo",
+        str(kernel_repo),
+        "--range",
+        "v1.0..v1.3",
+        "--json",
+        "--affiliations",
+        str(emailmap),
+    )
+    assert code == 0, out
+    data = json.loads(out)
+    assert sum(c["commits"] for c in data["companies"]) == data["commits"] == 6
+    assert data["companies"] == [
+        {"company": "Example Corp", "commits": 3},
+        {"company": "Arm Example", "commits": 2},
+        {"company": "(Unknown)", "commits": 1},
+    ]
+    assert data["unknown_company_share"] == round(1 / 6, 4)
+
+
+def test_expired_affiliation_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], kernel_repo: Path, tmp_path: Path
+) -> None:
+    emailmap = tmp_path / "emailmap"
+    # Alice's last commit is after her only entry ended: a map error, not a guess.
+    emailmap.write_text("arm.example  Arm Example < 2023-11-18\n")
+    line = _error(
+        capsys,
+        "stats",
+        "--repo",
+        str(kernel_repo),
+        "--range",
+        "v1.0..v1.3",
+        "--affiliations",
+        str(emailmap),
+    )
+    assert "emailmap:1" in line

@@ -12,9 +12,11 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from kvmstatus import __version__
+from kvmstatus.affiliations import AffiliationMap, load_affiliations
 from kvmstatus.architectures import DEFAULT_MAPPING, ArchStats, load_arch_map
 from kvmstatus.errors import UserError
 from kvmstatus.gitcmd import GitFailure
@@ -128,6 +130,18 @@ def _arch_lines(arches: list[ArchStats]) -> list[str]:
     return lines
 
 
+def _affiliations(args: argparse.Namespace) -> AffiliationMap:
+    return load_affiliations([Path(p) for p in args.affiliations or ()])
+
+
+def _company_lines(title: str, rows: list[tuple[str, int]], top: int) -> list[str]:
+    total = sum(n for _, n in rows)
+    lines = [title]
+    for name, n in rows[:top]:
+        lines.append(f"  {name:<28} {n:>6}  {n / total:>6.1%}")
+    return lines if rows else [*lines, "    (none)"]
+
+
 def format_result(result: WindowResult) -> str:
     row = result.row
     coverage = row["review_coverage"]
@@ -138,6 +152,10 @@ def format_result(result: WindowResult) -> str:
         f"first-time authors    {row['first_time_authors']}",
         "bot-reported          "
         + (", ".join(f"{k} {v}" for k, v in result.bot_reported.items()) or "none"),
+        "",
+        *_company_lines("Commits by company (author, at the author date)", result.companies, 10),
+        "",
+        *_company_lines("Reviews by company (Reviewed-by)", result.review_companies, 10),
         "",
         *_arch_lines(result.architectures),
     ]
@@ -152,6 +170,9 @@ def _result_json(result: WindowResult) -> dict[str, Any]:
         top_first_time_authors=result.first_time_authors,
         bot_reported=result.bot_reported,
         architectures=result.architectures,
+        companies=[{"company": c, "commits": n} for c, n in result.companies],
+        review_companies=[{"company": c, "reviews": n} for c, n in result.review_companies],
+        unknown_company_share=result.row["unknown_company_share"],
         row=result.row,
     )
     return data
@@ -160,7 +181,9 @@ def _result_json(result: WindowResult) -> dict[str, Any]:
 def cmd_stats(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
-    result = range_report(repo, args.range, chosen, load_arch_map(args.arch_map), top=args.top)
+    result = range_report(
+        repo, args.range, chosen, load_arch_map(args.arch_map), _affiliations(args), top=args.top
+    )
     stats = result.stats
     if stats.malformed_trailers:
         _warn(
@@ -212,7 +235,9 @@ def cmd_history(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
     windows = release_list(repo, args.pattern, args.since)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
-    results = history(repo, windows, chosen, load_arch_map(args.arch_map), top=args.top)
+    results = history(
+        repo, windows, chosen, load_arch_map(args.arch_map), _affiliations(args), top=args.top
+    )
     rows = [r.row for r in results]
     trend = linear_trend([float(r.stats.commits) for r in results])
     if args.csv:
@@ -246,8 +271,10 @@ def cmd_year(args: argparse.Namespace) -> None:
         raise UserError(f"there are fewer than {args.cycles} releases before {args.end}")
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
     arch_map = load_arch_map(args.arch_map)
+    affiliations = _affiliations(args)
     results = [
-        range_report(repo, f"{names[a]}..{names[b]}", chosen, arch_map, args.top) for a, b in spans
+        range_report(repo, f"{names[a]}..{names[b]}", chosen, arch_map, affiliations, args.top)
+        for a, b in spans
     ]
     rows = [r.row for r in results]
     changes = compare_rows(rows)
@@ -384,6 +411,13 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
         metavar="NAME|FILE",
         help=f"architecture mapping: linux-kvm, kvm-unit-tests or a TOML file "
         f"(default: {DEFAULT_MAPPING})",
+    )
+    parser.add_argument(
+        "--affiliations",
+        nargs="+",
+        metavar="PATH",
+        help="gitdm EmailMap/EmailAliases files or gitdm.config directories, layered over the "
+        "shipped map (later ones win)",
     )
     parser.add_argument("--top", type=int, default=10, help="rows per top list (default 10)")
 

@@ -9,6 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kvmstatus import selection
+from kvmstatus.affiliations import (
+    AffiliationMap,
+    commits_by_company,
+    reviews_by_company,
+    unknown_share,
+)
 from kvmstatus.architectures import ArchMap, ArchStats, arch_stats
 from kvmstatus.errors import UserError
 from kvmstatus.gitcmd import GitRepo
@@ -105,6 +111,10 @@ class WindowResult:
     architectures: list[ArchStats]
     first_time_authors: list[Ranked]
     bot_reported: dict[str, int]
+    companies: list[tuple[str, int]]
+    """Non-merge commits by the author's company at the author date."""
+    review_companies: list[tuple[str, int]]
+    """Reviewed-by lines by the reviewer's company at the commit's author date."""
 
 
 def release_list(repo: GitRepo, pattern: str, since: str | None = None) -> list[ReleaseWindow]:
@@ -128,6 +138,7 @@ def history(
     windows: Sequence[ReleaseWindow],
     chosen: Selection,
     arch_map: ArchMap,
+    affiliations: AffiliationMap,
     top: int = 10,
 ) -> list[WindowResult]:
     """Every window's numbers, oldest first; first-time authors accumulate across windows."""
@@ -141,7 +152,17 @@ def history(
         records = mine(repo, Window(start, window.end.commit, specs))
         date = window.end.date.date().isoformat()
         results.append(
-            analyse(records, window.range, specs, earlier, arch_map, top, window.name, date)
+            analyse(
+                records,
+                window.range,
+                specs,
+                earlier,
+                arch_map,
+                affiliations,
+                top,
+                window.name,
+                date,
+            )
         )
         earlier |= {r.author.key for r in records if not r.is_merge}
     return results
@@ -153,13 +174,21 @@ def analyse(
     specs: Sequence[str],
     earlier: set[str],
     arch_map: ArchMap,
+    affiliations: AffiliationMap,
     top: int = 10,
     release: str = "",
     date: str = "",
 ) -> WindowResult:
     """All tables of one window from its records (pure: no git)."""
+    companies = commits_by_company(records, affiliations)
+    review_companies = reviews_by_company(records, affiliations)
     row: Row = {"release": release, "date": date}
     row |= window_row(records, range_, earlier)
+    row["companies"] = len(companies)
+    row["unknown_company_share"] = round(unknown_share(companies), 4) if companies else None
+    row["unknown_reviewer_company_share"] = (
+        round(unknown_share(review_companies), 4) if review_companies else None
+    )
     return WindowResult(
         release=release,
         date=date,
@@ -168,13 +197,20 @@ def analyse(
         architectures=arch_stats(records, arch_map),
         first_time_authors=first_time_authors(records, earlier, top),
         bot_reported=bot_reported(records),
+        companies=companies,
+        review_companies=review_companies,
     )
 
 
 def range_report(
-    repo: GitRepo, range_text: str, chosen: Selection, arch_map: ArchMap, top: int = 10
+    repo: GitRepo,
+    range_text: str,
+    chosen: Selection,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int = 10,
 ) -> WindowResult:
     """`analyse` for a user-given range, first-time authors judged against its start."""
     mined = mine_range(repo, range_text, chosen)
     earlier = author_keys(repo, mined.start, mined.pathspecs, mined.end) if mined.start else set()
-    return analyse(mined.records, range_text, mined.pathspecs, earlier, arch_map, top)
+    return analyse(mined.records, range_text, mined.pathspecs, earlier, arch_map, affiliations, top)
