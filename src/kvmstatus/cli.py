@@ -28,12 +28,7 @@ from kvmstatus.pipeline import (
     range_report,
     release_list,
 )
-from kvmstatus.releases import (
-    KERNEL_RELEASE_PATTERN,
-    list_tags,
-    release_tags,
-    release_windows,
-)
+from kvmstatus.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.selection import DEFAULT_SUBSYSTEM
 from kvmstatus.sources import open_repository
 from kvmstatus.trends import Row, compare_rows, linear_trend
@@ -56,14 +51,9 @@ def _warn(message: str) -> None:
 
 def cmd_releases(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
-    tags, skipped = list_tags(repo)
+    windows, skipped = release_list(repo, args.pattern)
     for name in skipped:
         _warn(f"warning: tag {name!r} does not point to a commit; ignored")
-    windows = release_windows(release_tags(tags, args.pattern))
-    if not windows:
-        raise UserError(
-            f"no tag in {repo.path} matches {args.pattern!r} (see `git tag -l`; use --pattern)"
-        )
     rows = [
         {
             "release": w.name,
@@ -233,7 +223,7 @@ def _table(rows: list[Row], columns: tuple[tuple[str, str, str], ...]) -> str:
 
 def cmd_history(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
-    windows = release_list(repo, args.pattern, args.since)
+    windows, _ = release_list(repo, args.pattern, args.since)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
     results = history(
         repo, windows, chosen, load_arch_map(args.arch_map), _affiliations(args), top=args.top
@@ -260,7 +250,7 @@ def cmd_year(args: argparse.Namespace) -> None:
     pattern = args.pattern or (
         r"^v\d+\.\d+-rc1$" if re.search(r"-rc1$", args.end) else KERNEL_RELEASE_PATTERN
     )
-    windows = release_list(repo, pattern)
+    windows, _ = release_list(repo, pattern)
     names = [w.name for w in windows]
     if args.end not in names:
         raise UserError(f"--end {args.end!r} is not one of the tags matching {pattern!r}")

@@ -117,12 +117,17 @@ class WindowResult:
     """Reviewed-by lines by the reviewer's company at the commit's author date."""
 
 
-def release_list(repo: GitRepo, pattern: str, since: str | None = None) -> list[ReleaseWindow]:
-    """The release windows of `repo` from `since` (its window included) on."""
-    tags, _ = list_tags(repo)
+def release_list(
+    repo: GitRepo, pattern: str, since: str | None = None
+) -> tuple[list[ReleaseWindow], list[str]]:
+    """The release windows of `repo` from `since` (its window included) on, and the names of
+    tags that do not point to a commit (ignored)."""
+    tags, skipped = list_tags(repo)
     windows = release_windows(release_tags(tags, pattern))
     if not windows:
-        raise UserError(f"no tag in {repo.path} matches {pattern!r} (see `git tag -l`)")
+        raise UserError(
+            f"no tag in {repo.path} matches {pattern!r} (see `git tag -l`; use --pattern)"
+        )
     if since is not None:
         names = [w.name for w in windows]
         if since not in names:
@@ -130,7 +135,7 @@ def release_list(repo: GitRepo, pattern: str, since: str | None = None) -> list[
                 f"--since {since!r} is not one of the release tags matching {pattern!r}"
             )
         windows = windows[names.index(since) :]
-    return windows
+    return windows, skipped
 
 
 def history(
