@@ -132,6 +132,24 @@ def _company_lines(title: str, rows: list[tuple[str, int]], top: int) -> list[st
     return lines if rows else [*lines, "    (none)"]
 
 
+def _days(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f} days"
+
+
+def _fixes_lines(result: WindowResult) -> list[str]:
+    fixes = result.fixes
+    problems = ", ".join(f"{kind} {n}" for kind, n in fixes.problems if n) or "none"
+    introduced = ", ".join(f"{rel or 'unreleased'} {n}" for rel, n in fixes.introduced_in)
+    return [
+        f"Fixes: lines          {fixes.lines} ({fixes.valid} valid; problems: {problems})",
+        f"  bug lifetime        median {_days(fixes.median_lifetime_days)}, "
+        f"90th percentile {_days(fixes.p90_lifetime_days)}",
+        f"  fixed in same release {fixes.same_release}; fixed commit in selection "
+        f"{fixes.in_selection} of {fixes.resolved}",
+        f"  introduced in       {introduced or '-'}",
+    ]
+
+
 def format_result(result: WindowResult) -> str:
     row = result.row
     coverage = row["review_coverage"]
@@ -142,6 +160,7 @@ def format_result(result: WindowResult) -> str:
         f"first-time authors    {row['first_time_authors']}",
         "bot-reported          "
         + (", ".join(f"{k} {v}" for k, v in result.bot_reported.items()) or "none"),
+        *_fixes_lines(result),
         "",
         *_company_lines("Commits by company (author, at the author date)", result.companies, 10),
         "",
@@ -163,6 +182,8 @@ def _result_json(result: WindowResult) -> dict[str, Any]:
         companies=[{"company": c, "commits": n} for c, n in result.companies],
         review_companies=[{"company": c, "reviews": n} for c, n in result.review_companies],
         unknown_company_share=result.row["unknown_company_share"],
+        fixes=result.fixes,
+        invalid_fixes=result.invalid_fixes,
         row=result.row,
     )
     return data
@@ -172,7 +193,13 @@ def cmd_stats(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
     result = range_report(
-        repo, args.range, chosen, load_arch_map(args.arch_map), _affiliations(args), top=args.top
+        repo,
+        args.range,
+        chosen,
+        load_arch_map(args.arch_map),
+        _affiliations(args),
+        top=args.top,
+        release_pattern=args.pattern,
     )
     stats = result.stats
     if stats.malformed_trailers:
@@ -346,6 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--range", required=True, help="A..B: commits reachable from B and not from A"
     )
     _add_selection(stats)
+    stats.add_argument(
+        "--pattern",
+        default=KERNEL_RELEASE_PATTERN,
+        help="release tag regex, for the release that introduced each fixed bug",
+    )
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
     stats.set_defaults(func=cmd_stats)
 

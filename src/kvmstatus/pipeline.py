@@ -17,6 +17,7 @@ from kvmstatus.affiliations import (
 )
 from kvmstatus.architectures import ArchMap, ArchStats, arch_stats
 from kvmstatus.errors import UserError
+from kvmstatus.fixes import FixesFinding, FixesSummary, resolve_fixes, summarize_fixes
 from kvmstatus.gitcmd import GitRepo
 from kvmstatus.metrics import (
     Ranked,
@@ -27,7 +28,14 @@ from kvmstatus.metrics import (
 )
 from kvmstatus.mining import Window, author_keys, mine
 from kvmstatus.records import CommitRecord
-from kvmstatus.releases import ReleaseWindow, list_tags, release_tags, release_windows
+from kvmstatus.releases import (
+    KERNEL_RELEASE_PATTERN,
+    ReleaseWindow,
+    Tag,
+    list_tags,
+    release_tags,
+    release_windows,
+)
 from kvmstatus.trends import Row, window_row
 
 
@@ -115,6 +123,8 @@ class WindowResult:
     """Non-merge commits by the author's company at the author date."""
     review_companies: list[tuple[str, int]]
     """Reviewed-by lines by the reviewer's company at the commit's author date."""
+    fixes: FixesSummary
+    invalid_fixes: list[FixesFinding]
 
 
 def release_list(
@@ -147,6 +157,7 @@ def history(
     top: int = 10,
 ) -> list[WindowResult]:
     """Every window's numbers, oldest first; first-time authors accumulate across windows."""
+    releases = [w.end for w in windows]
     results: list[WindowResult] = []
     earlier: set[str] | None = None
     for window in windows:
@@ -154,7 +165,9 @@ def history(
         specs = pathspecs_at(repo, window.end.commit, chosen)
         if earlier is None:
             earlier = author_keys(repo, start, specs, window.end.commit) if start else set()
-        records = mine(repo, Window(start, window.end.commit, specs))
+        mined = Window(start, window.end.commit, specs)
+        records = mine(repo, mined)
+        fixes = resolve_fixes(repo, mined, records, releases, window.name)
         date = window.end.date.date().isoformat()
         results.append(
             analyse(
@@ -164,6 +177,7 @@ def history(
                 earlier,
                 arch_map,
                 affiliations,
+                fixes,
                 top,
                 window.name,
                 date,
@@ -180,12 +194,14 @@ def analyse(
     earlier: set[str],
     arch_map: ArchMap,
     affiliations: AffiliationMap,
+    fixes: Sequence[FixesFinding] = (),
     top: int = 10,
     release: str = "",
     date: str = "",
 ) -> WindowResult:
-    """All tables of one window from its records (pure: no git)."""
+    """All tables of one window from its records and checked Fixes lines (pure: no git)."""
     companies = commits_by_company(records, affiliations)
+    fixes_summary = summarize_fixes(fixes, top)
     review_companies = reviews_by_company(records, affiliations)
     row: Row = {"release": release, "date": date}
     row |= window_row(records, range_, earlier)
@@ -194,6 +210,11 @@ def analyse(
     row["unknown_reviewer_company_share"] = (
         round(unknown_share(review_companies), 4) if review_companies else None
     )
+    row["fixes_lines"] = fixes_summary.lines
+    row["fixes_invalid"] = fixes_summary.invalid
+    row["fixes_same_release"] = fixes_summary.same_release
+    row["fixes_median_lifetime_days"] = fixes_summary.median_lifetime_days
+    row["fixes_p90_lifetime_days"] = fixes_summary.p90_lifetime_days
     return WindowResult(
         release=release,
         date=date,
@@ -204,6 +225,8 @@ def analyse(
         bot_reported=bot_reported(records),
         companies=companies,
         review_companies=review_companies,
+        fixes=fixes_summary,
+        invalid_fixes=[f for f in fixes if not f.valid],
     )
 
 
@@ -214,8 +237,21 @@ def range_report(
     arch_map: ArchMap,
     affiliations: AffiliationMap,
     top: int = 10,
+    release_pattern: str = KERNEL_RELEASE_PATTERN,
 ) -> WindowResult:
-    """`analyse` for a user-given range, first-time authors judged against its start."""
+    """`analyse` for a user-given range, first-time authors judged against its start.
+
+    Fixed commits are placed in the releases matching `release_pattern`; the range's fixes
+    ship in its end when that is a release.
+    """
     mined = mine_range(repo, range_text, chosen)
     earlier = author_keys(repo, mined.start, mined.pathspecs, mined.end) if mined.start else set()
-    return analyse(mined.records, range_text, mined.pathspecs, earlier, arch_map, affiliations, top)
+    tags, _ = list_tags(repo)
+    releases: list[Tag] = release_tags(tags, release_pattern)
+    end_name = parse_range(range_text)[1]
+    fix_release = end_name if end_name in {t.name for t in releases} else None
+    window = Window(mined.start, mined.end, mined.pathspecs)
+    fixes = resolve_fixes(repo, window, mined.records, releases, fix_release)
+    return analyse(
+        mined.records, range_text, mined.pathspecs, earlier, arch_map, affiliations, fixes, top
+    )

@@ -1,0 +1,563 @@
+"""Fixes provenance: what each `Fixes:` line names, whether it is well formed, how old the bug was.
+
+This module owns three things:
+
+* `parse_fixes`: the text of one `Fixes:` value -> quoted hash and quoted subject, tolerant of
+  the variants real histories contain (see its docstring). Never raises.
+* `resolve_fixes`: for one window, every `Fixes:` line of its non-merge records becomes a
+  `FixesFinding`. It runs git only through the four functions of the "git" section below, with
+  a number of processes that does not depend on the number of lines ("Git processes" below).
+* `summarize_fixes`: the per-window numbers, pure (no git).
+
+Problems a line can have (several at once; never fatal), in `PROBLEM_KINDS` order:
+
+* `unparseable`: the value does not start with a hex hash of 4 to 64 digits (optionally after
+  the word `commit`), e.g. an empty `Fixes:` that introduces a pasted failure log.
+* `unknown-hash`: no commit has that id or prefix (an id that names a blob or tree counts here).
+* `ambiguous-hash`: the prefix names several objects and git cannot pick one commit among them.
+  Git's own commit-ish disambiguation applies first, as it does for `git log -1 PREFIX`: a
+  prefix shared by exactly one commit and some blobs or trees resolves to that commit.
+* `short-hash`: fewer than 12 hex digits, checkpatch's rule. Still resolved when unique.
+* `no-subject`: nothing after the hash, or an empty quoted subject.
+* `subject-mismatch`: the quoted subject is not the named commit's subject (git's `%s`).
+  Checkpatch compares the two strings exactly; here runs of whitespace are collapsed on both
+  sides (a trailer value cannot keep the spacing of a wrapped subject anyway), and a quoted
+  subject that is visibly cut short — ending in `...`, `[...]` or `…`, or missing its closing
+  quote/parenthesis because the line was wrapped — matches when the commit's subject starts
+  with what is left. Case and punctuation differences still count as mismatches.
+
+Definitions used for resolved lines:
+
+* Introducing release: the first release *in version order* whose tag contains the fixed
+  commit, or None ("unreleased") when no release contains it. Computed exactly by
+  partitioning history: release i's own commits are `git rev-list R_i ^R_0 ... ^R_(i-1)`, so
+  each commit lands in exactly the first release (by version) that reaches it.
+  `git name-rev --tags` is not used because it answers a different question: git 2.39 keeps,
+  for each commit, the tag with the *oldest tagger date* (even over a tag that points right at
+  the commit), and newer gits prefer the *nearest* tag instead; neither is version order. On
+  kvm-unit-tests git 2.39's name-rev agrees with the partition for every commit, so the tests
+  check a history where a later version is both nearer and older-tagged.
+* Lifetime: fix committer date minus fixed commit committer date, in days. Committer dates say
+  when a commit entered the tree; author dates say when a patch was first written, which can be
+  months before it landed (series go through many versions), so author dates measure time
+  under review as well. Negative lifetimes (a fixed commit on another branch that landed later)
+  are kept as they are.
+* Releases apart: index of the fix's release minus index of the introducing release, in
+  version order. The fix's release is the window's end release; None there means the window
+  ends after the last release, and the fix ships in the release after it.
+* Same release: the introducing release is the fix's release (a bug fixed before it shipped).
+* In selection: the fixed commit touches the window's pathspecs, judged like a window's commits
+  are: against its first parent (so a merge counts when it changed the paths for mainline).
+
+Git processes per window (independent of the number of `Fixes:` lines): one `cat-file
+--batch-check` for all quoted hashes, one `log --no-walk --stdin` for subjects, identities and
+dates of all resolved commits, one more `log --no-walk --stdin -- PATHSPECS` when the window
+has pathspecs, and at most one `rev-list` per release (stopping as soon as every fixed commit
+has its release; together these walk each released commit at most once).
+
+Summary statistics: the median and the 90th percentile of lifetimes use the nearest-rank
+method (value at 1-based rank ceil(p/100 * n) of the sorted lifetimes), so both are observed
+lifetimes and the median of an even count is the lower middle value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kvmstatus.gitcmd import GitRepo
+from kvmstatus.mining import Window
+from kvmstatus.records import CommitRecord
+from kvmstatus.releases import Tag, version_key
+
+FIXES_KEY = "Fixes"
+CHECKPATCH_MIN_HASH = 12
+"""checkpatch.pl wants at least 12 hex digits: shorter ids become ambiguous as history grows."""
+
+UNPARSEABLE = "unparseable"
+UNKNOWN = "unknown-hash"
+AMBIGUOUS = "ambiguous-hash"
+SHORT = "short-hash"
+NO_SUBJECT = "no-subject"
+MISMATCH = "subject-mismatch"
+PROBLEM_KINDS: tuple[str, ...] = (UNPARSEABLE, UNKNOWN, AMBIGUOUS, SHORT, NO_SUBJECT, MISMATCH)
+
+# A hash must end at a non-word character: "deadbeefs" is a word, not a hash of "deadbeef".
+_HASH = re.compile(r"(?:commit\s+)?([0-9a-f]{4,64})(?![0-9a-z_])", re.IGNORECASE)
+_QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'"}
+_ELLIPSES = ("[...]", "...", "\u2026")
+_SPACE = re.compile(r"\s+")
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFixes:
+    """What one `Fixes:` value quotes.
+
+    `hash` is lowercased, None when the value does not start with one. `subject` has its
+    whitespace collapsed and is None when no subject is quoted; `truncated` says the writer
+    visibly cut it short (an ellipsis, or a missing closing quote on a wrapped line).
+    """
+
+    hash: str | None
+    subject: str | None
+    truncated: bool = False
+
+
+def _collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _closing_paren(text: str) -> int:
+    """Index of the `)` that closes an opening `(` just before `text`, or -1."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+    # Unbalanced inside: the last `)` is still the best guess at the end of the subject.
+    return text.rfind(")")
+
+
+def _quoted(rest: str) -> tuple[str | None, bool]:
+    """The subject after the hash, and whether its closing delimiter is missing."""
+    if not rest:
+        return None, False
+    paren = rest.startswith("(")
+    body = rest[1:].lstrip() if paren else rest
+    opener = body[:1]
+    if opener in _QUOTES:
+        closer = _QUOTES[opener]
+        # The last closing quote (before `)` when there is one) ends the subject, so quotes
+        # and parentheses nested inside the subject stay part of it.
+        end = body.rfind(closer + ")") if paren else -1
+        if end <= 0:
+            end = body.rfind(closer)
+        if end > 0:
+            return body[1:end], False
+        return body[1:].rstrip(")"), True
+    if paren:
+        end = _closing_paren(body)
+        return (body[:end], False) if end >= 0 else (body, True)
+    # Bare text after the hash (`Fixes: 1234abcd x86: foo`): the best reading is a subject.
+    return rest, False
+
+
+def parse_fixes(value: str) -> ParsedFixes:
+    """Parse a `Fixes:` trailer value such as `0123456789ab ("KVM: x86: Subject")`.
+
+    Tolerated: a `commit` prefix, uppercase hex, a missing pair of parentheses or quotes,
+    quotes and parentheses nested in the subject, curly or single quotes, text after the
+    closing parenthesis (`, 2026-05-12)` or a final `.`), and a subject cut off by wrapping.
+    """
+    value = value.strip()
+    match = _HASH.match(value)
+    if not match:
+        return ParsedFixes(hash=None, subject=None)
+    rest = value[match.end() :].strip().lstrip(":").strip()
+    raw, unterminated = _quoted(rest)
+    subject = _collapse(raw) if raw is not None else ""
+    if not subject:
+        return ParsedFixes(hash=match[1].lower(), subject=None)
+    return ParsedFixes(
+        hash=match[1].lower(),
+        subject=subject,
+        truncated=unterminated or subject.endswith(_ELLIPSES),
+    )
+
+
+def subject_matches(quoted: str, truncated: bool, actual: str) -> bool:
+    """Whether a quoted subject names the commit whose `%s` is `actual` (see module doc)."""
+    want, have = _collapse(quoted), _collapse(actual)
+    if not truncated:
+        return want == have
+    for mark in _ELLIPSES:
+        if want.endswith(mark):
+            want = want[: -len(mark)].rstrip()
+            break
+    return bool(want) and have.startswith(want)
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FixesRef:
+    """One `Fixes:` line of a fixing commit, as written and as parsed."""
+
+    commit: str
+    author: str
+    """The fixing commit's author key: mailmapped email, lowercased."""
+    value: str
+    quoted_hash: str | None
+    quoted_subject: str | None
+    truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FixedCommit:
+    """The commit a `Fixes:` line names, as git knows it."""
+
+    hash: str
+    subject: str
+    author: str
+    """Mailmapped author email, lowercased (the window end's `.mailmap`)."""
+    author_date: datetime
+    committer_date: datetime
+    release: str | None
+    """The first release in version order that contains it; None: no release does yet."""
+    in_selection: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FixesFinding:
+    """One `Fixes:` line with its problems and, when it resolves, the bug's provenance."""
+
+    ref: FixesRef
+    problems: tuple[str, ...]
+    target: FixedCommit | None
+    lifetime_days: float | None
+    releases_apart: int | None
+    same_release: bool | None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def introduced_in(self) -> str | None:
+        return self.target.release if self.target else None
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What git says about one quoted hash: the full commit id, or why there is none."""
+
+    commit: str | None
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    subject: str
+    author: str
+    author_date: datetime
+    committer_date: datetime
+
+
+def fixes_refs(records: Iterable[CommitRecord]) -> list[FixesRef]:
+    """Every `Fixes:` line of the non-merge records, in record and trailer order."""
+    refs: list[FixesRef] = []
+    for record in records:
+        # A merge's message describes what it brings in; its Fixes lines repeat the commits'.
+        if record.is_merge:
+            continue
+        for trailer in record.trailers_of(FIXES_KEY):
+            parsed = parse_fixes(trailer.value)
+            refs.append(
+                FixesRef(
+                    commit=record.hash,
+                    author=record.author.key,
+                    value=trailer.value,
+                    quoted_hash=parsed.hash,
+                    quoted_subject=parsed.subject,
+                    truncated=parsed.truncated,
+                )
+            )
+    return refs
+
+
+# --- git: every process this module starts is in this section ------------------------------
+
+
+def lookup_hashes(repo: GitRepo, hashes: Iterable[str]) -> dict[str, Lookup]:
+    """Resolve quoted hashes to commits in one `git cat-file --batch-check` process.
+
+    Each hash is asked twice: `H^{commit}` resolves it with git's commit-ish disambiguation,
+    and plain `H` tells the failures apart, because for `H^{commit}` git prints `missing`
+    both for an unknown and for an ambiguous prefix, while for plain `H` it prints
+    `ambiguous` for the latter.
+    """
+    unique = sorted(set(hashes))
+    if not unique:
+        return {}
+    payload = "".join(f"{h}^{{commit}}\n{h}\n" for h in unique).encode()
+    out = repo.run("cat-file", "--batch-check=%(objectname) %(objecttype)", input=payload)
+    lines = out.decode("utf-8", "replace").splitlines()
+    if len(lines) != 2 * len(unique):
+        raise ValueError(f"git cat-file answered {len(lines)} lines for {2 * len(unique)}")
+    found: dict[str, Lookup] = {}
+    for i, quoted in enumerate(unique):
+        peeled, plain = lines[2 * i].split(), lines[2 * i + 1].split()
+        if peeled[-1] == "commit":
+            found[quoted] = Lookup(commit=peeled[0], problem=None)
+        elif plain[-1] == "ambiguous":
+            found[quoted] = Lookup(commit=None, problem=AMBIGUOUS)
+        else:
+            found[quoted] = Lookup(commit=None, problem=UNKNOWN)
+    return found
+
+
+def _log_config(window: Window) -> list[tuple[str, str]]:
+    return [
+        # The same identities as the window's records: the .mailmap committed at its end.
+        ("mailmap.blob", f"{window.end}:.mailmap"),
+        ("i18n.logOutputEncoding", "UTF-8"),
+        # A user's log.showSignature would print gpg lines into the parsed output.
+        ("log.showSignature", "false"),
+    ]
+
+
+def commit_info(repo: GitRepo, window: Window, commits: Iterable[str]) -> dict[str, CommitInfo]:
+    """Subject (git's `%s`), author and dates of full commit ids, in one `git log` process."""
+    unique = sorted(set(commits))
+    if not unique:
+        return {}
+    out = repo.run(
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        # %s is a single line (git joins the first paragraph), so lines separate records.
+        "--format=%H%x00%aE%x00%aI%x00%cI%x00%s",
+        input="".join(c + "\n" for c in unique).encode(),
+        config=_log_config(window),
+    )
+    info: dict[str, CommitInfo] = {}
+    for line in out.decode("utf-8", "replace").splitlines():
+        if not line:
+            continue
+        h, email, a_date, c_date, subject = line.split("\0", 4)
+        info[h] = CommitInfo(
+            subject=subject,
+            author=email.lower(),
+            author_date=datetime.fromisoformat(a_date),
+            committer_date=datetime.fromisoformat(c_date),
+        )
+    return info
+
+
+def touching(repo: GitRepo, commits: Iterable[str], pathspecs: Sequence[str]) -> set[str]:
+    """The commits whose change against their first parent touches `pathspecs`.
+
+    One process: `git log --no-walk --first-parent --stdin -- PATHSPECS` prints only the
+    input commits that touch the paths (checked against `git diff-tree --first-parent` per
+    commit, merges included). No pathspecs select everything.
+    """
+    unique = sorted(set(commits))
+    if not pathspecs:
+        return set(unique)
+    if not unique:
+        return set()
+    out = repo.run(
+        "log",
+        "--no-walk=unsorted",
+        "--first-parent",
+        "--stdin",
+        "--format=%H",
+        "--",
+        *pathspecs,
+        input="".join(c + "\n" for c in unique).encode(),
+        config=[("log.showSignature", "false")],
+    )
+    return set(out.decode().split())
+
+
+def first_releases(
+    repo: GitRepo, releases: Sequence[Tag], commits: Iterable[str]
+) -> dict[str, str]:
+    """For each commit, the first release in version order that contains it.
+
+    Commits no release contains are absent. One `git rev-list R_i ^R_0 .. ^R_(i-1)` per
+    release, in version order: these sets partition everything the releases reach, so each
+    commit is found in exactly its first release. The loop stops once every commit has one.
+    """
+    wanted = set(commits)
+    found: dict[str, str] = {}
+    earlier: list[str] = []
+    for tag in sorted(releases, key=lambda t: version_key(t.name)):
+        if len(found) == len(wanted):
+            break
+        spec = "".join(f"^{c}\n" for c in earlier) + f"{tag.commit}\n"
+        for line in repo.run("rev-list", "--stdin", input=spec.encode()).split():
+            h = line.decode()
+            if h in wanted and h not in found:
+                found[h] = tag.name
+        earlier.append(tag.commit)
+    return found
+
+
+# --- resolution --------------------------------------------------------------------------
+
+
+def resolve_fixes(
+    repo: GitRepo,
+    window: Window,
+    records: Iterable[CommitRecord],
+    releases: Sequence[Tag],
+    fix_release: str | None,
+) -> list[FixesFinding]:
+    """Every `Fixes:` line of the window's non-merge records, checked and traced.
+
+    `releases` are the release tags (`release_tags`); `fix_release` is the release the
+    window's commits ship in (its end tag), or None when the window ends past the last
+    release. The git processes are listed in the module docstring.
+    """
+    names = [t.name for t in sorted(releases, key=lambda t: version_key(t.name))]
+    if fix_release is not None and fix_release not in names:
+        raise ValueError(f"fix release {fix_release!r} is not one of the releases")
+    records = list(records)
+    refs = fixes_refs(records)
+    fix_dates = {r.hash: r.committer_date for r in records}
+    lookups = lookup_hashes(repo, (r.quoted_hash for r in refs if r.quoted_hash))
+    resolved = {lk.commit for lk in lookups.values() if lk.commit}
+    info = commit_info(repo, window, resolved)
+    selected = touching(repo, resolved, window.pathspecs)
+    release_of = first_releases(repo, releases, resolved)
+    targets = {
+        h: FixedCommit(
+            hash=h,
+            subject=i.subject,
+            author=i.author,
+            author_date=i.author_date,
+            committer_date=i.committer_date,
+            release=release_of.get(h),
+            in_selection=h in selected,
+        )
+        for h, i in info.items()
+    }
+    index = {name: i for i, name in enumerate(names)}
+    # Unreleased work ships in the release after the last one.
+    fix_index = index[fix_release] if fix_release is not None else len(names)
+    return [
+        _finding(ref, lookups, targets, fix_dates[ref.commit], index, fix_index, fix_release)
+        for ref in refs
+    ]
+
+
+def _finding(
+    ref: FixesRef,
+    lookups: Mapping[str, Lookup],
+    targets: Mapping[str, FixedCommit],
+    fix_date: datetime,
+    index: Mapping[str, int],
+    fix_index: int,
+    fix_release: str | None,
+) -> FixesFinding:
+    problems: set[str] = set()
+    target: FixedCommit | None = None
+    if ref.quoted_hash is None:
+        problems.add(UNPARSEABLE)
+    else:
+        lookup = lookups[ref.quoted_hash]
+        if lookup.problem:
+            problems.add(lookup.problem)
+        if len(ref.quoted_hash) < CHECKPATCH_MIN_HASH:
+            problems.add(SHORT)
+        if ref.quoted_subject is None:
+            problems.add(NO_SUBJECT)
+        # `targets` lacks a resolved commit only if git log skipped it: say so, do not crash.
+        target = targets.get(lookup.commit) if lookup.commit is not None else None
+        if lookup.commit is not None and target is None:
+            problems.add(UNKNOWN)
+        quoted = ref.quoted_subject
+        if (
+            target
+            and quoted is not None
+            and not subject_matches(quoted, ref.truncated, target.subject)
+        ):
+            problems.add(MISMATCH)
+    ordered = tuple(p for p in PROBLEM_KINDS if p in problems)
+    if target is None:
+        return FixesFinding(ref, ordered, None, None, None, None)
+    lifetime = (fix_date - target.committer_date).total_seconds() / 86400
+    if target.release is not None:
+        apart: int | None = fix_index - index[target.release]
+    else:
+        # A fixed commit in no release ships with an unreleased fix, or is on another branch.
+        apart = 0 if fix_release is None else None
+    return FixesFinding(
+        ref=ref,
+        problems=ordered,
+        target=target,
+        lifetime_days=lifetime,
+        releases_apart=apart,
+        same_release=target.release == fix_release,
+    )
+
+
+# --- summary (pure) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FixesSummary:
+    """The per-window numbers. Counts are of `Fixes:` lines unless said otherwise."""
+
+    lines: int
+    valid: int
+    invalid: int
+    problems: tuple[tuple[str, int], ...]
+    """Lines with each problem, in `PROBLEM_KINDS` order, zeros included."""
+    resolved: int
+    in_selection: int
+    same_release: int
+    median_lifetime_days: float | None
+    p90_lifetime_days: float | None
+    introduced_in: tuple[tuple[str | None, int], ...]
+    """Resolved lines per introducing release, in version order; None (unreleased) last."""
+    top_fixers: tuple[tuple[str, int], ...]
+    """Authors of commits carrying a `Fixes:` line: commits per author, most first."""
+    top_fixed_authors: tuple[tuple[str, int], ...]
+    """Authors of fixed commits: distinct fixed commits per author, most first."""
+
+    def problem_count(self, kind: str) -> int:
+        return dict(self.problems)[kind]
+
+
+def nearest_rank(values: Sequence[float], percent: float) -> float | None:
+    """The nearest-rank percentile: the value at 1-based rank ceil(percent/100 * n)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(percent / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _top(counts: Counter[str], top: int) -> tuple[tuple[str, int], ...]:
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(ranked[:top])
+
+
+def _release_order(name: str | None) -> tuple[int, tuple[tuple[int, ...], int, int, str]]:
+    return (1, ((), 0, 0, "")) if name is None else (0, version_key(name))
+
+
+def summarize_fixes(findings: Sequence[FixesFinding], top: int = 10) -> FixesSummary:
+    """Counts, lifetime percentiles, introducing releases and top people of one window."""
+    resolved = [f for f in findings if f.target is not None]
+    lifetimes = [f.lifetime_days for f in resolved if f.lifetime_days is not None]
+    releases = Counter(f.introduced_in for f in resolved)
+    fixers = Counter(author for _, author in {(f.ref.commit, f.ref.author) for f in findings})
+    fixed = Counter(t.author for t in {f.target for f in resolved if f.target is not None})
+    return FixesSummary(
+        lines=len(findings),
+        valid=sum(1 for f in findings if f.valid),
+        invalid=sum(1 for f in findings if not f.valid),
+        problems=tuple((k, sum(1 for f in findings if k in f.problems)) for k in PROBLEM_KINDS),
+        resolved=len(resolved),
+        in_selection=sum(1 for f in resolved if f.target is not None and f.target.in_selection),
+        same_release=sum(1 for f in resolved if f.same_release),
+        median_lifetime_days=nearest_rank(lifetimes, 50),
+        p90_lifetime_days=nearest_rank(lifetimes, 90),
+        introduced_in=tuple(sorted(releases.items(), key=lambda kv: _release_order(kv[0]))),
+        top_fixers=_top(fixers, top),
+        top_fixed_authors=_top(fixed, top),
+    )
