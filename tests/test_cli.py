@@ -254,3 +254,16 @@ def test_expired_affiliation_is_a_clear_error(
         str(emailmap),
     )
     assert "emailmap:1" in line
+
+
+def test_stats_reports_fixes(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:
+    code, out, _ = run(
+        capsys, "stats", "--repo", str(kernel_repo), "--range", "v1.1..v1.2", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    # The fixture's only Fixes: line quotes a hash that is in no repository.
+    assert data["fixes"]["lines"] == 1
+    assert dict(data["fixes"]["problems"])["unknown-hash"] == 1
+    assert [f["ref"]["quoted_hash"] for f in data["invalid_fixes"]] == ["0123456789ab"]
+    assert data["row"]["fixes_invalid"] == 1

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from kvmstatus.errors import UserError
 from kvmstatus.metrics import (
-    REPORTED_TRAILERS,
     Ranked,
     TrailerCount,
     count_trailers,
@@ -135,14 +134,19 @@ def split_by_arch(records: Sequence[CommitRecord], amap: ArchMap) -> dict[str, l
     return groups
 
 
-def arch_stats(records: Sequence[CommitRecord], amap: ArchMap, top: int = 5) -> list[ArchStats]:
-    names = display_names(records)
+def arch_stats(
+    records: Sequence[CommitRecord],
+    amap: ArchMap,
+    top: int = 5,
+    names: dict[str, str] | None = None,
+) -> list[ArchStats]:
+    names = display_names(records) if names is None else names
     return [
         ArchStats(
             name=name,
             commits=len(group),
             authors=len({r.author.key for r in group}),
-            trailers={key: count_trailers(group, key) for key in REPORTED_TRAILERS},
+            trailers=count_trailers(group),
             top_authors=rank((r.author for r in group), names, top),
         )
         for name, group in split_by_arch(records, amap).items()

@@ -371,28 +371,46 @@ def touching(repo: GitRepo, commits: Iterable[str], pathspecs: Sequence[str]) ->
     return set(out.decode().split())
 
 
+class ReleaseIndex:
+    """Which release first contains a commit, shared by every window of a run.
+
+    One `git rev-list R_i ^R_0 .. ^R_(i-1)` per release, in version order, each run at most
+    once per index and only as far as a question needs: these sets partition everything the
+    releases reach, so each commit is found in exactly its first release. The sets are kept
+    as 20-byte keys (about 60 bytes per released commit) so later windows ask git nothing.
+    """
+
+    def __init__(self, repo: GitRepo, releases: Sequence[Tag]) -> None:
+        self._repo = repo
+        self._releases = sorted(releases, key=lambda t: version_key(t.name))
+        self._sets: list[frozenset[bytes]] = []
+
+    def _members(self, i: int) -> frozenset[bytes]:
+        while len(self._sets) <= i:
+            k = len(self._sets)
+            spec = "".join(f"^{t.commit}\n" for t in self._releases[:k])
+            spec += f"{self._releases[k].commit}\n"
+            out = self._repo.run("rev-list", "--stdin", input=spec.encode())
+            self._sets.append(frozenset(bytes.fromhex(h.decode()) for h in out.split()))
+        return self._sets[i]
+
+    def first_releases(self, commits: Iterable[str]) -> dict[str, str]:
+        """For each commit, the first release in version order that contains it (absent: none)."""
+        wanted = {bytes.fromhex(c): c for c in set(commits)}
+        found: dict[str, str] = {}
+        for i, tag in enumerate(self._releases):
+            if len(found) == len(wanted):
+                break
+            for key in wanted.keys() & self._members(i):
+                found.setdefault(wanted[key], tag.name)
+        return found
+
+
 def first_releases(
     repo: GitRepo, releases: Sequence[Tag], commits: Iterable[str]
 ) -> dict[str, str]:
-    """For each commit, the first release in version order that contains it.
-
-    Commits no release contains are absent. One `git rev-list R_i ^R_0 .. ^R_(i-1)` per
-    release, in version order: these sets partition everything the releases reach, so each
-    commit is found in exactly its first release. The loop stops once every commit has one.
-    """
-    wanted = set(commits)
-    found: dict[str, str] = {}
-    earlier: list[str] = []
-    for tag in sorted(releases, key=lambda t: version_key(t.name)):
-        if len(found) == len(wanted):
-            break
-        spec = "".join(f"^{c}\n" for c in earlier) + f"{tag.commit}\n"
-        for line in repo.run("rev-list", "--stdin", input=spec.encode()).split():
-            h = line.decode()
-            if h in wanted and h not in found:
-                found[h] = tag.name
-        earlier.append(tag.commit)
-    return found
+    """For each commit, the first release in version order that contains it (see ReleaseIndex)."""
+    return ReleaseIndex(repo, releases).first_releases(commits)
 
 
 # --- resolution --------------------------------------------------------------------------
@@ -404,6 +422,7 @@ def resolve_fixes(
     records: Iterable[CommitRecord],
     releases: Sequence[Tag],
     fix_release: str | None,
+    release_index: ReleaseIndex | None = None,
 ) -> list[FixesFinding]:
     """Every `Fixes:` line of the window's non-merge records, checked and traced.
 
@@ -421,7 +440,7 @@ def resolve_fixes(
     resolved = {lk.commit for lk in lookups.values() if lk.commit}
     info = commit_info(repo, window, resolved)
     selected = touching(repo, resolved, window.pathspecs)
-    release_of = first_releases(repo, releases, resolved)
+    release_of = (release_index or ReleaseIndex(repo, releases)).first_releases(resolved)
     targets = {
         h: FixedCommit(
             hash=h,

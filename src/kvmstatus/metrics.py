@@ -97,9 +97,17 @@ def rank(people: Iterable[Person], names: dict[str, str], top: int) -> list[Rank
     return [Ranked(names.get(email, ""), email, n) for email, n in rows]
 
 
-def count_trailers(records: Sequence[CommitRecord], key: str) -> TrailerCount:
-    per_commit = [len(r.trailers_of(key)) for r in records]
-    return TrailerCount(commits=sum(1 for n in per_commit if n), lines=sum(per_commit))
+def count_trailers(
+    records: Iterable[CommitRecord], keys: Sequence[str] = REPORTED_TRAILERS
+) -> dict[str, TrailerCount]:
+    """Per key: commits carrying it, and its distinct lines summed (one pass over records)."""
+    commits: Counter[str] = Counter()
+    lines: Counter[str] = Counter()
+    for record in records:
+        per_commit = Counter(t.key for t in record.trailers)
+        commits.update(per_commit.keys())
+        lines.update(per_commit)
+    return {key: TrailerCount(commits=commits[key], lines=lines[key]) for key in keys}
 
 
 def trailer_people(records: Iterable[CommitRecord], key: str) -> list[Person]:
@@ -107,18 +115,22 @@ def trailer_people(records: Iterable[CommitRecord], key: str) -> list[Person]:
 
 
 def window_stats(
-    records: Sequence[CommitRecord], range_: str, paths: Sequence[str], top: int = 10
+    records: Sequence[CommitRecord],
+    range_: str,
+    paths: Sequence[str],
+    top: int = 10,
+    names: dict[str, str] | None = None,
 ) -> WindowStats:
-    """The `kvmstatus stats` table for one window's records."""
+    """The `kvmstatus stats` table for one window's records (`names`: `display_names`)."""
     commits = non_merges(records)
-    names = display_names(records)
+    names = display_names(records) if names is None else names
     return WindowStats(
         range=range_,
         paths=tuple(paths),
         commits=len(commits),
         merges=len(records) - len(commits),
         authors=len({r.author.key for r in commits}),
-        trailers={key: count_trailers(commits, key) for key in REPORTED_TRAILERS},
+        trailers=count_trailers(commits),
         top_authors=rank((r.author for r in commits), names, top),
         top_reviewers=rank(trailer_people(commits, "Reviewed-by"), names, top),
         top_ackers=rank(trailer_people(commits, "Acked-by"), names, top),
@@ -178,11 +190,13 @@ def bot_reported(records: Sequence[CommitRecord]) -> dict[str, int]:
 
 
 def first_time_authors(
-    records: Sequence[CommitRecord], earlier_authors: Iterable[str], top: int = 0
+    records: Sequence[CommitRecord],
+    earlier_authors: Iterable[str],
+    top: int = 0,
+    names: dict[str, str] | None = None,
 ) -> list[Ranked]:
     """Authors of the window whose key is not among `earlier_authors` (keys before the window)."""
     before = set(earlier_authors)
     commits = non_merges(records)
-    return rank(
-        (r.author for r in commits if r.author.key not in before), display_names(records), top
-    )
+    names = display_names(records) if names is None else names
+    return rank((r.author for r in commits if r.author.key not in before), names, top)

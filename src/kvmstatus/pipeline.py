@@ -17,12 +17,19 @@ from kvmstatus.affiliations import (
 )
 from kvmstatus.architectures import ArchMap, ArchStats, arch_stats
 from kvmstatus.errors import UserError
-from kvmstatus.fixes import FixesFinding, FixesSummary, resolve_fixes, summarize_fixes
+from kvmstatus.fixes import (
+    FixesFinding,
+    FixesSummary,
+    ReleaseIndex,
+    resolve_fixes,
+    summarize_fixes,
+)
 from kvmstatus.gitcmd import GitRepo
 from kvmstatus.metrics import (
     Ranked,
     WindowStats,
     bot_reported,
+    display_names,
     first_time_authors,
     window_stats,
 )
@@ -158,6 +165,7 @@ def history(
 ) -> list[WindowResult]:
     """Every window's numbers, oldest first; first-time authors accumulate across windows."""
     releases = [w.end for w in windows]
+    index = ReleaseIndex(repo, releases)
     results: list[WindowResult] = []
     earlier: set[str] | None = None
     for window in windows:
@@ -167,7 +175,7 @@ def history(
             earlier = author_keys(repo, start, specs, window.end.commit) if start else set()
         mined = Window(start, window.end.commit, specs)
         records = mine(repo, mined)
-        fixes = resolve_fixes(repo, mined, records, releases, window.name)
+        fixes = resolve_fixes(repo, mined, records, releases, window.name, index)
         date = window.end.date.date().isoformat()
         results.append(
             analyse(
@@ -203,8 +211,10 @@ def analyse(
     companies = commits_by_company(records, affiliations)
     fixes_summary = summarize_fixes(fixes, top)
     review_companies = reviews_by_company(records, affiliations)
+    names = display_names(records)
+    stats = window_stats(records, range_, specs, top=top, names=names)
     row: Row = {"release": release, "date": date}
-    row |= window_row(records, range_, earlier)
+    row |= window_row(records, stats, earlier)
     row["companies"] = len(companies)
     row["unknown_company_share"] = round(unknown_share(companies), 4) if companies else None
     row["unknown_reviewer_company_share"] = (
@@ -219,9 +229,9 @@ def analyse(
         release=release,
         date=date,
         row=row,
-        stats=window_stats(records, range_, specs, top=top),
-        architectures=arch_stats(records, arch_map),
-        first_time_authors=first_time_authors(records, earlier, top),
+        stats=stats,
+        architectures=arch_stats(records, arch_map, names=names),
+        first_time_authors=first_time_authors(records, earlier, top, names),
         bot_reported=bot_reported(records),
         companies=companies,
         review_companies=review_companies,

@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kvmstatus.metrics import (
+    WindowStats,
     bot_reported,
     first_time_authors,
     review_coverage,
-    window_stats,
 )
 from kvmstatus.records import CommitRecord
 from kvmstatus.trailers import CC_STABLE
@@ -36,19 +36,20 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def window_row(records: Sequence[CommitRecord], range_: str, earlier_authors: Iterable[str]) -> Row:
+def window_row(
+    records: Sequence[CommitRecord], stats: WindowStats, earlier_authors: Iterable[str]
+) -> Row:
     """Every scalar metric of one window, flat, for tables, CSV and trend charts."""
-    stats = window_stats(records, range_, (), top=0)
     total = stats.commits + stats.merges
     coverage = review_coverage(records)
     bots = bot_reported(records)
     row: Row = {
-        "range": range_,
+        "range": stats.range,
         "commits": stats.commits,
         "merges": stats.merges,
         "merge_share": _share(stats.merges, total),
         "authors": stats.authors,
-        "first_time_authors": len(first_time_authors(records, earlier_authors)),
+        "first_time_authors": len(first_time_authors(records, earlier_authors, names={})),
         "review_coverage": None if coverage is None else round(coverage, 4),
     }
     for name, key in _SHARES:
