@@ -30,14 +30,17 @@ from kvmstatus.metrics import (
 from kvmstatus.records import CommitRecord
 
 COMMON = "common"
+TESTING = "testing"
 DEFAULT_MAPPING = "linux-kvm"
 
 
 @dataclass(frozen=True)
 class ArchMap:
-    """Architecture names in display order, each with its path patterns."""
+    """Architecture names in display order, each with its path patterns, and the test-suite
+    paths (`testing`) whose activity is reported per architecture."""
 
     arches: tuple[tuple[str, tuple[str, ...]], ...]
+    testing: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -89,15 +92,19 @@ def _matches(path: str, patterns: tuple[str, ...]) -> bool:
 
 def parse_arch_map(data: Mapping[str, object], source: str) -> ArchMap:
     arches = []
+    testing: tuple[str, ...] = ()
     for name, patterns in data.items():
         if name == COMMON:
             raise UserError(f"{source}: {COMMON!r} is implicit (everything unmatched); remove it")
         if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise UserError(f"{source}: architecture {name!r} must be a list of path patterns")
-        arches.append((name, tuple(patterns)))
+            raise UserError(f"{source}: {name!r} must be a list of path patterns")
+        if name == TESTING:
+            testing = tuple(patterns)
+        else:
+            arches.append((name, tuple(patterns)))
     if not arches:
         raise UserError(f"{source}: the architecture mapping is empty")
-    return ArchMap(tuple(arches))
+    return ArchMap(tuple(arches), testing)
 
 
 def load_arch_map(spec: str = DEFAULT_MAPPING) -> ArchMap:
@@ -160,3 +167,15 @@ def arch_commit_counts(records: Sequence[CommitRecord], amap: ArchMap) -> Counte
     is lost or counted by accident.
     """
     return Counter(len(amap.arches_of(r.paths)) for r in non_merges(records))
+
+
+def testing_by_arch(records: Sequence[CommitRecord], amap: ArchMap) -> dict[str, int]:
+    """Non-merge commits touching the test-suite paths, per architecture of those paths."""
+    counts: Counter[str] = Counter()
+    if not amap.testing:
+        return {}
+    for record in non_merges(records):
+        tests = [p for p in record.paths if _matches(p, amap.testing)]
+        if tests:
+            counts.update(amap.arches_of(tests))
+    return {name: counts[name] for name in amap.names if counts[name]}

@@ -18,6 +18,7 @@ from typing import Any
 from kvmstatus import __version__
 from kvmstatus.affiliations import AffiliationMap, load_affiliations
 from kvmstatus.architectures import DEFAULT_MAPPING, ArchStats, load_arch_map
+from kvmstatus.dataset import project_document, window_document, write_dataset
 from kvmstatus.errors import UserError
 from kvmstatus.gitcmd import GitFailure
 from kvmstatus.metrics import Ranked, WindowStats
@@ -171,24 +172,6 @@ def format_result(result: WindowResult) -> str:
     return "\n".join(lines)
 
 
-def _result_json(result: WindowResult) -> dict[str, Any]:
-    data = dataclasses.asdict(result.stats)
-    data.update(
-        review_coverage=result.row["review_coverage"],
-        first_time_authors=result.row["first_time_authors"],
-        top_first_time_authors=result.first_time_authors,
-        bot_reported=result.bot_reported,
-        architectures=result.architectures,
-        companies=[{"company": c, "commits": n} for c, n in result.companies],
-        review_companies=[{"company": c, "reviews": n} for c, n in result.review_companies],
-        unknown_company_share=result.row["unknown_company_share"],
-        fixes=result.fixes,
-        invalid_fixes=result.invalid_fixes,
-        row=result.row,
-    )
-    return data
-
-
 def cmd_stats(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
@@ -215,7 +198,7 @@ def cmd_stats(args: argparse.Namespace) -> None:
         )
     if stats.commits + stats.merges == 0:
         _warn(f"note: no commit of {args.range} touches the selected paths")
-    print(_json(_result_json(result)) if args.json else format_result(result))
+    print(_json(window_document(result)) if args.json else format_result(result))
 
 
 HISTORY_COLUMNS = (
@@ -262,7 +245,9 @@ def cmd_history(args: argparse.Namespace) -> None:
         writer.writeheader()
         writer.writerows(rows)
     elif args.json:
-        print(_json({"rows": rows, "trend": trend, "windows": [_result_json(r) for r in results]}))
+        print(
+            _json({"rows": rows, "trend": trend, "windows": [window_document(r) for r in results]})
+        )
     else:
         print(_table(rows, HISTORY_COLUMNS))
         if trend:
@@ -270,6 +255,26 @@ def cmd_history(args: argparse.Namespace) -> None:
                 f"\ncommits per release: trend {trend.slope:+.1f} per release "
                 f"(intercept {trend.intercept:.1f}, r\u00b2 {trend.r2:.2f}, {trend.n} releases)"
             )
+
+
+def cmd_collect(args: argparse.Namespace) -> None:
+    repo = open_repository(args.repo)
+    windows, _ = release_list(repo, args.pattern, args.since)
+    chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
+    # The data keeps complete lists (top=0): the site adds windows up into years.
+    results = history(repo, windows, chosen, load_arch_map(args.arch_map), _affiliations(args), 0)
+    docs = [window_document(r) for r in results]
+    settings = {
+        "repo": str(repo.path),
+        "pattern": args.pattern,
+        "since": args.since,
+        "selection": {"paths": list(chosen.paths), "subsystem": chosen.subsystem},
+        "arch_map": args.arch_map,
+        "architectures": list(load_arch_map(args.arch_map).names),
+    }
+    project = project_document(args.title, args.project, docs, settings)
+    write_dataset(Path(args.out), project, docs)
+    print(f"{len(docs)} windows ({docs[0]['release']} .. {docs[-1]['release']}) -> {args.out}")
 
 
 def cmd_year(args: argparse.Namespace) -> None:
@@ -296,7 +301,7 @@ def cmd_year(args: argparse.Namespace) -> None:
     rows = [r.row for r in results]
     changes = compare_rows(rows)
     if args.json:
-        print(_json({"windows": [_result_json(r) for r in results], "changes": changes}))
+        print(_json({"windows": [window_document(r) for r in results], "changes": changes}))
         return
     labels = ("this year", "1 year earlier", "2 years earlier")
     for label, row in zip(labels, rows, strict=False):
@@ -395,6 +400,20 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--csv", action="store_true", help="the rows as CSV")
     hist.set_defaults(func=cmd_history)
 
+    collect = sub.add_parser(
+        "collect",
+        help="compute every release window and write the data directory the site reads",
+        description="Compute every release window's tables and write them as JSON to --out.",
+    )
+    _add_repo(collect)
+    collect.add_argument("--out", required=True, metavar="DIR", help="data directory to write")
+    collect.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
+    collect.add_argument("--since", metavar="TAG", help="first release to include (e.g. v3.8)")
+    collect.add_argument("--title", default="KVM status report", help="the site's title")
+    collect.add_argument("--project", default="Linux KVM", help="the project's display name")
+    _add_selection(collect, top=False)
+    collect.set_defaults(func=cmd_collect)
+
     year = sub.add_parser(
         "year",
         help="the keynote's yearly window next to the two years before, with changes",
@@ -415,7 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_selection(parser: argparse.ArgumentParser) -> None:
+def _add_selection(parser: argparse.ArgumentParser, top: bool = True) -> None:
     chooser = parser.add_mutually_exclusive_group()
     chooser.add_argument(
         "--paths", nargs="+", metavar="PATHSPEC", help="explicit git pathspecs to count"
@@ -441,7 +460,8 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
         help="gitdm EmailMap/EmailAliases files or gitdm.config directories, layered over the "
         "shipped map (later ones win)",
     )
-    parser.add_argument("--top", type=int, default=10, help="rows per top list (default 10)")
+    if top:
+        parser.add_argument("--top", type=int, default=10, help="rows per top list (default 10)")
 
 
 def _add_repo(parser: argparse.ArgumentParser) -> None:

@@ -15,7 +15,7 @@ from kvmstatus.affiliations import (
     reviews_by_company,
     unknown_share,
 )
-from kvmstatus.architectures import ArchMap, ArchStats, arch_stats
+from kvmstatus.architectures import ArchMap, ArchStats, arch_stats, testing_by_arch
 from kvmstatus.errors import UserError
 from kvmstatus.fixes import (
     FixesFinding,
@@ -131,7 +131,13 @@ class WindowResult:
     review_companies: list[tuple[str, int]]
     """Reviewed-by lines by the reviewer's company at the commit's author date."""
     fixes: FixesSummary
-    invalid_fixes: list[FixesFinding]
+    fix_findings: list[FixesFinding]
+    testing: dict[str, int]
+    """Non-merge commits touching the test suites, per architecture."""
+
+    @property
+    def invalid_fixes(self) -> list[FixesFinding]:
+        return [f for f in self.fix_findings if not f.valid]
 
 
 def release_list(
@@ -230,13 +236,14 @@ def analyse(
         date=date,
         row=row,
         stats=stats,
-        architectures=arch_stats(records, arch_map, names=names),
+        architectures=arch_stats(records, arch_map, top, names),
         first_time_authors=first_time_authors(records, earlier, top, names),
         bot_reported=bot_reported(records),
         companies=companies,
         review_companies=review_companies,
         fixes=fixes_summary,
-        invalid_fixes=[f for f in fixes if not f.valid],
+        fix_findings=list(fixes),
+        testing=testing_by_arch(records, arch_map),
     )
 
 
