@@ -233,3 +233,27 @@ def marks() -> dict[int, str]:
     """mark -> subject, for readable assertions."""
     commits, _ = _history()
     return {c.mark: c.message.splitlines()[0] for c in commits}
+
+
+HOSTILE_NAME = "[x](javascript:alert(1))"
+HOSTILE_EMAIL = 'x"onmouseover="alert(1)@evil.example'
+HOSTILE_SUBJECT = "KVM: x86: <script>alert(2)</script> **bold** | pipe"
+HOSTILE_TAG = "v1.4<svg/onload=alert(3)>"
+
+
+def hostile_stream() -> bytes:
+    """The fixture history plus commits and a tag written to break pages that do not escape."""
+    message = (
+        f"{HOSTILE_SUBJECT}\n\n"
+        'Fixes: deadbeef ("<script>alert(4)</script>")\n'
+        f"Reviewed-by: {HOSTILE_NAME} <{HOSTILE_EMAIL}>\n"
+    ).encode()
+    extra = (
+        b"commit refs/heads/master\n"
+        b"author %s <%s> 1702000000 +0000\n"
+        b"committer Paolo Bonzini <pbonzini@example.com> 1702000000 +0000\n"
+        b"data %d\n%s\n"
+        b"M 100644 inline arch/x86/kvm/x86.c\ndata 7\nhostile\n\n"
+        b"reset refs/tags/%s\nfrom refs/heads/master\n\n"
+    ) % (HOSTILE_NAME.encode(), HOSTILE_EMAIL.encode(), len(message), message, HOSTILE_TAG.encode())
+    return fast_import_stream() + extra

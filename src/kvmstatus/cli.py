@@ -277,6 +277,16 @@ def cmd_collect(args: argparse.Namespace) -> None:
     print(f"{len(docs)} windows ({docs[0]['release']} .. {docs[-1]['release']}) -> {args.out}")
 
 
+def cmd_site(args: argparse.Namespace) -> None:
+    from kvmstatus.sitebuild import build_site  # MkDocs and Altair load only for this command
+
+    report = build_site(Path(args.data), Path(args.out), cycles=args.cycles)
+    print(
+        f"{report.pages} pages, {report.charts} charts -> {report.out} "
+        f"(render {report.seconds_render:.1f}s, mkdocs {report.seconds_mkdocs:.1f}s)"
+    )
+
+
 def cmd_year(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
     pattern = args.pattern or (
@@ -413,6 +423,17 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--project", default="Linux KVM", help="the project's display name")
     _add_selection(collect, top=False)
     collect.set_defaults(func=cmd_collect)
+
+    site = sub.add_parser(
+        "site",
+        help="render the data directory into Markdown pages and build the static site",
+        description="Pages and charts from --data (no git needed), built with MkDocs "
+        "(--strict) and swapped into --out only when the build succeeded.",
+    )
+    site.add_argument("--data", required=True, metavar="DIR", help="data from `collect`")
+    site.add_argument("--out", required=True, metavar="DIR", help="where the site goes")
+    site.add_argument("--cycles", type=int, default=5, help="release cycles in a year (default 5)")
+    site.set_defaults(func=cmd_site)
 
     year = sub.add_parser(
         "year",

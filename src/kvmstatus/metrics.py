@@ -65,6 +65,7 @@ class WindowStats:
     top_authors: list[Ranked]
     top_reviewers: list[Ranked]
     top_ackers: list[Ranked]
+    top_testers: list[Ranked]
     top_fixers: list[Ranked]
     malformed_trailers: list[MalformedTrailer] = field(default_factory=list)
     undecodable_commits: list[str] = field(default_factory=list)
@@ -134,6 +135,7 @@ def window_stats(
         top_authors=rank((r.author for r in commits), names, top),
         top_reviewers=rank(trailer_people(commits, "Reviewed-by"), names, top),
         top_ackers=rank(trailer_people(commits, "Acked-by"), names, top),
+        top_testers=rank(trailer_people(commits, "Tested-by"), names, top),
         top_fixers=rank((r.author for r in commits if r.trailers_of("Fixes")), names, top),
         malformed_trailers=[
             MalformedTrailer(r.hash, t.key, t.value)

@@ -1,0 +1,226 @@
+"""The built site in a real browser: headless Debian Chromium driven by Playwright.
+
+Builds the site from the hostile fixture history, serves it on localhost and checks every
+page type: charts rendered, no console errors, no broken internal links, navigation and
+search work, hostile names show as text. Screenshots of the home page (desktop and mobile)
+go to `$KVMSTATUS_SCREENSHOTS` (default: the test's temporary directory).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from conftest import build_repo
+from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG, hostile_stream
+from kvmstatus.affiliations import load_affiliations
+from kvmstatus.architectures import load_arch_map
+from kvmstatus.dataset import file_name, project_document, window_document, write_dataset
+from kvmstatus.gitcmd import GitRepo
+from kvmstatus.pipeline import Selection, history, release_list
+from kvmstatus.selection import DEFAULT_SUBSYSTEM
+from kvmstatus.sitebuild import build_site
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
+
+# Flags for a headless root session on a machine with no network beyond localhost.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PATTERN = r"^v1\.\d+($|<)"
+
+
+def make_dataset(root: Path, data: Path) -> None:
+    repo = GitRepo(build_repo(root / "hostile.git", hostile_stream()))
+    windows, _ = release_list(repo, PATTERN)
+    chosen = Selection(subsystem=DEFAULT_SUBSYSTEM)
+    arch_map = load_arch_map("linux-kvm")
+    results = history(repo, windows, chosen, arch_map, load_affiliations(), 0)
+    docs = [window_document(r) for r in results]
+    settings = {
+        "pattern": PATTERN,
+        "selection": {"paths": [], "subsystem": DEFAULT_SUBSYSTEM},
+        "arch_map": "linux-kvm",
+        "architectures": list(arch_map.names),
+    }
+    write_dataset(data, project_document("KVM status report", "Fixture KVM", docs, settings), docs)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("browser")
+    make_dataset(root, root / "data")
+    out = root / "public"
+    build_site(root / "data", out, cycles=2)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+PAGES = [
+    "index.html",
+    "releases/index.html",
+    "releases/v1.2.html",
+    f"releases/{file_name(HOSTILE_TAG)}.html",
+    "trends.html",
+    "people.html",
+    "companies.html",
+    "architectures/index.html",
+    "architectures/x86.html",
+    "fixes.html",
+    "testing.html",
+    "methodology.html",
+    "data/index.html",
+]
+
+
+class Visit:
+    """One page load with its console errors and any dialog a script tried to open."""
+
+    def __init__(self, browser: object, url: str, **context: object) -> None:
+        self.context = browser.new_context(**context)  # type: ignore[attr-defined]
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(url, wait_until="networkidle")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_cleanly(browser: object, server: str, path: str) -> None:
+    visit = Visit(browser, server + path)
+    page = visit.page
+    try:
+        figures = page.locator("figure.kvm-chart")
+        for i in range(figures.count()):
+            figure = figures.nth(i)
+            figure.locator(".kvm-live-view svg").first.wait_for(timeout=15_000)
+            marks = figure.locator(".kvm-live-view svg .mark-group, .kvm-live-view svg path")
+            assert marks.count() > 0, f"chart {i} of {path} is empty"
+            assert "kvm-live" in (figure.get_attribute("class") or "")
+        assert visit.errors == [], f"console errors on {path}: {visit.errors}"
+        assert visit.dialogs == [], f"a script ran on {path}: {visit.dialogs}"
+        assert page.locator("a[href^='javascript:' i]").count() == 0
+        # Every internal link, image and chart spec answers.
+        targets = page.eval_on_selector_all(
+            "a[href], img[src], figure[data-spec]",
+            "els => els.map(e => e.getAttribute('href') || e.getAttribute('src')"
+            " || e.getAttribute('data-spec'))",
+        )
+        for target in set(targets):
+            url = urljoin(page.url, target)
+            if urlparse(url).netloc != urlparse(server).netloc:
+                continue
+            response = page.request.get(url.split("#")[0])
+            assert response.ok, f"{path}: broken link {target} -> {response.status}"
+    finally:
+        visit.close()
+
+
+def test_hostile_text_shows_as_text(browser: object, server: str) -> None:
+    for path in ("people.html", f"releases/{file_name(HOSTILE_TAG)}.html", "fixes.html"):
+        visit = Visit(browser, server + path)
+        try:
+            text = visit.page.inner_text("article")
+            assert visit.dialogs == []
+            if path == "people.html":
+                assert HOSTILE_NAME in text
+            elif path == "fixes.html":
+                assert '("<script>alert(4)</script>")' in text
+            else:
+                assert HOSTILE_TAG in text
+                assert HOSTILE_NAME in text
+        finally:
+            visit.close()
+    visit = Visit(browser, server + "index.html")
+    try:
+        assert visit.page.locator("script:text('alert')").count() == 0
+    finally:
+        visit.close()
+    assert HOSTILE_SUBJECT  # the subject travels in the Fixes table of the hostile release
+
+
+def test_navigation_and_search(browser: object, server: str) -> None:
+    visit = Visit(browser, server + "index.html", viewport={"width": 1280, "height": 900})
+    page = visit.page
+    try:
+        page.get_by_role("link", name="Releases", exact=True).first.click()
+        page.wait_for_url("**/releases/index.html")
+        assert page.locator("h1").first.inner_text().startswith("Releases")
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        # Material listens to key events, so type rather than fill.
+        page.locator("input.md-search__input").press_sequentially("Alice", delay=30)
+        result = page.locator(".md-search-result__item").first
+        result.wait_for(timeout=15_000)
+        assert "Alice" in page.locator(".md-search-result").inner_text()
+    finally:
+        visit.close()
+
+
+def test_static_charts_without_javascript(browser: object, server: str) -> None:
+    visit = Visit(browser, server + "index.html", java_script_enabled=False)
+    try:
+        image = visit.page.locator("figure.kvm-chart img").first
+        assert image.is_visible()
+        assert (
+            visit.page.evaluate("document.querySelector('figure.kvm-chart img').naturalWidth") > 0
+        )
+    finally:
+        visit.close()
+
+
+def test_home_screenshots(browser: object, server: str, tmp_path: Path) -> None:
+    folder = Path(os.environ.get("KVMSTATUS_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for label, viewport in (("desktop", (1280, 900)), ("mobile", (390, 844))):
+        visit = Visit(
+            browser, server + "index.html", viewport={"width": viewport[0], "height": viewport[1]}
+        )
+        try:
+            shot = folder / f"home-{label}.png"
+            visit.page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+        finally:
+            visit.close()
