@@ -21,6 +21,7 @@ import altair as alt
 
 from kvmstatus import charts
 from kvmstatus.dataset import Document, file_name
+from kvmstatus.metrics import REPORTED_TRAILERS
 from kvmstatus.periods import aggregate, year_spans
 
 # Python-Markdown's escapable characters with the tables extension (`Markdown.ESCAPED_CHARS`);
@@ -29,6 +30,7 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 YEAR_LABELS = ("this year", "1 year earlier", "2 years earlier")
 DASH = "\N{EN DASH}"  # what a table shows for "no value"
+_TRAILER_ORDER = {key: i for i, key in enumerate(REPORTED_TRAILERS)}
 
 
 def escape(text: object) -> str:
@@ -353,7 +355,7 @@ def release(ctx: Context, plan: SitePlan, index: int) -> str:
             fmt_pct(v["commits"] / w["commits"] if w["commits"] else None),
             fmt_int(v["lines"]),
         ]
-        for k, v in w["trailers"].items()
+        for k, v in sorted(w["trailers"].items(), key=lambda kv: _TRAILER_ORDER.get(kv[0], 99))
     ]
     nav = []
     if index > 0:
