@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import json
 import re
+import shutil
 from pathlib import Path
 
 import markdown
@@ -113,3 +115,18 @@ def test_site_command(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: 
     )
     assert code == 1
     assert "project.json is missing" in err
+
+
+def test_companion_projects_on_testing_page(data: Path, tmp_path: Path) -> None:
+    """A companion's data (`collect --out DATA/companions/NAME`) shows on the Testing page."""
+    combined = tmp_path / "data"
+    shutil.copytree(data, combined)
+    companion = combined / "companions" / "unit-tests"
+    shutil.copytree(data, companion)
+    project = json.loads((companion / "project.json").read_text())
+    project["project"] = "Fixture unit tests"
+    (companion / "project.json").write_text(json.dumps(project))
+    build_site(combined, tmp_path / "site", cycles=2)
+    testing = (tmp_path / "site" / "testing.html").read_text()
+    assert "Fixture unit tests" in testing
+    assert "charts/testing-unit-tests.svg" in testing
