@@ -43,13 +43,14 @@ def main() -> None:
     pattern = args.pattern or (r"^v\d{4}-\d{2}-\d{2}$" if is_kut else r"^v\d+\.\d+$")
     paths = args.paths or (["."] if is_kut else [])
     chosen = Selection(paths=tuple(paths), subsystem=DEFAULT_SUBSYSTEM)
-    windows, _ = release_list(repo, pattern)
+    releases = release_list(repo, pattern)
+    windows = releases.windows
     arch_map = load_arch_map(args.arch_map)
     affiliations = load_affiliations()
     specs = {w.name: pathspecs_at(repo, w.end.commit, chosen) for w in windows}
 
     def ours() -> int:
-        results = history(repo, windows, chosen, arch_map, affiliations)
+        results = history(repo, releases, chosen, arch_map, affiliations)
         return sum(r.stats.commits + r.stats.merges for r in results)
 
     def raw() -> None:

@@ -48,10 +48,10 @@ PATTERN = r"^v1\.\d+($|<)"
 
 def make_dataset(root: Path, data: Path) -> None:
     repo = GitRepo(build_repo(root / "hostile.git", hostile_stream()))
-    windows, _ = release_list(repo, PATTERN)
+    releases = release_list(repo, PATTERN)
     chosen = Selection(subsystem=DEFAULT_SUBSYSTEM)
     arch_map = load_arch_map("linux-kvm")
-    results = history(repo, windows, chosen, arch_map, load_affiliations(), 0)
+    results = history(repo, releases, chosen, arch_map, load_affiliations(), 0)
     docs = [window_document(r) for r in results]
     settings = {
         "pattern": PATTERN,

@@ -540,7 +540,7 @@ def test_charts_stay_composable(windows: list[dict[str, Any]], trend: dict[str, 
 def kut_data(kut_repo: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """kvm-unit-tests' data directory as `kvmstatus collect` writes it (JSON round trip)."""
     repo = GitRepo(kut_repo)
-    releases, _ = release_list(repo, r"^v\d")
+    releases = release_list(repo, r"^v\d")
     arch_map = load_arch_map("kvm-unit-tests")
     results = history(repo, releases, Selection(paths=(".",)), arch_map, load_affiliations(), 0)
     docs = [window_document(r) for r in results]

@@ -52,8 +52,9 @@ def _warn(message: str) -> None:
 
 def cmd_releases(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
-    windows, skipped = release_list(repo, args.pattern)
-    for name in skipped:
+    found = release_list(repo, args.pattern)
+    windows = found.windows
+    for name in found.skipped:
         _warn(f"warning: tag {name!r} does not point to a commit; ignored")
     rows = [
         {
@@ -233,10 +234,10 @@ def _table(rows: list[Row], columns: tuple[tuple[str, str, str], ...]) -> str:
 
 def cmd_history(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
-    windows, _ = release_list(repo, args.pattern, args.since)
+    releases = release_list(repo, args.pattern, args.since)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
     results = history(
-        repo, windows, chosen, load_arch_map(args.arch_map), _affiliations(args), top=args.top
+        repo, releases, chosen, load_arch_map(args.arch_map), _affiliations(args), top=args.top
     )
     rows = [r.row for r in results]
     trend = linear_trend([float(r.stats.commits) for r in results])
@@ -259,10 +260,10 @@ def cmd_history(args: argparse.Namespace) -> None:
 
 def cmd_collect(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
-    windows, _ = release_list(repo, args.pattern, args.since)
+    releases = release_list(repo, args.pattern, args.since)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
     # The data keeps complete lists (top=0): the site adds windows up into years.
-    results = history(repo, windows, chosen, load_arch_map(args.arch_map), _affiliations(args), 0)
+    results = history(repo, releases, chosen, load_arch_map(args.arch_map), _affiliations(args), 0)
     docs = [window_document(r) for r in results]
     settings = {
         "repo": str(repo.path),
@@ -292,8 +293,7 @@ def cmd_year(args: argparse.Namespace) -> None:
     pattern = args.pattern or (
         r"^v\d+\.\d+-rc1$" if re.search(r"-rc1$", args.end) else KERNEL_RELEASE_PATTERN
     )
-    windows, _ = release_list(repo, pattern)
-    names = [w.name for w in windows]
+    names = [w.name for w in release_list(repo, pattern).windows]
     if args.end not in names:
         raise UserError(f"--end {args.end!r} is not one of the tags matching {pattern!r}")
     end = names.index(args.end)

@@ -394,8 +394,9 @@ class ReleaseIndex:
             self._sets.append(frozenset(bytes.fromhex(h.decode()) for h in out.split()))
         return self._sets[i]
 
-    def first_releases(self, commits: Iterable[str]) -> dict[str, str]:
-        """For each commit, the first release in version order that contains it (absent: none)."""
+    def first_releases(self, commits: Iterable[str], until: str | None = None) -> dict[str, str]:
+        """For each commit, the first release in version order that contains it (absent: none),
+        looking no further than the release `until` (so later tags change nothing)."""
         wanted = {bytes.fromhex(c): c for c in set(commits)}
         found: dict[str, str] = {}
         for i, tag in enumerate(self._releases):
@@ -403,6 +404,8 @@ class ReleaseIndex:
                 break
             for key in wanted.keys() & self._members(i):
                 found.setdefault(wanted[key], tag.name)
+            if tag.name == until:
+                break
         return found
 
 
@@ -440,7 +443,9 @@ def resolve_fixes(
     resolved = {lk.commit for lk in lookups.values() if lk.commit}
     info = commit_info(repo, window, resolved)
     selected = touching(repo, resolved, window.pathspecs)
-    release_of = (release_index or ReleaseIndex(repo, releases)).first_releases(resolved)
+    release_of = (release_index or ReleaseIndex(repo, releases)).first_releases(
+        resolved, until=fix_release
+    )
     targets = {
         h: FixedCommit(
             hash=h,

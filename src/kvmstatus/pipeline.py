@@ -140,13 +140,22 @@ class WindowResult:
         return [f for f in self.fix_findings if not f.valid]
 
 
-def release_list(
-    repo: GitRepo, pattern: str, since: str | None = None
-) -> tuple[list[ReleaseWindow], list[str]]:
-    """The release windows of `repo` from `since` (its window included) on, and the names of
-    tags that do not point to a commit (ignored)."""
+@dataclass(frozen=True)
+class Releases:
+    """A repository's releases: the windows to report, every release tag in version order
+    (the introducing release of a fixed bug can be older than the first window), and the
+    tags that do not point to a commit."""
+
+    windows: list[ReleaseWindow]
+    tags: list[Tag]
+    skipped: list[str]
+
+
+def release_list(repo: GitRepo, pattern: str, since: str | None = None) -> Releases:
+    """The release windows of `repo` from `since` (its window included) on."""
     tags, skipped = list_tags(repo)
-    windows = release_windows(release_tags(tags, pattern))
+    releases = release_tags(tags, pattern)
+    windows = release_windows(releases)
     if not windows:
         raise UserError(
             f"no tag in {repo.path} matches {pattern!r} (see `git tag -l`; use --pattern)"
@@ -158,47 +167,53 @@ def release_list(
                 f"--since {since!r} is not one of the release tags matching {pattern!r}"
             )
         windows = windows[names.index(since) :]
-    return windows, skipped
+    return Releases(windows, releases, skipped)
+
+
+def compute_window(
+    repo: GitRepo,
+    window: ReleaseWindow,
+    releases: Sequence[Tag],
+    chosen: Selection,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int = 0,
+    release_index: ReleaseIndex | None = None,
+) -> WindowResult:
+    """One release window, on its own: a pure function of its two commits, the selection,
+    the releases up to its end, the mappings and the code, so results can be cached.
+
+    First-time authors are judged against every earlier commit of the window's selection
+    (`git log --no-merges --format=%aE START -- P`), as the methodology says.
+    """
+    start = window.start.commit if window.start else None
+    specs = pathspecs_at(repo, window.end.commit, chosen)
+    earlier = author_keys(repo, start, specs, window.end.commit) if start else set()
+    mined = Window(start, window.end.commit, specs)
+    records = mine(repo, mined)
+    # Releases after this one are never consulted (`until`): later tags must not change a
+    # finished window's numbers.
+    fixes = resolve_fixes(repo, mined, records, releases, window.name, release_index)
+    date = window.end.date.date().isoformat()
+    return analyse(
+        records, window.range, specs, earlier, arch_map, affiliations, fixes, top, window.name, date
+    )
 
 
 def history(
     repo: GitRepo,
-    windows: Sequence[ReleaseWindow],
+    releases: Releases,
     chosen: Selection,
     arch_map: ArchMap,
     affiliations: AffiliationMap,
     top: int = 10,
 ) -> list[WindowResult]:
-    """Every window's numbers, oldest first; first-time authors accumulate across windows."""
-    releases = [w.end for w in windows]
-    index = ReleaseIndex(repo, releases)
-    results: list[WindowResult] = []
-    earlier: set[str] | None = None
-    for window in windows:
-        start = window.start.commit if window.start else None
-        specs = pathspecs_at(repo, window.end.commit, chosen)
-        if earlier is None:
-            earlier = author_keys(repo, start, specs, window.end.commit) if start else set()
-        mined = Window(start, window.end.commit, specs)
-        records = mine(repo, mined)
-        fixes = resolve_fixes(repo, mined, records, releases, window.name, index)
-        date = window.end.date.date().isoformat()
-        results.append(
-            analyse(
-                records,
-                window.range,
-                specs,
-                earlier,
-                arch_map,
-                affiliations,
-                fixes,
-                top,
-                window.name,
-                date,
-            )
-        )
-        earlier |= {r.author.key for r in records if not r.is_merge}
-    return results
+    """Every window's numbers, oldest first (`compute_window` for each)."""
+    index = ReleaseIndex(repo, releases.tags)  # shared: each release is walked once per run
+    return [
+        compute_window(repo, w, releases.tags, chosen, arch_map, affiliations, top, index)
+        for w in releases.windows
+    ]
 
 
 def analyse(
