@@ -51,7 +51,7 @@ def main() -> None:
 
     def ours() -> int:
         results = history(repo, releases, chosen, arch_map, affiliations)
-        return sum(r.stats.commits + r.stats.merges for r in results)
+        return sum(d["commits"] + d["merges"] for d in results)
 
     def raw() -> None:
         for w in windows:

@@ -23,7 +23,7 @@ from conftest import build_repo
 from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG, hostile_stream
 from kvmstatus.affiliations import load_affiliations
 from kvmstatus.architectures import load_arch_map
-from kvmstatus.dataset import file_name, project_document, window_document, write_dataset
+from kvmstatus.dataset import file_name, project_document, write_dataset
 from kvmstatus.gitcmd import GitRepo
 from kvmstatus.pipeline import Selection, history, release_list
 from kvmstatus.selection import DEFAULT_SUBSYSTEM
@@ -51,8 +51,7 @@ def make_dataset(root: Path, data: Path) -> None:
     releases = release_list(repo, PATTERN)
     chosen = Selection(subsystem=DEFAULT_SUBSYSTEM)
     arch_map = load_arch_map("linux-kvm")
-    results = history(repo, releases, chosen, arch_map, load_affiliations(), 0)
-    docs = [window_document(r) for r in results]
+    docs = history(repo, releases, chosen, arch_map, load_affiliations(), 0)
     settings = {
         "pattern": PATTERN,
         "selection": {"paths": [], "subsystem": DEFAULT_SUBSYSTEM},

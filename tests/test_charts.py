@@ -17,7 +17,7 @@ from altair.vegalite.v6.schema.core import Root
 from kvmstatus import charts
 from kvmstatus.affiliations import UNKNOWN, load_affiliations
 from kvmstatus.architectures import load_arch_map
-from kvmstatus.dataset import project_document, window_document
+from kvmstatus.dataset import project_document
 from kvmstatus.gitcmd import GitRepo
 from kvmstatus.pipeline import Selection, history, release_list
 from kvmstatus.trends import linear_trend
@@ -542,8 +542,7 @@ def kut_data(kut_repo: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     repo = GitRepo(kut_repo)
     releases = release_list(repo, r"^v\d")
     arch_map = load_arch_map("kvm-unit-tests")
-    results = history(repo, releases, Selection(paths=(".",)), arch_map, load_affiliations(), 0)
-    docs = [window_document(r) for r in results]
+    docs = history(repo, releases, Selection(paths=(".",)), arch_map, load_affiliations(), 0)
     project = project_document(
         "KVM status report", "kvm-unit-tests", docs, {"architectures": list(arch_map.names)}
     )

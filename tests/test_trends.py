@@ -23,7 +23,7 @@ def test_review_coverage_ignores_self_review_and_malformed(kernel_repo: Path) ->
 def test_first_time_authors(kernel_repo: Path) -> None:
     repo = GitRepo(kernel_repo)
     w = window(repo, "v1.1", "v1.2")
-    earlier = author_keys(repo, w.start or "", w.pathspecs, w.end)
+    earlier = author_keys(repo, [w.start or ""], w.pathspecs, w.end)
     assert earlier == {"pbonzini@example.com", "alice@arm.example"}
     new = first_time_authors(mine(repo, w), earlier)
     assert [(r.email, r.count) for r in new] == [("sean@example.com", 3), ("ray@riscv.example", 1)]

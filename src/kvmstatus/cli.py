@@ -236,19 +236,17 @@ def cmd_history(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
     releases = release_list(repo, args.pattern, args.since)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
-    results = history(
+    docs = history(
         repo, releases, chosen, load_arch_map(args.arch_map), _affiliations(args), top=args.top
     )
-    rows = [r.row for r in results]
-    trend = linear_trend([float(r.stats.commits) for r in results])
+    rows = [d["row"] for d in docs]
+    trend = linear_trend([float(d["commits"]) for d in docs])
     if args.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     elif args.json:
-        print(
-            _json({"rows": rows, "trend": trend, "windows": [window_document(r) for r in results]})
-        )
+        print(_json({"rows": rows, "trend": trend, "windows": docs}))
     else:
         print(_table(rows, HISTORY_COLUMNS))
         if trend:
@@ -263,8 +261,7 @@ def cmd_collect(args: argparse.Namespace) -> None:
     releases = release_list(repo, args.pattern, args.since)
     chosen = Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
     # The data keeps complete lists (top=0): the site adds windows up into years.
-    results = history(repo, releases, chosen, load_arch_map(args.arch_map), _affiliations(args), 0)
-    docs = [window_document(r) for r in results]
+    docs = history(repo, releases, chosen, load_arch_map(args.arch_map), _affiliations(args), 0)
     settings = {
         "repo": str(repo.path),
         "pattern": args.pattern,

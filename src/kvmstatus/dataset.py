@@ -20,12 +20,14 @@ import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kvmstatus.errors import UserError
 from kvmstatus.fixes import FixesFinding
-from kvmstatus.pipeline import WindowResult
 from kvmstatus.trends import linear_trend
+
+if TYPE_CHECKING:
+    from kvmstatus.pipeline import WindowResult
 
 SCHEMA = 1
 Document = dict[str, Any]
@@ -82,6 +84,27 @@ def window_document(result: WindowResult) -> Document:
         fix_findings=[_finding(f) for f in result.fix_findings],
     )
     return doc
+
+
+def with_first_time_authors(doc: Document, earlier: set[str]) -> Document:
+    """`doc` with its first-time authors: its authors whose keys are not in `earlier`.
+
+    Needs the complete author list (documents are made with top=0)."""
+    new = [a for a in doc["top_authors"] if a["email"] not in earlier]
+    return doc | {
+        "first_time_authors": len(new),
+        "top_first_time_authors": new,
+        "row": doc["row"] | {"first_time_authors": len(new)},
+    }
+
+
+def trimmed(doc: Document, top: int) -> Document:
+    """`doc` with every ranked list cut to `top` rows (all when `top` <= 0)."""
+    if top <= 0:
+        return doc
+    return {
+        k: v[:top] if k.startswith("top_") and isinstance(v, list) else v for k, v in doc.items()
+    }
 
 
 def project_document(

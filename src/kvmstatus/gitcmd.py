@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from kvmstatus.errors import UserError
 
 
-@dataclass(frozen=True)
 class GitFailure(Exception):
     """A git command exited non-zero; `stderr` is git's own message."""
 
-    args_: tuple[str, ...]
-    returncode: int
-    stderr: str
+    # Not a frozen dataclass: raising sets __traceback__ on the instance.
+    def __init__(self, args_: tuple[str, ...], returncode: int, stderr: str) -> None:
+        super().__init__(args_, returncode, stderr)
+        self.args_ = args_
+        self.returncode = returncode
+        self.stderr = stderr
 
     def __str__(self) -> str:
         first = self.stderr.strip().splitlines()[0] if self.stderr.strip() else "(no message)"

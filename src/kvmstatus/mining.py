@@ -215,8 +215,10 @@ def map_trailer_people(repo: GitRepo, rev: str, records: list[CommitRecord]) -> 
     ]
 
 
-def author_keys(repo: GitRepo, rev: str, pathspecs: Sequence[str], mailmap_rev: str) -> set[str]:
-    """Mailmapped, lowercased emails of every non-merge author of `rev`'s history in `pathspecs`.
+def author_keys(
+    repo: GitRepo, revisions: Sequence[str], pathspecs: Sequence[str], mailmap_rev: str
+) -> set[str]:
+    """Mailmapped, lowercased emails of the non-merge authors of `revisions` in `pathspecs`.
 
     One `git log`; used to tell first-time authors from returning ones.
     """
@@ -224,7 +226,7 @@ def author_keys(repo: GitRepo, rev: str, pathspecs: Sequence[str], mailmap_rev: 
         "log",
         "--no-merges",
         "--format=%aE",
-        rev,
+        *revisions,
         "--",
         *pathspecs,
         config=[("mailmap.blob", f"{mailmap_rev}:.mailmap")],

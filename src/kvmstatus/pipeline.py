@@ -16,6 +16,7 @@ from kvmstatus.affiliations import (
     unknown_share,
 )
 from kvmstatus.architectures import ArchMap, ArchStats, arch_stats, testing_by_arch
+from kvmstatus.dataset import Document, trimmed, window_document, with_first_time_authors
 from kvmstatus.errors import UserError
 from kvmstatus.fixes import (
     FixesFinding,
@@ -183,12 +184,11 @@ def compute_window(
     """One release window, on its own: a pure function of its two commits, the selection,
     the releases up to its end, the mappings and the code, so results can be cached.
 
-    First-time authors are judged against every earlier commit of the window's selection
-    (`git log --no-merges --format=%aE START -- P`), as the methodology says.
+    First-time authors depend on every earlier window, so they are left for
+    `earlier_author_sets` and `dataset.with_first_time_authors`.
     """
     start = window.start.commit if window.start else None
     specs = pathspecs_at(repo, window.end.commit, chosen)
-    earlier = author_keys(repo, start, specs, window.end.commit) if start else set()
     mined = Window(start, window.end.commit, specs)
     records = mine(repo, mined)
     # Releases after this one are never consulted (`until`): later tags must not change a
@@ -196,8 +196,30 @@ def compute_window(
     fixes = resolve_fixes(repo, mined, records, releases, window.name, release_index)
     date = window.end.date.date().isoformat()
     return analyse(
-        records, window.range, specs, earlier, arch_map, affiliations, fixes, top, window.name, date
+        records, window.range, specs, None, arch_map, affiliations, fixes, top, window.name, date
     )
+
+
+def earlier_author_sets(
+    repo: GitRepo, windows: Sequence[ReleaseWindow], pathspecs: Sequence[str]
+) -> list[set[str]]:
+    """For each window, the authors of every commit before it in `pathspecs`.
+
+    `pathspecs` is the union of the windows' selections, so a file that moved still counts.
+    One `git log` for the history before the first window and one per window: together they
+    walk the history once, however many windows there are.
+    """
+    if not windows:
+        return []
+    mailmap = windows[-1].end.commit
+    first = windows[0]
+    seen = author_keys(repo, [first.start.commit], pathspecs, mailmap) if first.start else set()
+    sets = []
+    for window in windows:
+        sets.append(set(seen))
+        revs = [window.end.commit, *([f"^{window.start.commit}"] if window.start else [])]
+        seen |= author_keys(repo, revs, pathspecs, mailmap)
+    return sets
 
 
 def history(
@@ -207,12 +229,19 @@ def history(
     arch_map: ArchMap,
     affiliations: AffiliationMap,
     top: int = 10,
-) -> list[WindowResult]:
-    """Every window's numbers, oldest first (`compute_window` for each)."""
+) -> list[Document]:
+    """Every window's document, oldest first, first-time authors included."""
     index = ReleaseIndex(repo, releases.tags)  # shared: each release is walked once per run
-    return [
-        compute_window(repo, w, releases.tags, chosen, arch_map, affiliations, top, index)
+    # Complete lists (top=0): first-time authors are found among all of a window's authors.
+    results = [
+        compute_window(repo, w, releases.tags, chosen, arch_map, affiliations, 0, index)
         for w in releases.windows
+    ]
+    union = sorted({spec for r in results for spec in r.stats.paths})
+    earlier = earlier_author_sets(repo, releases.windows, union)
+    return [
+        trimmed(with_first_time_authors(window_document(r), e), top)
+        for r, e in zip(results, earlier, strict=True)
     ]
 
 
@@ -220,7 +249,7 @@ def analyse(
     records: Sequence[CommitRecord],
     range_: str,
     specs: Sequence[str],
-    earlier: set[str],
+    earlier: set[str] | None,
     arch_map: ArchMap,
     affiliations: AffiliationMap,
     fixes: Sequence[FixesFinding] = (),
@@ -252,7 +281,9 @@ def analyse(
         row=row,
         stats=stats,
         architectures=arch_stats(records, arch_map, top, names),
-        first_time_authors=first_time_authors(records, earlier, top, names),
+        first_time_authors=[]
+        if earlier is None
+        else first_time_authors(records, earlier, top, names),
         bot_reported=bot_reported(records),
         companies=companies,
         review_companies=review_companies,
@@ -277,7 +308,7 @@ def range_report(
     ship in its end when that is a release.
     """
     mined = mine_range(repo, range_text, chosen)
-    earlier = author_keys(repo, mined.start, mined.pathspecs, mined.end) if mined.start else set()
+    earlier = author_keys(repo, [mined.start], mined.pathspecs, mined.end) if mined.start else set()
     tags, _ = list_tags(repo)
     releases: list[Tag] = release_tags(tags, release_pattern)
     end_name = parse_range(range_text)[1]

@@ -37,9 +37,12 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def window_row(
-    records: Sequence[CommitRecord], stats: WindowStats, earlier_authors: Iterable[str]
+    records: Sequence[CommitRecord], stats: WindowStats, earlier_authors: Iterable[str] | None
 ) -> Row:
-    """Every scalar metric of one window, flat, for tables, CSV and trend charts."""
+    """Every scalar metric of one window, flat, for tables, CSV and trend charts.
+
+    First-time authors need the authors before the window; with `earlier_authors` None the
+    row leaves them empty for whoever knows (`dataset.with_first_time_authors`)."""
     total = stats.commits + stats.merges
     coverage = review_coverage(records)
     bots = bot_reported(records)
@@ -49,7 +52,9 @@ def window_row(
         "merges": stats.merges,
         "merge_share": _share(stats.merges, total),
         "authors": stats.authors,
-        "first_time_authors": len(first_time_authors(records, earlier_authors, names={})),
+        "first_time_authors": None
+        if earlier_authors is None
+        else len(first_time_authors(records, earlier_authors, names={})),
         "review_coverage": None if coverage is None else round(coverage, 4),
     }
     for name, key in _SHARES:
