@@ -1,4 +1,4 @@
-"""The synthetic kernel-scale history of `bench/synth.py`, built small (3,000 commits, 6 releases).
+"""The synthetic kernel-scale history of `kvmstatus.synth`, built small (3,000 commits, 6 releases).
 
 The benchmark repository is only useful if it has the shapes the report must handle, so these
 tests check the shapes themselves against plain git: determinism, release tags in version
@@ -8,33 +8,18 @@ MAINTAINERS and .mailmap that change over time.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-SYNTH = Path(__file__).resolve().parents[1] / "bench" / "synth.py"
+from kvmstatus import synth
+
 COMMITS, RELEASES, SEED, SHARE = 3000, 6, 7, 0.1
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("synth", SYNTH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses resolve the module of a class while creating it: register it first.
-    sys.modules["synth"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _load()
 
 
 def git(repo: Path, *args: str, input: str | None = None) -> str:
@@ -66,7 +51,7 @@ def summary(built: tuple[Path, Any]) -> Any:
 def test_same_arguments_same_hashes(repo: Path, tmp_path: Path) -> None:
     # Another process with another string-hash seed: nothing may depend on set order.
     again = tmp_path / "again.git"
-    argv = [sys.executable, str(SYNTH), str(again), "--commits", str(COMMITS)]
+    argv = [sys.executable, "-m", "kvmstatus.synth", str(again), "--commits", str(COMMITS)]
     argv += ["--releases", str(RELEASES), "--seed", str(SEED), "--kvm-share", str(SHARE)]
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run(argv, env=env, check=True, capture_output=True)
