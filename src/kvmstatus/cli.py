@@ -9,7 +9,10 @@ import argparse
 import csv
 import dataclasses
 import json
+import logging
+import os
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Any
 from kvmstatus import __version__
 from kvmstatus.affiliations import AffiliationMap, load_affiliations
 from kvmstatus.architectures import DEFAULT_MAPPING, ArchStats, load_arch_map
+from kvmstatus.config import load_config
 from kvmstatus.dataset import project_document, window_document, write_dataset
 from kvmstatus.errors import UserError
 from kvmstatus.gitcmd import GitFailure
@@ -31,7 +35,7 @@ from kvmstatus.pipeline import (
 )
 from kvmstatus.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.selection import DEFAULT_SUBSYSTEM
-from kvmstatus.sources import open_repository
+from kvmstatus.sources import cache_dir, open_repository
 from kvmstatus.trends import Row, compare_rows, linear_trend
 
 
@@ -285,6 +289,131 @@ def cmd_site(args: argparse.Namespace) -> None:
     )
 
 
+def _prefect_defaults() -> None:
+    """Settings a fresh machine needs before Prefect is imported.
+
+    Without a Prefect server configured (`PREFECT_API_URL`), each run starts a temporary
+    local one; its first start migrates a new database, which can outlast Prefect's 20 s
+    default on a small machine. Telemetry would try the network and fail on an offline one.
+    """
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
+
+
+def _task_runner(spec: str | None) -> Any:
+    if not spec:
+        return None
+    kind, _, address = spec.partition("=")
+    if kind != "dask":
+        raise UserError(f"--task-runner {spec!r}: use dask or dask=ADDRESS (tcp://host:8786)")
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})
+
+
+def _flow_parameters(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "config": args.config,
+        "repo": args.repo,
+        "fetch": args.fetch,
+        "data": args.data,
+        "out": args.out,
+    }
+
+
+class _NoUserErrorTracebacks(logging.Filter):
+    """Prefect logs a failed run's exception with its traceback; a `UserError` is the
+    user's mistake, printed once as one line by `main`, so its traceback is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], UserError):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _quiet_user_errors() -> None:
+    quiet = _NoUserErrorTracebacks()
+    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
+        for handler in logging.getLogger(name).handlers:
+            handler.addFilter(quiet)
+
+
+def _run_flow(parameters: dict[str, Any], task_runner: str | None) -> dict[str, Any]:
+    # The configuration is checked before Prefect starts: a typo costs no server start.
+    load_config(Path(parameters["config"]) if parameters.get("config") else None)
+    _prefect_defaults()
+    from kvmstatus_flows.publish import publish
+
+    _quiet_user_errors()
+
+    flow = (
+        publish.with_options(task_runner=runner)
+        if (runner := _task_runner(task_runner))
+        else publish
+    )
+    try:
+        result: dict[str, Any] = flow(**parameters)
+    except UserError:
+        raise
+    return result
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    summary = _run_flow(_flow_parameters(args), args.task_runner)
+    print(
+        f"{summary['windows']} windows: {summary['computed']} computed, "
+        f"{summary['cached']} reused; site "
+        f"{'published to' if summary['published'] else 'unchanged at'} {summary['site']}"
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    _prefect_defaults()
+    from kvmstatus_flows.publish import publish
+
+    print(f"serving kvmstatus-publish on {args.cron!r}; Ctrl-C stops")
+    publish.serve(name="kvmstatus-publish", cron=args.cron, parameters=_flow_parameters(args))
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from kvmstatus import synth
+
+    work = cache_dir() / "demo"
+    repo = work / f"linux-like-{args.commits}-{args.releases}.git"
+    if not repo.exists():
+        print(f"building a synthetic kernel-like history in {repo} ...", file=sys.stderr)
+        partial = repo.with_name(repo.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        synth.build_synthetic(partial, args.commits, args.releases, 1, 0.15)
+        partial.rename(repo)
+    config = work / "kvmstatus.toml"
+    config.write_text(demo_config(repo, work / "data", Path(args.out).resolve()), encoding="utf-8")
+    summary = _run_flow(
+        {"config": str(config), "fetch": False, "synthetic": True}, args.task_runner
+    )
+    print(f"synthetic demo site ({summary['windows']} releases) -> {summary['site']}")
+
+
+def demo_config(repo: Path, data: Path, out: Path) -> str:
+    return (
+        "[site]\n"
+        'title = "KVM status report (synthetic demo data)"\n'
+        "[data]\n"
+        f"dir = {json.dumps(str(data))}\n"
+        "[publish]\n"
+        f"path = {json.dumps(str(out))}\n"
+        "[[project]]\n"
+        'name = "demo-kvm"\n'
+        'display_name = "Synthetic KVM (demo)"\n'
+        f"repository = {json.dumps(str(repo))}\n"
+        "fetch = false\n"
+    )
+
+
 def cmd_year(args: argparse.Namespace) -> None:
     repo = open_repository(args.repo)
     pattern = args.pattern or (
@@ -421,6 +550,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_selection(collect, top=False)
     collect.set_defaults(func=cmd_collect)
 
+    run = sub.add_parser(
+        "run",
+        help="run the publishing flow once: fetch, compute new windows, build, publish",
+        description="Run the Prefect flow once with the configuration (default: Linux KVM).",
+    )
+    _add_flow_options(run)
+    run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the flow as a scheduled Prefect deployment from this process",
+        description="A Prefect deployment served from this process: each scheduled run "
+        "fetches, and publishes a new edition when a new release tag appeared.",
+    )
+    _add_flow_options(serve)
+    serve.add_argument("--cron", default="0 */6 * * *", help="schedule (default: every six hours)")
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser(
+        "demo",
+        help="build a synthetic kernel-like history and run the flow on it (offline)",
+        description="A full site from synthetic demo data, with no network, in about a minute.",
+    )
+    demo.add_argument("--out", required=True, metavar="DIR", help="where the demo site goes")
+    demo.add_argument("--commits", type=int, default=30000, help="synthetic commits")
+    demo.add_argument("--releases", type=int, default=16, help="synthetic releases")
+    demo.add_argument("--task-runner", metavar="dask[=ADDRESS]", help="run windows on Dask")
+    demo.set_defaults(func=cmd_demo)
+
     site = sub.add_parser(
         "site",
         help="render the data directory into Markdown pages and build the static site",
@@ -450,6 +608,25 @@ def build_parser() -> argparse.ArgumentParser:
     year.add_argument("--json", action="store_true", help="print JSON instead of a table")
     year.set_defaults(func=cmd_year)
     return parser
+
+
+def _add_flow_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="kvmstatus.toml (default: Linux KVM)")
+    parser.add_argument(
+        "--repo", help="use this clone of the main project as it is (no fetch unless --fetch)"
+    )
+    fetch = parser.add_mutually_exclusive_group()
+    fetch.add_argument("--fetch", action="store_true", default=None, help="fetch even with --repo")
+    fetch.add_argument(
+        "--no-fetch", dest="fetch", action="store_false", help="never fetch (offline)"
+    )
+    parser.add_argument("--data", metavar="DIR", help="data directory (default: from config)")
+    parser.add_argument("--out", metavar="DIR", help="publish to this directory instead")
+    parser.add_argument(
+        "--task-runner",
+        metavar="dask[=ADDRESS]",
+        help="run the windows on a Dask cluster (a local one when no address is given)",
+    )
 
 
 def _add_selection(parser: argparse.ArgumentParser, top: bool = True) -> None:

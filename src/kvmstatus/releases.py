@@ -6,12 +6,13 @@ from A, so a topic branch forked before A and merged before B belongs to the win
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kvmstatus.errors import UserError
-from kvmstatus.gitcmd import GitRepo
+from kvmstatus.gitcmd import GitFailure, GitRepo
 
 KERNEL_RELEASE_PATTERN = r"^v\d+\.\d+$"
 
@@ -107,3 +108,32 @@ def release_windows(releases: list[Tag]) -> list[ReleaseWindow]:
         ReleaseWindow(start=releases[i - 1] if i else None, end=tag)
         for i, tag in enumerate(releases)
     ]
+
+
+def windows_by_dates(
+    repo: GitRepo, branch: str, anchors: list[tuple[str, datetime]]
+) -> list[ReleaseWindow]:
+    """Windows of a project without release tags, aligned to another project's releases.
+
+    For each anchor (a release name and its date) the boundary is the newest commit on
+    `branch`'s first-parent line committed at or before that date; each window runs from the
+    previous anchor's boundary to this one (git range semantics again). Anchors before the
+    branch's first commit give no window. One `git log` for all anchors.
+    """
+    try:
+        out = repo.text("log", "--first-parent", "--format=%H %ct", branch)
+    except GitFailure:
+        raise UserError(f"{repo.path} has no branch {branch!r} (see `git branch -a`)") from None
+    line = [(h, int(t)) for h, t in (row.split() for row in out.splitlines())]
+    line.sort(key=lambda item: item[1])  # oldest first; first-parent dates can be out of order
+    times = [t for _, t in line]
+    windows: list[ReleaseWindow] = []
+    previous: Tag | None = None
+    for name, when in anchors:
+        i = bisect.bisect_right(times, int(when.timestamp()))
+        if i == 0:
+            continue
+        tag = Tag(name, line[i - 1][0], when)
+        windows.append(ReleaseWindow(start=previous, end=tag))
+        previous = tag
+    return windows

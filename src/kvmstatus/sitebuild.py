@@ -186,7 +186,9 @@ def _source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def run_mkdocs(config_file: Path, docs: Path, site: Path, project: Document, nav: Any) -> None:
+def run_mkdocs(
+    config_file: Path, docs: Path, site: Path, project: Document, nav: Any, base_url: str = ""
+) -> None:
     """`mkdocs build --strict` on the staging directory; warnings become a `UserError`."""
     as_of = project.get("as_of") or "1970-01-01"
     epoch = int(datetime.fromisoformat(as_of).replace(tzinfo=UTC).timestamp())
@@ -202,6 +204,7 @@ def run_mkdocs(config_file: Path, docs: Path, site: Path, project: Document, nav
                 site_name=project.get("title") or "KVM status report",
                 nav=nav,
                 strict=True,
+                **({"site_url": base_url} if base_url else {}),
             )
             build(config)
     except MkDocsException as exc:
@@ -213,14 +216,23 @@ def run_mkdocs(config_file: Path, docs: Path, site: Path, project: Document, nav
         raise UserError(f"the site build warned (nothing was published): {catcher.messages[0]}")
 
 
-def publish(built: Path, out: Path) -> None:
+def published_stamp(out: Path) -> str | None:
+    """The data stamp of the site published at `out` (None: no kvmstatus site there)."""
+    try:
+        lines = (out / MARKER).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return lines[1] if len(lines) > 1 else None
+
+
+def publish(built: Path, out: Path, stamp: str = "") -> None:
     """Swap `built` into `out`: the old site stays whole until the new one is in place."""
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise UserError(
             f"{out} is not empty and is not a kvmstatus site; choose another --out "
             "(kvmstatus only replaces directories it built)"
         )
-    (built / MARKER).write_text("built by kvmstatus\n", encoding="utf-8")
+    (built / MARKER).write_text(f"built by kvmstatus\n{stamp}\n", encoding="utf-8")
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         out.rename(old)
@@ -228,7 +240,9 @@ def publish(built: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(data: Path, out: Path, cycles: int = 5) -> BuildReport:
+def build_site(
+    data: Path, out: Path, cycles: int = 5, stamp: str = "", base_url: str = ""
+) -> BuildReport:
     """Render and build the site for the data directory `data` into `out`, atomically."""
     project, windows = read_dataset(data)
     if not windows:
@@ -244,7 +258,7 @@ def build_site(data: Path, out: Path, cycles: int = 5) -> BuildReport:
         render(plan, docs, project)
         rendered = time.perf_counter()
         site = Path(tmp) / "site"
-        run_mkdocs(template / "mkdocs.yml", docs, site, project, plan.nav)
+        run_mkdocs(template / "mkdocs.yml", docs, site, project, plan.nav, base_url)
         built = time.perf_counter()
-        publish(site, out)
+        publish(site, out, stamp)
     return BuildReport(out, len(plan.pages), len(plan.charts), rendered - started, built - rendered)
