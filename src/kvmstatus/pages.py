@@ -830,6 +830,7 @@ def build_plan(
         {"Fixes": "fixes.md"},
         {"Testing": "testing.md"},
         {"Methodology": "methodology.md"},
+        {"Running": "running.md"},
         {"Data": "data/index.md"},
     ]
     return plan

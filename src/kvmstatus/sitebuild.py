@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import string
@@ -115,7 +116,10 @@ def render_svgs(specs: dict[str, str]) -> dict[str, str]:
             missing.append(cid)
     docs = [json.loads(specs[cid]) for cid in missing]
     if len(missing) > 16 and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 2)) as pool:
+        # Spawned, not forked: the caller may have threads (Prefect's), and a forked child
+        # can inherit one of their locks held forever.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(4, os.cpu_count() or 2), mp_context=spawn) as pool:
             rendered = list(pool.map(charts.svg_of_spec, docs, chunksize=8))
     else:
         rendered = [charts.svg_of_spec(doc) for doc in docs]

@@ -1,0 +1,75 @@
+"""kvmstatus.toml: the shipped default, and clear errors naming the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kvmstatus.config import load_config, parse_config
+from kvmstatus.errors import UserError
+
+MINIMAL = """
+[[project]]
+name = "linux-kvm"
+repository = "linux.git"
+"""
+
+
+def parse(text: str, base: Path = Path("/cfg")) -> object:
+    return parse_config(text, "kvmstatus.toml", base)
+
+
+def test_shipped_default() -> None:
+    config = load_config(None)
+    assert config.main.name == "linux-kvm"
+    assert config.main.repository.startswith("https://")
+    assert config.main.since == "v3.8"
+    assert [c.name for c in config.companions] == ["kvm-unit-tests", "kvmtool"]
+    assert {c.windows for c in config.companions} == {"main-release-dates"}
+    assert config.publish.target == "directory"
+    assert config.cycles_per_year == 5
+
+
+def test_relative_paths_are_relative_to_the_file() -> None:
+    config = parse(MINIMAL + '[data]\ndir = "d"\n[publish]\npath = "p"\n')
+    assert config.main.repository == "/cfg/linux.git"  # type: ignore[attr-defined]
+    assert str(config.data_dir) == "/cfg/d"  # type: ignore[attr-defined]
+    assert config.publish.path == "/cfg/p"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (MINIMAL + "[site]\ntitel = 'x'\n", r"site\.titel: unknown key"),
+        (MINIMAL + "[site]\ncycles_per_year = 'five'\n", r"site\.cycles_per_year: expected int"),
+        (
+            MINIMAL + "[site]\ncycles_per_year = true\n",
+            r"site\.cycles_per_year: expected int, got True",
+        ),
+        (
+            MINIMAL.replace('repository = "linux.git"', "repository = 3"),
+            r"project\[0\]\.repository",
+        ),
+        (MINIMAL + "paths = [1]\n", r"project\[0\]\.paths: expected a list of strings"),
+        (MINIMAL + "colour = 'red'\n", r"project\[0\]\.colour: unknown key"),
+        (MINIMAL + "release_pattern = '('\n", r"project\[0\]\.release_pattern: invalid regex"),
+        (MINIMAL + "windows = 'dates'\n", r"project\[0\]\.windows: expected one of"),
+        ("[site]\ntitle = 'x'\n", "no \\[\\[project\\]\\] table"),
+        ("project = 3\n", r"project: expected \[\[project\]\] tables"),
+        (MINIMAL + "[publish]\ntarget = 'ftp'\n", r"publish\.target"),
+        (MINIMAL + "[publish]\ntarget = 'git'\n", r"publish\.remote: a git target needs"),
+        (MINIMAL + MINIMAL, "project names must be unique"),
+        (MINIMAL + "[[project]]\nname='x'\nrepository='y'\nrole='main'\n", "exactly one project"),
+        ("[[project]]\nname = 'a b'\nrepository = 'r'\n", r"project\[0\]\.name: use letters"),
+        ("[[project]\n", "not valid TOML"),
+    ],
+)
+def test_errors_name_the_key(text: str, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        parse(text)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="cannot read the configuration"):
+        load_config(tmp_path / "nope.toml")

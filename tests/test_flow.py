@@ -1,0 +1,188 @@
+"""The Prefect flow end to end: incremental reruns, reliability, Dask, the demo, real data.
+
+Flows run in this process through the CLI (`kvmstatus run`), against Prefect's temporary
+local server, which starts once per process. The kill test runs the flow in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import build_repo, git, shared_data
+from fixture_history import fast_import_stream
+from kvmstatus.store import run_lock
+from test_cli import run
+
+NEW_RELEASE = (
+    b"commit refs/heads/master\n"
+    b"author Alice Arm <alice@arm.example> 1702500000 +0000\n"
+    b"committer Paolo Bonzini <pbonzini@example.com> 1702500000 +0000\n"
+    b"data 26\nKVM: arm64: A new release\n\n"
+    b"from refs/heads/master^0\n"
+    b"M 100644 inline arch/arm64/kvm/arm.c\ndata 6\narm 4\n\n"
+    b"reset refs/tags/v1.4\nfrom refs/heads/master\n\n"
+)
+
+
+def write_config(folder: Path, repo: Path, extra: str = "") -> Path:
+    config = folder / "kvmstatus.toml"
+    config.write_text(
+        "[site]\ncycles_per_year = 2\n"
+        f'[data]\ndir = "data"\n[publish]\npath = "public"\n'
+        f'[[project]]\nname = "kvm"\ndisplay_name = "Fixture KVM"\nrepository = "{repo}"\n'
+        "fetch = false\n" + extra
+    )
+    return config
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def summary(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    return out.strip().splitlines()[-1]
+
+
+def test_incremental_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    config = str(write_config(tmp_path, repo))
+    first = summary(capsys, "run", "--config", config)
+    assert first.startswith("4 windows: 4 computed, 0 reused; site published to")
+    assert (tmp_path / "public" / "index.html").is_file()
+    # No new release: nothing recomputed, nothing rebuilt.
+    assert summary(capsys, "run", "--config", config).startswith(
+        "4 windows: 0 computed, 4 reused; site unchanged at"
+    )
+    # One new release: one window.
+    git(repo, "fast-import", "--quiet", input=NEW_RELEASE)
+    assert summary(capsys, "run", "--config", config).startswith(
+        "5 windows: 1 computed, 4 reused; site published to"
+    )
+    assert "v1.4" in (tmp_path / "public" / "releases" / "index.html").read_text()
+    # A corrupt cached window is detected and recomputed; the site is the same.
+    before = site_files(tmp_path / "public")
+    cached = sorted((tmp_path / "data" / "cache").glob("*.json"))
+    cached[0].write_text('{"key": "truncated')
+    cached[1].write_text(cached[1].read_text().replace('"commits": ', '"commits": 1'))
+    assert summary(capsys, "run", "--config", config).startswith("5 windows: 2 computed, 3 reused")
+    assert site_files(tmp_path / "public") == before
+
+
+def test_second_run_on_the_same_data_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    config = str(write_config(tmp_path, repo))
+    with run_lock(tmp_path / "data"):
+        code, _, err = run(capsys, "run", "--config", config)
+    assert code == 1
+    assert "another kvmstatus run (pid" in err
+    assert "Traceback" not in err
+
+
+def test_user_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = write_config(tmp_path, tmp_path / "missing.git")
+    code, _, err = run(capsys, "run", "--config", str(config))
+    assert code == 1
+    assert "missing.git does not exist" in err
+    assert "Traceback" not in err
+    config.write_text(config.read_text() + "colour = 'red'\n")
+    code, _, err = run(capsys, "run", "--config", str(config))
+    assert code == 1
+    assert "project[0].colour: unknown key" in err
+
+
+def test_killed_run_resumes_to_the_same_site(tmp_path: Path) -> None:
+    repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    argv = [sys.executable, "-m", "kvmstatus", "run", "--config"]
+    subprocess.run(
+        [*argv, str(write_config(clean, repo))], env=env, check=True, capture_output=True
+    )
+    killed = tmp_path / "killed"
+    killed.mkdir()
+    config = str(write_config(killed, repo))
+    proc = subprocess.Popen(
+        [*argv, config], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((killed / "data" / "cache").glob("*.json")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (killed / "public" / "index.html").exists() or True  # killed at any point
+    subprocess.run([*argv, config], env=env, check=True, capture_output=True)
+    assert site_files(killed / "public") == site_files(clean / "public")
+
+
+def test_dask_equals_sequential(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    summary(capsys, "run", "--config", str(write_config(tmp_path / "a", repo)))
+    summary(
+        capsys,
+        "run",
+        "--config",
+        str(write_config(tmp_path / "b", repo)),
+        "--task-runner",
+        "dask",
+    )
+    a = site_files(tmp_path / "a" / "data" / "windows")
+    b = site_files(tmp_path / "b" / "data" / "windows")
+    assert a == b
+    assert len(a) == 4
+    assert site_files(tmp_path / "a" / "public") == site_files(tmp_path / "b" / "public")
+
+
+def test_demo(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KVMSTATUS_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "demo"
+    line = summary(capsys, "demo", "--out", str(out), "--commits", "3000", "--releases", "6")
+    assert line.startswith("synthetic demo site (6 releases)")
+    for page in ("index.html", "releases/index.html", "people.html", "fixes.html"):
+        assert "synthetic demo data" in (out / page).read_text().lower(), page
+
+
+@pytest.mark.realdata
+def test_real_bundles_with_a_companion(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = shared_data()
+    assert data is not None
+    config = tmp_path / "kvmstatus.toml"
+    config.write_text(
+        "[site]\ncycles_per_year = 2\n"
+        '[data]\ndir = "data"\ncache = "repos"\n[publish]\npath = "public"\n'
+        '[[project]]\nname = "kut"\ndisplay_name = "kvm-unit-tests"\n'
+        f'repository = "{data / "kvm-unit-tests.bundle"}"\n'
+        "release_pattern = '^v\\d{4}-\\d{2}-\\d{2}$'\npaths = ['.']\n"
+        'architectures = "kvm-unit-tests"\n'
+        '[[project]]\nname = "kvmtool"\ndisplay_name = "kvmtool"\nrole = "companion"\n'
+        f'repository = "{data / "kvmtool.bundle"}"\nbranch = "master"\npaths = ["."]\n'
+        'architectures = "kvmtool"\nwindows = "main-release-dates"\n'
+    )
+    line = summary(capsys, "run", "--config", str(config))
+    assert line.startswith("12 windows: 12 computed")  # 6 releases, 6 kvmtool windows
+    project = json.loads((tmp_path / "data" / "project.json").read_text())
+    assert project["releases"][-1] == "v2026-04-17"
+    kvmtool = json.loads(
+        (tmp_path / "data" / "companions" / "kvmtool" / "project.json").read_text()
+    )
+    assert kvmtool["releases"] == project["releases"]
+    testing = (tmp_path / "public" / "testing.html").read_text()
+    assert "kvmtool" in testing
