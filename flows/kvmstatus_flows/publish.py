@@ -48,7 +48,7 @@ def compute_window(job: runner.WindowJob) -> str:
 
 
 @task(task_run_name="aggregate {the_plan.project.name}")
-def aggregate(config: Config, the_plan: runner.Plan, synthetic: bool) -> dict[str, Any]:
+def aggregate(config: Config, the_plan: runner.Plan, synthetic: bool) -> bool:
     return runner.aggregate(config, the_plan, synthetic)
 
 

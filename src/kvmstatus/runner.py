@@ -21,17 +21,18 @@ from pathlib import Path
 
 from kvmstatus.affiliations import load_affiliations
 from kvmstatus.architectures import load_arch_map
+from kvmstatus.authors import earlier_author_sets
 from kvmstatus.config import Config, ProjectConfig
 from kvmstatus.dataset import (
-    Document,
     project_document,
     window_document,
     with_first_time_authors,
     write_dataset,
+    write_json,
 )
 from kvmstatus.errors import UserError
 from kvmstatus.gitcmd import GitRepo
-from kvmstatus.pipeline import Selection, compute_window, earlier_author_sets, release_list
+from kvmstatus.pipeline import Selection, compute_window, release_list
 from kvmstatus.releases import ReleaseWindow, Tag, windows_by_dates
 from kvmstatus.sources import prepare_repository
 from kvmstatus.store import load_cached, prune_cache, store_result, window_key
@@ -133,9 +134,14 @@ def compute(job: WindowJob) -> str:
     return "recomputed" if state == "corrupt" else "computed"
 
 
-def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> Document:
-    """Write the project's data directory from its cached window results."""
+def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> bool:
+    """Write the project's data directory from its cached window results; False when it
+    already holds exactly these windows (nothing to do)."""
     root = Path(the_plan.root)
+    keys = [job.key for job in the_plan.jobs]
+    stamp = [*keys, config.title, str(synthetic)]
+    if _aggregated_keys(root) == stamp:
+        return False
     docs = []
     for job in the_plan.jobs:
         doc, state = load_cached(root, job.key)
@@ -143,9 +149,8 @@ def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> Docume
             raise UserError(f"window {job.window.range} has no valid result ({state}); run again")
         docs.append(doc)
     union = sorted({spec for doc in docs for spec in doc["paths"]})
-    earlier = earlier_author_sets(
-        GitRepo(the_plan.repo), [job.window for job in the_plan.jobs], union
-    )
+    windows = [job.window for job in the_plan.jobs]
+    earlier = earlier_author_sets(GitRepo(the_plan.repo), windows, union, root / "authors")
     docs = [with_first_time_authors(d, e) for d, e in zip(docs, earlier, strict=True)]
     project = the_plan.project
     settings = {
@@ -159,8 +164,18 @@ def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> Docume
     }
     summary = project_document(config.title, project.display_name, docs, settings, synthetic)
     write_dataset(root, summary, docs)
-    prune_cache(root, {job.key for job in the_plan.jobs})
-    return summary
+    prune_cache(root, set(keys))
+    # Written last: a run killed before this point aggregates again.
+    write_json(root / "aggregated.json", stamp)
+    return True
+
+
+def _aggregated_keys(root: Path) -> list[str] | None:
+    try:
+        keys = json.loads((root / "aggregated.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return keys if isinstance(keys, list) else None
 
 
 def data_stamp(root: Path) -> str:
