@@ -682,3 +682,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)
+    except OSError as exc:
+        # A full disk, a read-only or missing folder: the user's machine, not a bug.
+        where = f" ({exc.filename})" if exc.filename else ""
+        _warn(f"error: {exc.strerror or exc}{where}; nothing half-written was published")
+        sys.exit(1)
