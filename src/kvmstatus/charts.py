@@ -650,6 +650,64 @@ def arch_trend(windows: Sequence[Doc], arch: str) -> alt.Chart:
     return _described(chart, title)
 
 
+TREE_LIMIT: Final = 8
+"""Source trees drawn as lines: the ones that brought the most commits over all windows."""
+
+
+def tree_label(tree: object) -> str:
+    """A tree's short name: the last two components of its URL path (`kvmarm/kvmarm`)."""
+    text = str(tree)
+    if text.startswith("local"):
+        return text
+    return "/".join(text.split("/")[-2:])
+
+
+def tree_commits(windows: Sequence[Doc], limit: int = TREE_LIMIT) -> alt.Chart:
+    """Commits brought in per source tree per release (`trees` of the window documents),
+    one line for each of the `limit` trees with the most commits, zero where a tree sent no
+    pull. Lines, not stacks: trees nest (kvmarm's commits come in again with kvm.git's)."""
+    releases = _releases(windows)
+    totals: Counter[str] = Counter()
+    for w in windows:
+        for t in w.get("trees") or ():
+            totals[str(t.get("tree"))] += int(_num(t.get("commits")) or 0)
+    chosen = [t for t, _ in sorted(totals.items(), key=lambda i: (-i[1], i[0]))[:limit]]
+    names = unique_labels([tree_label(t) for t in chosen], limit=32, hints=chosen)
+    rows = []
+    for w, release in zip(windows, releases, strict=True):
+        per_tree = {str(t.get("tree")): t for t in w.get("trees") or ()}
+        for tree, name in zip(chosen, names, strict=True):
+            entry = per_tree.get(tree) or {}
+            rows.append(
+                _base_row(w, release)
+                | {
+                    "series": name,
+                    "tree": clean_text(tree),
+                    "value": _num(entry.get("commits")) or 0,
+                    "merges": _num(entry.get("merges")) or 0,
+                }
+            )
+    subtitle = (
+        "Non-merge commits of the selection each tree's merges brought in"
+        if chosen
+        else "No merge in any release"
+    )
+    return _series_chart(
+        rows,
+        releases,
+        names,
+        "Commits per source tree",
+        subtitle,
+        _y_metric("value", "Commits brought in", share=False, integer=True),
+        [
+            alt.Tooltip("tree:N", title="tree"),
+            alt.Tooltip("value:Q", title="commits", format=","),
+            alt.Tooltip("merges:Q", title="merges", format=","),
+        ],
+        "Tree",
+    )
+
+
 def testing_activity(windows: Sequence[Doc], arch_names: Sequence[str]) -> alt.Chart:
     """Commits touching the test suites, per architecture per release (zero when absent)."""
     releases = _releases(windows)

@@ -82,6 +82,12 @@ def window_document(result: WindowResult) -> Document:
         fixes=_plain(result.fixes),
         invalid_fixes=_plain(result.invalid_fixes),
         fix_findings=[_finding(f) for f in result.fix_findings],
+        topics=_plain(result.topics),
+        arch_topics=_plain(result.arch_topics),
+        pulls=_plain(result.flow.pulls),
+        trees=_plain(result.flow.trees),
+        top_committers=_plain(result.flow.top_committers),
+        applied_by_others=result.flow.applied_by_others,
     )
     return doc
 

@@ -76,6 +76,11 @@ def _subject(message: str) -> str:
     return " ".join(line.strip() for line in paragraph.splitlines())
 
 
+def _body(message: str) -> str:
+    # Everything after the subject's paragraph: what `git log --format=%b` prints.
+    return message.strip("\n").partition("\n\n")[2].strip("\n")
+
+
 def parse_record(raw: bytes) -> CommitRecord:
     """One record of `log_command`'s output, without its leading marker."""
     fields = raw.split(b"\0", len(_FIELDS) - 1)
@@ -89,9 +94,10 @@ def parse_record(raw: bytes) -> CommitRecord:
     paths = tuple(
         p.decode("utf-8", "surrogateescape") for p in names.lstrip(b"\n").split(b"\0") if p
     )
+    parent_hashes = tuple(parents.split())
     return CommitRecord(
         hash=h,
-        parents=tuple(parents.split()),
+        parents=parent_hashes,
         author=Person(a_name, a_email),
         author_date=datetime.fromisoformat(a_date),
         committer=Person(c_name, c_email),
@@ -100,6 +106,7 @@ def parse_record(raw: bytes) -> CommitRecord:
         trailers=parse_trailers(message),
         paths=paths,
         undecodable=any(bad for _, bad in decoded),
+        body=_body(message) if len(parent_hashes) > 1 else None,
     )
 
 
@@ -183,6 +190,18 @@ def with_merge_paths(
         elif name:
             current.append(name)
     return [replace(r, paths=tuple(paths.get(r.hash, ()))) if r.is_merge else r for r in records]
+
+
+def window_graph(repo: GitRepo, window: Window) -> dict[str, tuple[str, ...]]:
+    """Every commit of `window`'s range, whatever its paths, with its parents: one
+    `git rev-list --parents A..B`. The maintainer flow walks it to tell which commits a
+    merge brought in (the path-limited log leaves out the commits in between)."""
+    out = repo.text("rev-list", "--parents", *window.revisions)
+    graph: dict[str, tuple[str, ...]] = {}
+    for line in out.splitlines():
+        commit, *parents = line.split()
+        graph[commit] = tuple(parents)
+    return graph
 
 
 def _contact(person: Person) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 
 import altair as alt
 
-from kvmstatus import charts
+from kvmstatus import charts, topics
 from kvmstatus.dataset import Document, file_name
+from kvmstatus.maintainers import SEVERAL
 from kvmstatus.metrics import REPORTED_TRAILERS
 from kvmstatus.periods import aggregate, year_spans
 
@@ -42,6 +43,11 @@ def escape(text: object) -> str:
     plain = "".join(_HTML.get(c, c) for c in str(text))
     plain = plain.replace("\r", " ").replace("\n", " ")
     return _MARKDOWN_SPECIALS.sub(r"\\\1", plain)
+
+
+def html_text(text: object) -> str:
+    """`text` as the content of a raw HTML element (`<pre>`): entities, lines kept."""
+    return "".join(_HTML.get(c, c) for c in str(text).replace("\r", ""))
 
 
 def attr(text: object) -> str:
@@ -161,6 +167,96 @@ def arch_page(arch: str) -> str:
     return f"architectures/{file_name(arch)}.md"
 
 
+def topic_line(rows: Sequence[topics.MarkedTopic], limit: int = 8) -> str:
+    """`nVMX 48, mmu 41 (+12), Hyper-V 22 (new), ...`: the `limit` biggest topics, marked."""
+    parts = []
+    # The catch-alls go last: the line is about what the named topics were.
+    catch_all = (topics.GENERAL, topics.NO_PREFIX)
+    rows = sorted(rows, key=lambda row: row.topic in catch_all)
+    for row in rows[:limit]:
+        mark = " (new)" if row.new else f" (+{row.growth})" if row.growth else ""
+        parts.append(f"{escape(row.topic)} {fmt_int(row.commits)}{mark}")
+    more = len(rows) - limit
+    return ", ".join(parts) + (f", and {more} more" if more > 0 else "")
+
+
+def _arch_topic_rows(windows: Sequence[Document], arch: str) -> list[dict[str, object]]:
+    return topics.merged_rows(w.get("arch_topics", {}).get(arch, []) for w in windows)
+
+
+def topic_summary(ctx: Context, windows: Sequence[Document], before: Sequence[Document]) -> str:
+    """One line per architecture: its topics over `windows`, marked against `before` (the
+    period just before, scaled to the same number of windows)."""
+    lines = []
+    for name in ctx.arch_names:
+        rows = _arch_topic_rows(windows, name)
+        if not rows:
+            continue
+        previous = (
+            topics.add_up(w.get("arch_topics", {}).get(name, []) for w in before)
+            if before
+            else None
+        )
+        scale = len(windows) / len(before) if before else 1.0
+        lines.append(f"- **{escape(name)}**: {topic_line(topics.marked(rows, previous, scale))}")
+    if not lines:
+        return "*No topics in this period.*\n"
+    return "\n".join(lines) + "\n"
+
+
+TOPICS_NOTE = (
+    "Topics come from the subject prefixes (`KVM: x86/mmu:` is *mmu*); a commit counts once "
+    "for each architecture it touches. *(new)*: no commit had the topic in the year before; "
+    "*(+N)*: the topics that grew the most against that year's average per release.\n"
+)
+
+
+def highlights(ctx: Context, w: Document) -> str:
+    """The window's merge messages, escaped, grouped by architecture (map order)."""
+    pulls = [p for p in w.get("pulls", []) if p["body"].strip()]
+    if not pulls:
+        return "*No merge in this window carries a message.*\n"
+    order = {name: i for i, name in enumerate([*ctx.arch_names, SEVERAL])}
+    groups: dict[str, list[Document]] = {}
+    for pull in sorted(pulls, key=lambda p: order.get(p["architecture"], len(order))):
+        groups.setdefault(pull["architecture"], []).append(pull)
+    out = []
+    for arch, members in groups.items():
+        out.append(f"### {escape(arch)}\n")
+        for pull in members:
+            out.append(pull_heading(pull) + "\n")
+            out.append(f'<pre class="kvm-highlight">{html_text(pull["body"])}</pre>\n')
+    return "\n".join(out)
+
+
+def pull_heading(pull: Document) -> str:
+    refs = ", ".join(escape(r) for r in pull["refs"]) or DASH
+    octopus = f", an octopus of {pull['parents']} parents" if pull["parents"] > 2 else ""
+    return (
+        f"**{escape(pull['tree'])}**: {escape(pull['kind'])} {refs}, "
+        f"{fmt_int(pull['commits'])} commits{octopus} "
+        f'(<code title="{attr(pull["subject"])}">{escape(pull["hash"][:12])}</code>)'
+    )
+
+
+def maintainer_flow(w: Document) -> str:
+    trees = [
+        [escape(t["tree"]), fmt_int(t["merges"]), fmt_int(t["commits"])] for t in w.get("trees", [])
+    ]
+    commits = w["commits"]
+    applied = w.get("applied_by_others", 0)
+    return "\n".join(
+        [
+            f"{fmt_int(applied)} of {fmt_int(commits)} patches "
+            f"({fmt_pct(applied / commits if commits else None)}) were committed by someone "
+            "other than their author. A tree's commits are the selection's commits its merges "
+            "brought in (`git rev-list --no-merges M^1..M`); trees nest, so they overlap.\n",
+            table(["Source tree", "merges", "commits"], trees, "lrr"),
+            people_table(w.get("top_committers", []), "Committers"),
+        ]
+    )
+
+
 # --- pages -----------------------------------------------------------------------------------
 
 HEADLINES: tuple[tuple[str, Callable[[Document], object], Callable[[object], str]], ...] = (
@@ -234,6 +330,9 @@ def home(ctx: Context, plan: SitePlan) -> str:
         f"More on the {link(page, 'companies.md', 'Companies')} page.\n",
         "## Architectures in the last year\n",
         arch_summary(ctx, ctx.windows[-ctx.cycles :], page),
+        "### Topics\n",
+        TOPICS_NOTE,
+        topic_summary(ctx, ctx.windows[-ctx.cycles :], ctx.windows[-2 * ctx.cycles : -ctx.cycles]),
         "## Testing\n",
         testing_summary(ctx, ctx.windows[-ctx.cycles :]),
         f"More on the {link(page, 'testing.md', 'Testing')} page.\n",
@@ -314,7 +413,7 @@ def testing_summary(ctx: Context, windows: Sequence[Document]) -> str:
     return table(["Architecture", "test-suite commits"], rows, "lr")
 
 
-def releases_index(ctx: Context) -> str:
+def releases_index(ctx: Context, plan: SitePlan) -> str:
     rows = [
         [
             link(
@@ -339,6 +438,16 @@ def releases_index(ctx: Context) -> str:
                 ["Release", "date", "commits", "merges", "authors", "reviewed", "coverage"],
                 rows,
                 "llrrrrr",
+            ),
+            "## Commits per source tree\n",
+            "The trees whose merges brought the window's commits in (see each release's "
+            "maintainer flow); trees nest, so the lines overlap.\n",
+            chart_block(
+                plan,
+                "releases/index.md",
+                "releases-trees",
+                charts.tree_commits(ctx.windows),
+                "Commits brought in per source tree per release",
             ),
         ]
     )
@@ -380,6 +489,13 @@ def release(ctx: Context, plan: SitePlan, index: int) -> str:
             ],
             "lr",
         ),
+        "## Topics\n",
+        TOPICS_NOTE,
+        topic_summary(ctx, [w], ctx.windows[max(0, index - ctx.cycles) : index]),
+        "## Highlights, in the maintainers' words\n",
+        "The messages of the window's merges, as their maintainers wrote them, grouped by "
+        "the architecture whose files each merge changed.\n",
+        highlights(ctx, w),
         "## Trailers\n",
         table(["Trailer", "commits", "share", "lines"], trailer_rows, "lrrr"),
         "## Architectures\n",
@@ -391,6 +507,8 @@ def release(ctx: Context, plan: SitePlan, index: int) -> str:
             f"Commits per architecture in {w['release']}",
         ),
         arch_summary(ctx, [w], page),
+        "## Maintainer flow\n",
+        maintainer_flow(w),
         "## People\n",
         chart_block(
             plan,
@@ -606,6 +724,9 @@ def architecture(ctx: Context, plan: SitePlan, name: str) -> str:
                 charts.arch_trend(ctx.windows, name),
                 f"Commits for {name} per release",
             ),
+            "## Topics of the last year\n",
+            TOPICS_NOTE,
+            arch_topics(ctx, name),
             "## Top authors of the last year\n",
             people_table(year["top_authors"], "Authors"),
             "## Per release\n",
@@ -616,6 +737,26 @@ def architecture(ctx: Context, plan: SitePlan, name: str) -> str:
             ),
         ]
     )
+
+
+def arch_topics(ctx: Context, name: str) -> str:
+    """The architecture's topics of the last year as a table, marked against the year before."""
+    year = ctx.windows[-ctx.cycles :]
+    before = ctx.windows[-2 * ctx.cycles : -ctx.cycles]
+    rows = _arch_topic_rows(year, name)
+    previous = (
+        topics.add_up(w.get("arch_topics", {}).get(name, []) for w in before) if before else None
+    )
+    marked = topics.marked(rows, previous, len(year) / len(before) if before else 1.0)
+    body = [
+        [
+            escape(m.topic),
+            fmt_int(m.commits),
+            "new" if m.new else f"+{m.growth}" if m.growth else "",
+        ]
+        for m in marked[:20]
+    ]
+    return table(["Topic", "commits", "against the year before"], body, "lrl")
 
 
 def fixes_page(ctx: Context, plan: SitePlan) -> str:
@@ -798,7 +939,7 @@ def build_plan(
     ctx = Context(project, windows, companions or {}, cycles)
     plan = SitePlan()
     plan.pages["index.md"] = home(ctx, plan)
-    plan.pages["releases/index.md"] = releases_index(ctx)
+    plan.pages["releases/index.md"] = releases_index(ctx, plan)
     for i, w in enumerate(windows):
         plan.pages[release_page(w["release"])] = release(ctx, plan, i)
     plan.pages["trends.md"] = trends_page(ctx, plan)

@@ -5,7 +5,7 @@ This is the composition the CLI and the flows share; each stage it calls is its 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kvmstatus import selection
@@ -26,6 +26,7 @@ from kvmstatus.fixes import (
     summarize_fixes,
 )
 from kvmstatus.gitcmd import GitRepo
+from kvmstatus.maintainers import MaintainerFlow, maintainer_flow
 from kvmstatus.metrics import (
     Ranked,
     WindowStats,
@@ -34,7 +35,7 @@ from kvmstatus.metrics import (
     first_time_authors,
     window_stats,
 )
-from kvmstatus.mining import Window, author_keys, mine
+from kvmstatus.mining import Window, author_keys, mine, window_graph
 from kvmstatus.records import CommitRecord
 from kvmstatus.releases import (
     KERNEL_RELEASE_PATTERN,
@@ -44,6 +45,7 @@ from kvmstatus.releases import (
     release_tags,
     release_windows,
 )
+from kvmstatus.topics import TopicCount, arch_topic_counts, topic_counts
 from kvmstatus.trends import Row, window_row
 
 
@@ -135,6 +137,9 @@ class WindowResult:
     fix_findings: list[FixesFinding]
     testing: dict[str, int]
     """Non-merge commits touching the test suites, per architecture."""
+    topics: list[TopicCount]
+    arch_topics: dict[str, list[TopicCount]]
+    flow: MaintainerFlow
 
     @property
     def invalid_fixes(self) -> list[FixesFinding]:
@@ -196,8 +201,25 @@ def compute_window(
     fixes = resolve_fixes(repo, mined, records, releases, window.name, release_index)
     date = window.end.date.date().isoformat()
     return analyse(
-        records, window.range, specs, None, arch_map, affiliations, fixes, top, window.name, date
+        records,
+        window.range,
+        specs,
+        None,
+        arch_map,
+        affiliations,
+        fixes,
+        top,
+        window.name,
+        date,
+        merge_graph(repo, mined, records),
     )
+
+
+def merge_graph(
+    repo: GitRepo, window: Window, records: Sequence[CommitRecord]
+) -> dict[str, tuple[str, ...]]:
+    """The window's commit graph when it has merges to attribute commits to (else empty)."""
+    return window_graph(repo, window) if any(r.is_merge for r in records) else {}
 
 
 def earlier_author_sets(
@@ -256,8 +278,12 @@ def analyse(
     top: int = 10,
     release: str = "",
     date: str = "",
+    graph: Mapping[str, Sequence[str]] | None = None,
 ) -> WindowResult:
-    """All tables of one window from its records and checked Fixes lines (pure: no git)."""
+    """All tables of one window from its records and checked Fixes lines (pure: no git).
+
+    `graph` is the window's commit graph (`mining.window_graph`), which tells the commits
+    each merge brought in; without it merges count no commits."""
     companies = commits_by_company(records, affiliations)
     fixes_summary = summarize_fixes(fixes, top)
     review_companies = reviews_by_company(records, affiliations)
@@ -275,6 +301,10 @@ def analyse(
     row["fixes_same_release"] = fixes_summary.same_release
     row["fixes_median_lifetime_days"] = fixes_summary.median_lifetime_days
     row["fixes_p90_lifetime_days"] = fixes_summary.p90_lifetime_days
+    flow = maintainer_flow(records, graph or {}, arch_map, names, top)
+    row["applied_by_others_share"] = (
+        round(flow.applied_by_others / stats.commits, 4) if stats.commits else None
+    )
     return WindowResult(
         release=release,
         date=date,
@@ -290,6 +320,9 @@ def analyse(
         fixes=fixes_summary,
         fix_findings=list(fixes),
         testing=testing_by_arch(records, arch_map),
+        topics=topic_counts(records),
+        arch_topics=arch_topic_counts(records, arch_map),
+        flow=flow,
     )
 
 
@@ -316,5 +349,13 @@ def range_report(
     window = Window(mined.start, mined.end, mined.pathspecs)
     fixes = resolve_fixes(repo, window, mined.records, releases, fix_release)
     return analyse(
-        mined.records, range_text, mined.pathspecs, earlier, arch_map, affiliations, fixes, top
+        mined.records,
+        range_text,
+        mined.pathspecs,
+        earlier,
+        arch_map,
+        affiliations,
+        fixes,
+        top,
+        graph=merge_graph(repo, window, mined.records),
     )

@@ -52,6 +52,9 @@ class CommitRecord:
     trailers: tuple[Trailer, ...]
     paths: tuple[str, ...]
     undecodable: bool = False
+    body: str | None = None
+    """The message after the subject, for merge commits only (a pull request's summary);
+    None for every other commit, so a window's records stay small."""
 
     @property
     def is_merge(self) -> bool:
