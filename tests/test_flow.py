@@ -186,3 +186,13 @@ def test_real_bundles_with_a_companion(capsys: pytest.CaptureFixture[str], tmp_p
     assert kvmtool["releases"] == project["releases"]
     testing = (tmp_path / "public" / "testing.html").read_text()
     assert "kvmtool" in testing
+
+
+def test_serve_schedules_the_flow() -> None:
+    """`kvmstatus serve` serves this deployment (serving itself blocks, so it is not run)."""
+    from kvmstatus_flows.publish import deployment
+
+    scheduled = deployment("0 */6 * * *", {"config": "kvmstatus.toml", "fetch": None})
+    assert scheduled.name == "kvmstatus-publish"
+    assert [s.schedule.cron for s in scheduled.schedules] == ["0 */6 * * *"]
+    assert scheduled.parameters == {"config": "kvmstatus.toml", "fetch": None}

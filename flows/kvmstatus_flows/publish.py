@@ -119,3 +119,9 @@ def publish(
         "published": published,
         "site": where,
     }
+
+
+def deployment(cron: str, parameters: dict[str, Any]) -> Any:
+    """The scheduled deployment `kvmstatus serve` serves: each run fetches, and publishes a
+    new edition when a new release tag (or any change of the data) appeared."""
+    return publish.to_deployment(name="kvmstatus-publish", cron=cron, parameters=parameters)

@@ -372,11 +372,15 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    load_config(Path(args.config) if args.config else None)
     _prefect_defaults()
-    from kvmstatus_flows.publish import publish
+    from prefect import serve
 
+    from kvmstatus_flows.publish import deployment
+
+    scheduled = deployment(args.cron, _flow_parameters(args))
     print(f"serving kvmstatus-publish on {args.cron!r}; Ctrl-C stops")
-    publish.serve(name="kvmstatus-publish", cron=args.cron, parameters=_flow_parameters(args))
+    serve(scheduled)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

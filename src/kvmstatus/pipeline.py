@@ -16,6 +16,7 @@ from kvmstatus.affiliations import (
     unknown_share,
 )
 from kvmstatus.architectures import ArchMap, ArchStats, arch_stats, testing_by_arch
+from kvmstatus.authors import earlier_author_sets
 from kvmstatus.dataset import Document, trimmed, window_document, with_first_time_authors
 from kvmstatus.errors import UserError
 from kvmstatus.fixes import (
@@ -190,7 +191,7 @@ def compute_window(
     the releases up to its end, the mappings and the code, so results can be cached.
 
     First-time authors depend on every earlier window, so they are left for
-    `earlier_author_sets` and `dataset.with_first_time_authors`.
+    `authors.earlier_author_sets` and `dataset.with_first_time_authors`.
     """
     start = window.start.commit if window.start else None
     specs = pathspecs_at(repo, window.end.commit, chosen)
@@ -220,28 +221,6 @@ def merge_graph(
 ) -> dict[str, tuple[str, ...]]:
     """The window's commit graph when it has merges to attribute commits to (else empty)."""
     return window_graph(repo, window) if any(r.is_merge for r in records) else {}
-
-
-def earlier_author_sets(
-    repo: GitRepo, windows: Sequence[ReleaseWindow], pathspecs: Sequence[str]
-) -> list[set[str]]:
-    """For each window, the authors of every commit before it in `pathspecs`.
-
-    `pathspecs` is the union of the windows' selections, so a file that moved still counts.
-    One `git log` for the history before the first window and one per window: together they
-    walk the history once, however many windows there are.
-    """
-    if not windows:
-        return []
-    mailmap = windows[-1].end.commit
-    first = windows[0]
-    seen = author_keys(repo, [first.start.commit], pathspecs, mailmap) if first.start else set()
-    sets = []
-    for window in windows:
-        sets.append(set(seen))
-        revs = [window.end.commit, *([f"^{window.start.commit}"] if window.start else [])]
-        seen |= author_keys(repo, revs, pathspecs, mailmap)
-    return sets
 
 
 def history(
