@@ -277,6 +277,22 @@ HEADLINES: tuple[tuple[str, Callable[[Document], object], Callable[[object], str
 )
 
 
+def year_row(year: Document) -> Document:
+    """A period in the `row` shape the charts read."""
+    shares = year["shares"]
+    return {
+        "range": year["range"],
+        "commits": year["commits"],
+        "authors": year["authors"],
+        "first_time_authors": year["first_time_authors"],
+        "merge_share": year["merge_share"],
+        "reviewed_share": shares["Reviewed-by"],
+        "acked_share": shares["Acked-by"],
+        "fixes_share": shares["Fixes"],
+        "review_coverage": year["review_coverage"],
+    }
+
+
 def headline_table(years: Sequence[Document]) -> str:
     head = ["", *(f"{YEAR_LABELS[0]}<br>{escape(years[0]['range'])}",)]
     for k, year in enumerate(years[1:], 1):
@@ -302,6 +318,13 @@ def home(ctx: Context, plan: SitePlan) -> str:
         banner(ctx),
         f"## The last year: {escape(last['range'])}\n",
         headline_table(years),
+        chart_block(
+            plan,
+            page,
+            "home-years",
+            charts.year_comparison([year_row(y) for y in years]),
+            "The last year next to the two before",
+        ),
         "## Commits per release\n",
         chart_block(
             plan,
