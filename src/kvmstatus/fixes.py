@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -384,15 +385,17 @@ class ReleaseIndex:
         self._repo = repo
         self._releases = sorted(releases, key=lambda t: version_key(t.name))
         self._sets: list[frozenset[bytes]] = []
+        self._lock = threading.Lock()  # windows are computed in threads
 
     def _members(self, i: int) -> frozenset[bytes]:
-        while len(self._sets) <= i:
-            k = len(self._sets)
-            spec = "".join(f"^{t.commit}\n" for t in self._releases[:k])
-            spec += f"{self._releases[k].commit}\n"
-            out = self._repo.run("rev-list", "--stdin", input=spec.encode())
-            self._sets.append(frozenset(bytes.fromhex(h.decode()) for h in out.split()))
-        return self._sets[i]
+        with self._lock:
+            while len(self._sets) <= i:
+                k = len(self._sets)
+                spec = "".join(f"^{t.commit}\n" for t in self._releases[:k])
+                spec += f"{self._releases[k].commit}\n"
+                out = self._repo.run("rev-list", "--stdin", input=spec.encode())
+                self._sets.append(frozenset(bytes.fromhex(h.decode()) for h in out.split()))
+            return self._sets[i]
 
     def first_releases(self, commits: Iterable[str], until: str | None = None) -> dict[str, str]:
         """For each commit, the first release in version order that contains it (absent: none),
@@ -407,6 +410,22 @@ class ReleaseIndex:
             if tag.name == until:
                 break
         return found
+
+
+_SHARED: dict[tuple[str, tuple[tuple[str, str], ...]], ReleaseIndex] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_release_index(repo: GitRepo, releases: Sequence[Tag]) -> ReleaseIndex:
+    """One `ReleaseIndex` per repository and release list in this process, so windows
+    computed as separate tasks do not each walk the releases again."""
+    key = (str(repo.git_dir), tuple((t.name, t.commit) for t in releases))
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            if len(_SHARED) >= 4:  # a run's projects at a time: the sets can be large
+                _SHARED.pop(next(iter(_SHARED)))
+            _SHARED[key] = ReleaseIndex(repo, releases)
+        return _SHARED[key]
 
 
 def first_releases(

@@ -6,6 +6,7 @@ This is the composition the CLI and the flows share; each stage it calls is its 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from kvmstatus import selection
@@ -186,15 +187,18 @@ def compute_window(
     affiliations: AffiliationMap,
     top: int = 0,
     release_index: ReleaseIndex | None = None,
+    specs: tuple[str, ...] | None = None,
 ) -> WindowResult:
     """One release window, on its own: a pure function of its two commits, the selection,
     the releases up to its end, the mappings and the code, so results can be cached.
+    `specs` are the selection's pathspecs at the window's end, when the caller has them.
 
     First-time authors depend on every earlier window, so they are left for
     `authors.earlier_author_sets` and `dataset.with_first_time_authors`.
     """
     start = window.start.commit if window.start else None
-    specs = pathspecs_at(repo, window.end.commit, chosen)
+    if specs is None:
+        specs = pathspecs_at(repo, window.end.commit, chosen)
     mined = Window(start, window.end.commit, specs)
     records = mine(repo, mined)
     # Releases after this one are never consulted (`until`): later tags must not change a
@@ -231,18 +235,39 @@ def history(
     affiliations: AffiliationMap,
     top: int = 10,
 ) -> list[Document]:
-    """Every window's document, oldest first, first-time authors included."""
+    """Every window's document, oldest first, first-time authors included.
+
+    Two at a time: while one window's records are parsed, another window's git runs; the
+    walk for first-time authors runs beside the windows.
+    """
     index = ReleaseIndex(repo, releases.tags)  # shared: each release is walked once per run
-    # Complete lists (top=0): first-time authors are found among all of a window's authors.
-    results = [
-        compute_window(repo, w, releases.tags, chosen, arch_map, affiliations, 0, index)
-        for w in releases.windows
-    ]
-    union = sorted({spec for r in results for spec in r.stats.paths})
-    earlier = earlier_author_sets(repo, releases.windows, union)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ends = [w.end.commit for w in releases.windows]
+        found = pool.map(lambda end: pathspecs_at(repo, end, chosen), ends)
+        specs = dict(zip(ends, found, strict=True))
+        union = sorted({spec for s in specs.values() for spec in s})
+        earlier = pool.submit(earlier_author_sets, repo, releases.windows, union)
+        # Complete lists (top=0): first-time authors are found among all of a window's authors.
+        results = list(
+            pool.map(
+                lambda w: compute_window(
+                    repo,
+                    w,
+                    releases.tags,
+                    chosen,
+                    arch_map,
+                    affiliations,
+                    0,
+                    index,
+                    specs[w.end.commit],
+                ),
+                releases.windows,
+            )
+        )
+        earlier_sets = earlier.result()
     return [
         trimmed(with_first_time_authors(window_document(r), e), top)
-        for r, e in zip(results, earlier, strict=True)
+        for r, e in zip(results, earlier_sets, strict=True)
     ]
 
 

@@ -31,6 +31,7 @@ from kvmstatus.dataset import (
     write_json,
 )
 from kvmstatus.errors import UserError
+from kvmstatus.fixes import shared_release_index
 from kvmstatus.gitcmd import GitRepo
 from kvmstatus.pipeline import Selection, compute_window, release_list
 from kvmstatus.releases import ReleaseWindow, Tag, windows_by_dates
@@ -122,13 +123,15 @@ def compute(job: WindowJob) -> str:
     if state == "cached":
         return state
     project = job.project
+    repo = GitRepo(job.repo)
     result = compute_window(
-        GitRepo(job.repo),
+        repo,
         job.window,
         job.releases,
         selection_of(project),
         load_arch_map(project.architectures),
         load_affiliations([Path(p) for p in project.affiliations]),
+        release_index=shared_release_index(repo, job.releases),
     )
     store_result(root, job.key, window_document(result))
     return "recomputed" if state == "corrupt" else "computed"
