@@ -50,10 +50,16 @@ class ArchMap:
         """The architectures a commit touching `paths` counts for."""
         found: set[str] = set()
         for path in paths:
-            hits = {name for name, patterns in self.arches if _matches(path, patterns)}
-            found |= hits or {COMMON}
+            found |= _path_arches(self.arches, path)
         # A commit with no path in the selection (an empty commit, no pathspec) is common.
         return frozenset(found or {COMMON})
+
+
+@lru_cache(maxsize=1 << 16)
+def _path_arches(arches: tuple[tuple[str, tuple[str, ...]], ...], path: str) -> frozenset[str]:
+    # Cached: the same few thousand paths are asked about for every table of every window.
+    hits = frozenset(name for name, patterns in arches if _matches(path, patterns))
+    return hits or frozenset({COMMON})
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
