@@ -196,3 +196,31 @@ def test_serve_schedules_the_flow() -> None:
     assert scheduled.name == "kvmstatus-publish"
     assert [s.schedule.cron for s in scheduled.schedules] == ["0 */6 * * *"]
     assert scheduled.parameters == {"config": "kvmstatus.toml", "fetch": None}
+
+
+def test_repository_changes_during_a_run(tmp_path: Path) -> None:
+    """A tag moved after the run planned its windows: the run finishes with the commits it
+    planned (windows are keyed by commit, not by tag name), and the next run recomputes the
+    moved window. Driven step by step through `kvmstatus.runner`, so the timing is exact."""
+    from kvmstatus import runner
+    from kvmstatus.config import load_config
+
+    repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    config = load_config(write_config(tmp_path, repo))
+    prepared = runner.prepare(config.main, None, fetch=False)
+    plan = runner.plan(config, prepared)
+    old_v13 = git(repo, "rev-parse", "v1.3^{commit}").strip()
+    # The tag moves (force-pushed) between planning and computing.
+    git(repo, "fast-import", "--quiet", input=NEW_RELEASE.replace(b"v1.4", b"v1.3"))
+    assert git(repo, "rev-parse", "v1.3^{commit}").strip() != old_v13
+    assert {runner.compute(job) for job in plan.jobs} == {"computed"}
+    runner.aggregate(config, plan)
+    runner.publish(config)
+    project = json.loads((tmp_path / "data" / "windows" / "v1.3.json").read_text())
+    assert project["commits"] == 1  # the planned v1.2..v1.3, not the moved tag's window
+    again = runner.plan(config, prepared)
+    states = [runner.compute(job) for job in again.jobs]
+    assert states == ["cached", "cached", "cached", "computed"]
+    runner.aggregate(config, again)
+    moved = json.loads((tmp_path / "data" / "windows" / "v1.3.json").read_text())
+    assert moved["commits"] == 2
