@@ -23,7 +23,7 @@ from kvmstatus import charts, topics
 from kvmstatus.dataset import Document, file_name
 from kvmstatus.maintainers import SEVERAL
 from kvmstatus.metrics import REPORTED_TRAILERS
-from kvmstatus.periods import aggregate, year_spans
+from kvmstatus.periods import aggregate, merge_people, year_spans
 
 # Python-Markdown's escapable characters with the tables extension (`Markdown.ESCAPED_CHARS`);
 # escaping anything else would leave a visible backslash.
@@ -378,7 +378,7 @@ def _arch_rows(ctx: Context, windows: Sequence[Document]) -> dict[str, Document]
         parts = [a for w in windows for a in w["architectures"] if a["name"] == name]
         commits = sum(a["commits"] for a in parts)
         reviewed = sum(a["trailers"]["Reviewed-by"]["commits"] for a in parts)
-        authors = aggregate_people([a["top_authors"] for a in parts])
+        authors = merge_people([a["top_authors"] for a in parts])
         merged[name] = {
             "commits": commits,
             "reviewed_share": reviewed / commits if commits else None,
@@ -386,28 +386,6 @@ def _arch_rows(ctx: Context, windows: Sequence[Document]) -> dict[str, Document]
             "top_authors": authors,
         }
     return merged
-
-
-def aggregate_people(lists: Sequence[Sequence[Document]]) -> list[Document]:
-    people: list[Document] = aggregate([{"top_authors": rows} | _EMPTY_WINDOW for rows in lists])[
-        "top_authors"
-    ]
-    return people
-
-
-_EMPTY_WINDOW: Document = {
-    "commits": 0,
-    "merges": 0,
-    "range": "",
-    "release": "",
-    "review_coverage": None,
-    "first_time_authors": 0,
-    "trailers": {
-        k: {"commits": 0, "lines": 0}
-        for k in ("Reviewed-by", "Acked-by", "Fixes", "Tested-by", "Reported-by", "Cc-stable")
-    },
-    "fixes": {"lines": 0, "invalid": 0},
-}
 
 
 def arch_summary(ctx: Context, windows: Sequence[Document], page: str) -> str:

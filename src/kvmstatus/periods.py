@@ -34,10 +34,16 @@ def year_spans(count: int, cycles: int, years: int = 3) -> list[tuple[int, int]]
 
 
 def _people(windows: Sequence[Document], key: str) -> list[dict[str, Any]]:
+    return merge_people([window.get(key, []) for window in windows])
+
+
+def merge_people(lists: Sequence[Sequence[Document]]) -> list[dict[str, Any]]:
+    """Ranked people lists added up: counts summed per email, each email's most used name,
+    sorted by count, then email."""
     counts: Counter[str] = Counter()
     names: dict[str, Counter[str]] = {}
-    for window in windows:
-        for row in window.get(key, []):
+    for rows in lists:
+        for row in rows:
             counts[row["email"]] += row["count"]
             names.setdefault(row["email"], Counter())[row["name"]] += row["count"]
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
