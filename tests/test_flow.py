@@ -61,10 +61,14 @@ def test_incremental_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     first = summary(capsys, "run", "--config", config)
     assert first.startswith("4 windows: 4 computed, 0 reused; site published to")
     assert (tmp_path / "public" / "index.html").is_file()
-    # No new release: nothing recomputed, nothing rebuilt.
-    assert summary(capsys, "run", "--config", config).startswith(
-        "4 windows: 0 computed, 4 reused; site unchanged at"
-    )
+    # No new release: nothing recomputed, nothing rebuilt, and Prefect is not even started
+    # (unless --always asks for a recorded flow run).
+    idle = summary(capsys, "run", "--config", config)
+    assert idle.startswith("4 windows: 0 computed, 4 reused; site unchanged at")
+    assert "Prefect not started" in idle
+    recorded = summary(capsys, "run", "--config", config, "--always")
+    assert recorded.startswith("4 windows: 0 computed, 4 reused; site unchanged at")
+    assert "Prefect" not in recorded
     # One new release: one window.
     git(repo, "fast-import", "--quiet", input=NEW_RELEASE)
     assert summary(capsys, "run", "--config", config).startswith(
@@ -78,6 +82,34 @@ def test_incremental_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     cached[1].write_text(cached[1].read_text().replace('"commits": ', '"commits": 1'))
     assert summary(capsys, "run", "--config", config).startswith("5 windows: 2 computed, 3 reused")
     assert site_files(tmp_path / "public") == before
+
+
+def test_publishing_to_a_branch_is_skipped_when_nothing_is_new(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    remote = tmp_path / "pages.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    config = str(write_config(tmp_path, repo).with_name("kvmstatus.toml"))
+    text = (
+        Path(config)
+        .read_text()
+        .replace(
+            '[publish]\npath = "public"\n', f'[publish]\ntarget = "git"\nremote = "{remote}"\n'
+        )
+    )
+    Path(config).write_text(text)
+    first = summary(capsys, "run", "--config", config)
+    assert first.startswith("4 windows: 4 computed, 0 reused; site published to")
+    tip = git(remote, "rev-parse", "refs/heads/gh-pages").strip()
+    record = json.loads((tmp_path / "data" / "published.json").read_text())
+    assert record["target"] == f"{remote} (gh-pages)"
+    # The branch is not read again: the data directory remembers what it published.
+    assert "Prefect not started" in summary(capsys, "run", "--config", config)
+    assert "site unchanged" in summary(capsys, "run", "--config", config, "--always")
+    git(repo, "fast-import", "--quiet", input=NEW_RELEASE)
+    assert "1 computed" in summary(capsys, "run", "--config", config)
+    assert git(remote, "rev-parse", "refs/heads/gh-pages^").strip() == tip
 
 
 def test_second_run_on_the_same_data_is_refused(

@@ -8,9 +8,12 @@ import pytest
 from pydriller import Git
 
 from conftest import git
+from kvmstatus.affiliations import load_affiliations
+from kvmstatus.architectures import load_arch_map
 from kvmstatus.gitcmd import GitRepo
 from kvmstatus.metrics import REPORTED_TRAILERS, window_stats
 from kvmstatus.mining import Window, mine
+from kvmstatus.pipeline import Selection, history, release_list
 
 pytestmark = pytest.mark.realdata
 
@@ -98,3 +101,37 @@ def test_records_agree_with_pydriller(kut_repo: Path) -> None:
         assert record.parents == tuple(commit.parents)
         assert record.is_merge == commit.merge
         assert record.subject == " ".join(commit.msg.split("\n\n")[0].split())
+
+
+def test_first_time_authors_equal_plain_git(kut_repo: Path) -> None:
+    """Window i's new authors: its authors minus everyone in an earlier window's selection
+    and everyone before the first window in its selection (the methodology's commands)."""
+    repo = GitRepo(kut_repo)
+    releases = release_list(repo, r"^v\d{4}-\d{2}-\d{2}$", since="v2023-01-05")
+    docs = history(
+        repo,
+        releases,
+        Selection(subsystem="^S390X$"),
+        load_arch_map("kvm-unit-tests"),
+        load_affiliations(),
+        top=0,
+    )
+    first = releases.windows[0]
+    assert first.start is not None
+
+    def authors(*revs: str, paths: list[str]) -> set[str]:
+        out = git(kut_repo, "log", "--no-merges", "--format=%aE", *revs, "--", *paths)
+        return {e.lower() for e in out.split()}
+
+    seen = authors(first.start.commit, paths=docs[0]["paths"])
+    assert docs[0]["paths"] != docs[-1]["paths"]  # s390x gained scripts/s390x/
+    totals = []
+    for w, doc in zip(releases.windows, docs, strict=True):
+        assert w.start is not None
+        mine_ = authors(f"{w.start.commit}..{w.end.commit}", paths=doc["paths"])
+        assert {a["email"] for a in doc["top_first_time_authors"]} == mine_ - seen
+        assert doc["first_time_authors"] == len(mine_ - seen)
+        totals.append(doc["first_time_authors"])
+        seen |= mine_
+    assert sum(totals) > 0
+    assert "author_contacts" not in docs[0]  # raw contacts decide, but are not published

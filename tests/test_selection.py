@@ -19,6 +19,7 @@ import pytest
 
 from conftest import shared_data
 from kvmstatus.errors import UserError
+from kvmstatus.gitcmd import GitRepo
 from kvmstatus.selection import (
     DEFAULT_SUBSYSTEM,
     MaintainersEntry,
@@ -28,6 +29,7 @@ from kvmstatus.selection import (
     parse_maintainers,
     select_entries,
     tree_directories,
+    tree_prefixes,
 )
 
 # --- git helpers ---------------------------------------------------------------------
@@ -684,6 +686,12 @@ def test_kvm_unit_tests_history_against_git(
         expected = _reference(paths, selected)
         assert expected, (commit, section)
         assert _git_selects(kut_git, commit, specs) == expected, (commit, section, specs)
+        # Listing only the directories the patterns can reach gives the same pathspecs.
+        prefixes = tree_prefixes(selected)
+        if prefixes is not None:
+            listed = GitRepo(kut_git).tree_paths(commit, prefixes)
+            assert len(listed) < len(paths)
+            assert entry_pathspecs(selected, listed) == specs, (commit, section)
     assert found == KUT_SECTION_VERSIONS[section]
 
 
@@ -701,3 +709,21 @@ def test_kvm_unit_tests_dir_star_patterns_missed_subdirectories(
     slash_era = [count for files, count in covered.values() if files[0] == "arm/"]
     assert len(star_era) + len(slash_era) == len(covered)
     assert max(star_era) < min(slash_era)
+
+
+def test_tree_prefixes() -> None:
+    def entry(
+        files: tuple[str, ...] = (), excludes: tuple[str, ...] = (), regexes: tuple[str, ...] = ()
+    ) -> MaintainersEntry:
+        return MaintainersEntry("E", 1, files, excludes, regexes)
+
+    kvm = entry(
+        ("virt/kvm/", "arch/*/kvm/", "include/linux/kvm*", "arch/x86/kvm/mmu"),
+        ("arch/x86/kvm/svm/",),
+    )
+    assert tree_prefixes([kvm]) == ("arch/", "include/linux/", "virt/kvm/")
+    assert tree_prefixes([kvm, entry(regexes=("kvm",))]) is None  # N: searches every path
+    assert tree_prefixes([entry(("*.c",))]) is None  # a wildcard before the first slash
+    assert tree_prefixes([entry(("Makefile",))]) is None  # a top-level name
+    assert tree_prefixes([entry(("lib/[ab]/",))]) is None  # regex syntax
+    assert tree_prefixes([entry()]) == ()

@@ -1,11 +1,16 @@
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from conftest import git
+from kvmstatus.affiliations import load_affiliations
+from kvmstatus.architectures import load_arch_map
 from kvmstatus.gitcmd import GitRepo
 from kvmstatus.metrics import bot_reported, first_time_authors, review_coverage
 from kvmstatus.mining import author_keys, mine
+from kvmstatus.pipeline import Selection, history, release_list
 from kvmstatus.trends import Trend, compare_rows, linear_trend, percent_change
 from test_cli import run
 from test_mining import window
@@ -71,3 +76,35 @@ def test_year_cli(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None
     data = json.loads(out)
     assert [w["range"] for w in data["windows"]] == ["v1.2..v1.3", "v1.1..v1.2", "v1.0..v1.1"]
     assert data["changes"]["commits"] == [-75.0, 0.0]
+
+
+def test_first_time_authors_use_the_newest_mailmap(tmp_path: Path) -> None:
+    """An address a later .mailmap maps to a known person is not a new author, and someone
+    in an earlier window's table never counts as new again."""
+    repo = tmp_path / "r"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+
+    def commit(path: str, text: str, author: str, tag: str | None = None) -> None:
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text)
+        git(repo, "add", path)
+        identity = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
+        git(repo, *identity, "commit", "-q", "-m", f"KVM: {path}", f"--author={author}")
+        if tag:
+            git(repo, "tag", tag)
+
+    commit("virt/kvm/a.c", "1", "Ann <ann@old.example>", "v1.0")
+    commit("virt/kvm/a.c", "2", "Bob <bob@example.com>", "v1.1")
+    commit(".mailmap", "Ann <ann@new.example> <ann@old.example>\n", "Ann <ann@new.example>")
+    commit("virt/kvm/a.c", "3", "Ann <ann@new.example>")
+    commit("virt/kvm/b.c", "4", "Bob <bob@example.com>")
+    commit("virt/kvm/c.c", "5", "Cy <cy@example.com>", "v1.2")
+    docs = history(
+        GitRepo(repo),
+        release_list(GitRepo(repo), r"^v\d+\.\d+$"),
+        Selection(paths=("virt/kvm/",)),
+        load_arch_map("linux-kvm"),
+        load_affiliations(),
+    )
+    assert [d["first_time_authors"] for d in docs] == [1, 1, 1]
+    assert [a["email"] for a in docs[2]["top_first_time_authors"]] == ["cy@example.com"]

@@ -89,18 +89,21 @@ def publish(
     """
     logger = get_run_logger()
     settings = runner.with_overrides(load_config(Path(config) if config else None), repo, data)
-    fetch_main = fetch if fetch is not None else repo is None
+    fetch_main, fetch_companions = runner.fetch_policy(fetch, repo)
     with run_lock(settings.data_dir):
         main_prepared = update_repository(settings.main, settings.cache_dir, fetch_main)
         main_plan = plan_windows(settings, main_prepared, ())
         plans = [main_plan]
         main_windows = [job.window for job in main_plan.jobs]
         for companion in settings.companions:
-            prepared = update_repository(companion, settings.cache_dir, fetch is not False)
+            prepared = update_repository(companion, settings.cache_dir, fetch_companions)
             plans.append(plan_windows(settings, prepared, main_windows))
         jobs = [job for p in plans for job in p.jobs]
-        states = _wait_all([compute_window.submit(job) for job in jobs], "release windows")
+        # Stored windows are not tasks: a run after a new release has one window to compute.
+        todo = [job for p in plans for job in runner.pending(p)]
+        states = _wait_all([compute_window.submit(job) for job in todo], "release windows")
         counts = Counter(states)
+        counts["cached"] += len(jobs) - len(todo)
         for p in plans:
             aggregate(settings, p, synthetic)
         where, published = publish_site(settings, Path(out) if out else None)

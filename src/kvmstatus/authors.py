@@ -1,24 +1,35 @@
-"""Who wrote before each window: the input of first-time authors, cached across runs.
+"""Who is a first-time author: a window's authors judged against everyone before it.
 
-For window i, the earlier authors are the authors of every non-merge commit before it in the
-union of all windows' selections (`git log --no-merges START -- P`). The walk is split by
-window: one `git log` for the history before the first window and one per window, each of
-which is cached under a key of its range and pathspecs, so a run after a new release walks
-only the new window. Identities are cached raw (`%an <%ae>`) and mapped in one
-`git check-mailmap` with the `.mailmap` of the newest window, because a newer `.mailmap` can
-map an old address, and the same person must not count as new under another address.
+Window i's first-time authors are its non-merge authors who wrote no non-merge commit
+
+* in any earlier window's selection (each window with its own pathspecs: the people its
+  author table lists), nor
+* before the first window, in the first window's pathspecs (`git log --no-merges A_1 -- P_1`).
+
+So an author who appears in an earlier window's table never counts as new again, and no
+commit is walked twice: the windows' own records (`metrics.author_contacts`) give their
+authors, and only the history before the first window takes one more `git log`, cached under
+a key of its range and pathspecs, so a run after a new release walks nothing.
+
+Identities are compared raw (`%an <%ae>`) after one `git check-mailmap` with the `.mailmap`
+of the newest window: a newer `.mailmap` can map an old address to a person's current one,
+and the same person must not count as new under another address.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from kvmstatus.dataset import write_json
 from kvmstatus.gitcmd import GitRepo
 from kvmstatus.releases import ReleaseWindow
+
+Contacts = Mapping[str, Sequence[str]]
+"""A window's authors: author key (as its tables give it) -> the raw `Name <email>` contacts
+its commits carry."""
 
 
 def _walk(repo: GitRepo, revisions: Sequence[str], pathspecs: Sequence[str]) -> list[str]:
@@ -46,28 +57,28 @@ def _cached_walk(
     return contacts
 
 
-def earlier_author_sets(
+def new_author_keys(
     repo: GitRepo,
     windows: Sequence[ReleaseWindow],
-    pathspecs: Sequence[str],
+    contacts: Sequence[Contacts],
+    first_pathspecs: Sequence[str],
     cache: Path | None = None,
 ) -> list[set[str]]:
-    """For each window, the mailmapped lowercased emails of every author before it."""
+    """For each window, the keys of its authors (as `contacts` names them) who are new."""
     if not windows:
         return []
     first = windows[0]
-    ranges = [[first.start.commit]] if first.start else []
-    ranges += [[w.end.commit, *([f"^{w.start.commit}"] if w.start else [])] for w in windows]
-    contacts = [_cached_walk(repo, revs, pathspecs, cache) for revs in ranges]
-    mapped = repo.check_mailmap(windows[-1].end.commit, {c for cs in contacts for c in cs})
+    before = _cached_walk(repo, [first.start.commit], first_pathspecs, cache) if first.start else []
+    everything = set(before) | {c for window in contacts for cs in window.values() for c in cs}
+    mapped = repo.check_mailmap(windows[-1].end.commit, everything)
 
-    def keys(raw: list[str]) -> set[str]:
-        return {mapped.get(c, c).rpartition("<")[2].rstrip(">").lower() for c in raw}
+    def key(contact: str) -> str:
+        return mapped.get(contact, contact).rpartition("<")[2].rstrip(">").lower()
 
-    per_range = [keys(cs) for cs in contacts]
-    seen = per_range.pop(0) if first.start else set()
-    sets = []
-    for authors in per_range:
-        sets.append(set(seen))
-        seen |= authors
-    return sets
+    seen = {key(c) for c in before}
+    new: list[set[str]] = []
+    for window in contacts:
+        keys = {author: {key(c) for c in cs} or {author} for author, cs in window.items()}
+        new.append({author for author, ks in keys.items() if not ks & seen})
+        seen.update(k for ks in keys.values() for k in ks)
+    return new

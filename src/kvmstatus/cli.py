@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kvmstatus import __version__
+from kvmstatus import __version__, runner
 from kvmstatus.affiliations import AffiliationMap, load_affiliations
 from kvmstatus.architectures import DEFAULT_MAPPING, ArchStats, load_arch_map
 from kvmstatus.config import load_config
@@ -35,7 +35,7 @@ from kvmstatus.pipeline import (
 )
 from kvmstatus.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.selection import DEFAULT_SUBSYSTEM
-from kvmstatus.sources import cache_dir, open_repository
+from kvmstatus.sources import NetworkError, cache_dir, open_repository
 from kvmstatus.trends import Row, compare_rows, linear_trend
 
 
@@ -351,8 +351,8 @@ def _run_flow(parameters: dict[str, Any], task_runner: str | None) -> dict[str, 
     _quiet_user_errors()
 
     flow = (
-        publish.with_options(task_runner=runner)
-        if (runner := _task_runner(task_runner))
+        publish.with_options(task_runner=chosen)
+        if (chosen := _task_runner(task_runner))
         else publish
     )
     try:
@@ -363,7 +363,31 @@ def _run_flow(parameters: dict[str, Any], task_runner: str | None) -> dict[str, 
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    summary = _run_flow(_flow_parameters(args), args.task_runner)
+    parameters = _flow_parameters(args)
+    if not args.always:
+        # Before Prefect starts (its temporary server alone takes seconds): is there anything
+        # new? A run that finds no new release then costs the fetch and little else.
+        config = runner.with_overrides(
+            load_config(Path(args.config) if args.config else None), args.repo, args.data
+        )
+        try:
+            idle = runner.idle_run(
+                config,
+                runner.fetch_policy(args.fetch, args.repo),
+                Path(args.out) if args.out else None,
+            )
+        except NetworkError:
+            idle = None  # the flow fetches again, with retries and backoff
+        else:
+            parameters["fetch"] = False  # fetched just now
+        if idle is not None:
+            windows, site = idle
+            print(
+                f"{windows} windows: 0 computed, {windows} reused; site unchanged at {site} "
+                "(nothing new; Prefect not started, --always records the run anyway)"
+            )
+            return
+    summary = _run_flow(parameters, args.task_runner)
     print(
         f"{summary['windows']} windows: {summary['computed']} computed, "
         f"{summary['cached']} reused; site "
@@ -560,6 +584,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the Prefect flow once with the configuration (default: Linux KVM).",
     )
     _add_flow_options(run)
+    run.add_argument(
+        "--always",
+        action="store_true",
+        help="run the Prefect flow even when nothing is new (by default a run that finds no "
+        "new window and an up-to-date site stops before starting Prefect)",
+    )
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser(

@@ -88,16 +88,19 @@ def window_document(result: WindowResult) -> Document:
         trees=_plain(result.flow.trees),
         top_committers=_plain(result.flow.top_committers),
         applied_by_others=result.flow.applied_by_others,
+        author_contacts=result.author_contacts,
     )
     return doc
 
 
-def with_first_time_authors(doc: Document, earlier: set[str]) -> Document:
-    """`doc` with its first-time authors: its authors whose keys are not in `earlier`.
+def with_first_time_authors(doc: Document, new_authors: set[str]) -> Document:
+    """`doc` with its first-time authors (those of its authors whose keys are in
+    `new_authors`, see `authors.new_author_keys`), without the raw contacts that decided it.
 
     Needs the complete author list (documents are made with top=0)."""
-    new = [a for a in doc["top_authors"] if a["email"] not in earlier]
-    return doc | {
+    new = [a for a in doc["top_authors"] if a["email"] in new_authors]
+    published = {k: v for k, v in doc.items() if k != "author_contacts"}
+    return published | {
         "first_time_authors": len(new),
         "top_first_time_authors": new,
         "row": doc["row"] | {"first_time_authors": len(new)},

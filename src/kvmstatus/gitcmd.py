@@ -123,9 +123,11 @@ class GitRepo:
         size = int(header.split()[2])
         return rest[:size]
 
-    def tree_paths(self, rev: str) -> list[str]:
-        """Every file path in the tree of `rev` (no blobs are read)."""
-        out = self.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)
+    def tree_paths(self, rev: str, under: Sequence[str] = ()) -> list[str]:
+        """Every file path in the tree of `rev`, or only those under the directories `under`
+        (each ending in `/`, no wildcards). No blobs are read."""
+        literal = [f":(literal){d}" for d in under]
+        out = self.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev, "--", *literal)
         return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
 
     def check_mailmap(self, rev: str, contacts: Iterable[str]) -> dict[str, str]:

@@ -191,6 +191,16 @@ def bot_reported(records: Sequence[CommitRecord]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def author_contacts(records: Sequence[CommitRecord]) -> dict[str, list[str]]:
+    """Each non-merge author's key -> the raw `Name <email>` contacts (before mailmapping)
+    of their commits: what `authors.new_author_keys` maps with a newer `.mailmap`."""
+    found: dict[str, set[str]] = {}
+    for record in non_merges(records):
+        raw = record.raw_author or record.author
+        found.setdefault(record.author.key, set()).add(f"{raw.name} <{raw.email}>")
+    return {author: sorted(contacts) for author, contacts in sorted(found.items())}
+
+
 def first_time_authors(
     records: Sequence[CommitRecord],
     earlier_authors: Iterable[str],

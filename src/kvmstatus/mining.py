@@ -27,7 +27,7 @@ from kvmstatus.trailers import parse_trailers
 # A record starts with this marker: NUL cannot occur in messages or paths, so a marker that
 # begins with NUL can only be ours.
 MARKER = b"\0\x01kvmstatus\x02"
-_FIELDS = ("%H", "%P", "%aN", "%aE", "%aI", "%cN", "%cE", "%cI", "%B")
+_FIELDS = ("%H", "%P", "%aN", "%aE", "%an", "%ae", "%aI", "%cN", "%cE", "%cI", "%B")
 LOG_FORMAT = "%x00%x01kvmstatus%x02" + "%x00".join(_FIELDS)
 # Small reads let parsing overlap git's output on a second core.
 _CHUNK = 1 << 16
@@ -88,7 +88,7 @@ def parse_record(raw: bytes) -> CommitRecord:
         raise ValueError(f"truncated git log record: {raw[:80]!r}")
     body, _, names = fields[-1].partition(b"\0")
     decoded = [_decode(f) for f in (*fields[:-1], body)]
-    h, parents, a_name, a_email, a_date, c_name, c_email, c_date, message = (
+    h, parents, a_name, a_email, raw_name, raw_email, a_date, c_name, c_email, c_date, message = (
         text for text, _ in decoded
     )
     paths = tuple(
@@ -107,6 +107,7 @@ def parse_record(raw: bytes) -> CommitRecord:
         paths=paths,
         undecodable=any(bad for _, bad in decoded),
         body=_body(message) if len(parent_hashes) > 1 else None,
+        raw_author=Person(raw_name, raw_email),
     )
 
 

@@ -17,7 +17,7 @@ from kvmstatus.affiliations import (
     unknown_share,
 )
 from kvmstatus.architectures import ArchMap, ArchStats, arch_stats, testing_by_arch
-from kvmstatus.authors import earlier_author_sets
+from kvmstatus.authors import new_author_keys
 from kvmstatus.dataset import Document, trimmed, window_document, with_first_time_authors
 from kvmstatus.errors import UserError
 from kvmstatus.fixes import (
@@ -32,6 +32,7 @@ from kvmstatus.maintainers import MaintainerFlow, maintainer_flow
 from kvmstatus.metrics import (
     Ranked,
     WindowStats,
+    author_contacts,
     bot_reported,
     display_names,
     first_time_authors,
@@ -88,7 +89,10 @@ def pathspecs_at(repo: GitRepo, rev: str, chosen: Selection) -> tuple[str, ...]:
             f"no MAINTAINERS entry at {rev[:12]} matches {chosen.subsystem!r}: "
             "check --subsystem, or pass --paths"
         )
-    specs = selection.entry_pathspecs(chosen_entries, repo.tree_paths(rev))
+    prefixes = selection.tree_prefixes(chosen_entries)
+    # Entries without F: or X: lines have no directory to list; None means the whole tree.
+    tree = [] if prefixes == () else repo.tree_paths(rev, prefixes or ())
+    specs = selection.entry_pathspecs(chosen_entries, tree)
     if not specs:
         names = ", ".join(e.name for e in chosen_entries)
         raise UserError(f"the MAINTAINERS entries {names} list no files at {rev[:12]}")
@@ -142,6 +146,8 @@ class WindowResult:
     topics: list[TopicCount]
     arch_topics: dict[str, list[TopicCount]]
     flow: MaintainerFlow
+    author_contacts: dict[str, list[str]]
+    """Author key -> raw contacts, for judging first-time authors against later windows."""
 
     @property
     def invalid_fixes(self) -> list[FixesFinding]:
@@ -194,7 +200,7 @@ def compute_window(
     `specs` are the selection's pathspecs at the window's end, when the caller has them.
 
     First-time authors depend on every earlier window, so they are left for
-    `authors.earlier_author_sets` and `dataset.with_first_time_authors`.
+    `authors.new_author_keys` and `dataset.with_first_time_authors`.
     """
     start = window.start.commit if window.start else None
     if specs is None:
@@ -237,16 +243,13 @@ def history(
 ) -> list[Document]:
     """Every window's document, oldest first, first-time authors included.
 
-    Two at a time: while one window's records are parsed, another window's git runs; the
-    walk for first-time authors runs beside the windows.
+    Two at a time: while one window's records are parsed, another window's git runs.
     """
     index = ReleaseIndex(repo, releases.tags)  # shared: each release is walked once per run
     with ThreadPoolExecutor(max_workers=2) as pool:
         ends = [w.end.commit for w in releases.windows]
         found = pool.map(lambda end: pathspecs_at(repo, end, chosen), ends)
         specs = dict(zip(ends, found, strict=True))
-        union = sorted({spec for s in specs.values() for spec in s})
-        earlier = pool.submit(earlier_author_sets, repo, releases.windows, union)
         # Complete lists (top=0): first-time authors are found among all of a window's authors.
         results = list(
             pool.map(
@@ -264,10 +267,12 @@ def history(
                 releases.windows,
             )
         )
-        earlier_sets = earlier.result()
+    new = new_author_keys(
+        repo, releases.windows, [r.author_contacts for r in results], specs[ends[0]]
+    )
     return [
-        trimmed(with_first_time_authors(window_document(r), e), top)
-        for r, e in zip(results, earlier_sets, strict=True)
+        trimmed(with_first_time_authors(window_document(r), n), top)
+        for r, n in zip(results, new, strict=True)
     ]
 
 
@@ -327,6 +332,7 @@ def analyse(
         topics=topic_counts(records),
         arch_topics=arch_topic_counts(records, arch_map),
         flow=flow,
+        author_contacts=author_contacts(records),
     )
 
 

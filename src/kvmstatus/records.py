@@ -55,6 +55,9 @@ class CommitRecord:
     body: str | None = None
     """The message after the subject, for merge commits only (a pull request's summary);
     None for every other commit, so a window's records stay small."""
+    raw_author: Person | None = None
+    """The author as the commit itself names them, before mailmapping (`%an`, `%ae`): a
+    newer `.mailmap` than the window's may map this address to someone else."""
 
     @property
     def is_merge(self) -> bool:

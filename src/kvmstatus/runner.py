@@ -2,6 +2,7 @@
 
     prepare   clone or fetch each project's repository (blobless), write its commit-graph
     plan      its release windows (or windows at the main project's release dates) and keys
+    pending   the windows whose key is not stored yet (`up_to_date`: is there anything to do?)
     compute   one window -> cached JSON result (skipped when the key is already stored)
     aggregate cached results -> the data directory the site reads (first-time authors here)
     publish   build the site and swap it in, or commit it to a branch and push
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from kvmstatus.affiliations import load_affiliations
 from kvmstatus.architectures import load_arch_map
-from kvmstatus.authors import earlier_author_sets
+from kvmstatus.authors import new_author_keys
 from kvmstatus.config import Config, ProjectConfig
 from kvmstatus.dataset import (
     project_document,
@@ -36,7 +37,7 @@ from kvmstatus.gitcmd import GitRepo
 from kvmstatus.pipeline import Selection, compute_window, release_list
 from kvmstatus.releases import ReleaseWindow, Tag, windows_by_dates
 from kvmstatus.sources import prepare_repository
-from kvmstatus.store import load_cached, prune_cache, store_result, window_key
+from kvmstatus.store import load_cached, prune_cache, run_lock, store_result, window_key
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ def selection_of(project: ProjectConfig) -> Selection:
     return Selection(paths=project.paths, subsystem=project.subsystem)
 
 
+def fetch_policy(fetch: bool | None, repo: str | None) -> tuple[bool, bool]:
+    """Whether a run fetches (the main project, the companions): `fetch` when given; else
+    the main project is fetched unless the user named a clone to use as it is."""
+    return (fetch if fetch is not None else repo is None), fetch is not False
+
+
 def prepare(project: ProjectConfig, cache: Path | None, fetch: bool) -> Prepared:
     opened = prepare_repository(project.repository, update=fetch and project.fetch, cache=cache)
     return Prepared(project, str(opened.repo.path), opened.changed)
@@ -115,6 +122,46 @@ def plan(config: Config, prepared: Prepared, main_windows: Sequence[ReleaseWindo
     return Plan(project, prepared.repo, str(root), jobs)
 
 
+def pending(the_plan: Plan) -> tuple[WindowJob, ...]:
+    """The plan's windows without a valid stored result: the ones a run has to compute."""
+    return tuple(
+        job for job in the_plan.jobs if load_cached(Path(job.root), job.key)[1] != "cached"
+    )
+
+
+def up_to_date(
+    config: Config, plans: Sequence[Plan], synthetic: bool = False, out: Path | None = None
+) -> bool:
+    """Whether a run would change nothing: every window stored, every project aggregated
+    from exactly these windows, and the published edition built from this data."""
+    if any(pending(p) for p in plans):
+        return False
+    if any(_aggregated_keys(Path(p.root)) != _aggregate_stamp(config, p, synthetic) for p in plans):
+        return False
+    return _published(config, out) == data_stamp(config.data_dir)
+
+
+def idle_run(
+    config: Config,
+    fetch: tuple[bool, bool],
+    out: Path | None = None,
+    synthetic: bool = False,
+) -> tuple[int, str] | None:
+    """Fetch and plan every project, and tell whether a run would change nothing: then
+    (windows, where the site is); else None. Cheap enough to run before starting Prefect:
+    a scheduled run that finds no new release costs the fetch and little else."""
+    with run_lock(config.data_dir):
+        main = plan(config, prepare(config.main, config.cache_dir, fetch[0]))
+        anchors = [job.window for job in main.jobs]
+        plans = [main] + [
+            plan(config, prepare(companion, config.cache_dir, fetch[1]), anchors)
+            for companion in config.companions
+        ]
+        if not up_to_date(config, plans, synthetic, out):
+            return None
+    return sum(len(p.jobs) for p in plans), _target(config, out)[0]
+
+
 def compute(job: WindowJob) -> str:
     """Compute and store one window unless a valid result is stored: `cached`, `computed`,
     or `recomputed` (the stored file was corrupt)."""
@@ -142,7 +189,7 @@ def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> bool:
     already holds exactly these windows (nothing to do)."""
     root = Path(the_plan.root)
     keys = [job.key for job in the_plan.jobs]
-    stamp = [*keys, config.title, str(synthetic)]
+    stamp = _aggregate_stamp(config, the_plan, synthetic)
     if _aggregated_keys(root) == stamp:
         return False
     docs = []
@@ -151,10 +198,11 @@ def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> bool:
         if doc is None:
             raise UserError(f"window {job.window.range} has no valid result ({state}); run again")
         docs.append(doc)
-    union = sorted({spec for doc in docs for spec in doc["paths"]})
     windows = [job.window for job in the_plan.jobs]
-    earlier = earlier_author_sets(GitRepo(the_plan.repo), windows, union, root / "authors")
-    docs = [with_first_time_authors(d, e) for d, e in zip(docs, earlier, strict=True)]
+    contacts = [doc["author_contacts"] for doc in docs]
+    first_paths = docs[0]["paths"] if docs else []
+    new = new_author_keys(GitRepo(the_plan.repo), windows, contacts, first_paths, root / "authors")
+    docs = [with_first_time_authors(d, n) for d, n in zip(docs, new, strict=True)]
     project = the_plan.project
     settings = {
         "repository": project.repository,
@@ -173,6 +221,10 @@ def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> bool:
     return True
 
 
+def _aggregate_stamp(config: Config, the_plan: Plan, synthetic: bool) -> list[str]:
+    return [*(job.key for job in the_plan.jobs), config.title, str(synthetic)]
+
+
 def _aggregated_keys(root: Path) -> list[str] | None:
     try:
         keys = json.loads((root / "aggregated.json").read_text(encoding="utf-8"))
@@ -181,33 +233,68 @@ def _aggregated_keys(root: Path) -> list[str] | None:
     return keys if isinstance(keys, list) else None
 
 
+PUBLISHED = "published.json"
+"""In the data directory: where the data was last published to, and its stamp (for targets
+that cannot be asked cheaply, such as a git branch on a remote)."""
+
+
 def data_stamp(root: Path) -> str:
     """A digest of everything the site is built from (main project and companions)."""
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.json")):
-        if "cache" in path.relative_to(root).parts:
+        relative = path.relative_to(root)
+        if "cache" in relative.parts or relative == Path(PUBLISHED):
             continue
-        digest.update(str(path.relative_to(root)).encode())
+        digest.update(str(relative).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _target(config: Config, out: Path | None) -> tuple[str, Path | None]:
+    """Where a run publishes: its description, and the directory when it is one."""
+    if config.publish.target == "directory" or out is not None:
+        directory = out or Path(config.publish.path)
+        return str(directory), directory
+    return f"{config.publish.remote} ({config.publish.branch})", None
+
+
+def _published(config: Config, out: Path | None) -> str | None:
+    """The data stamp of the edition published at the run's target (None: unknown)."""
+    from kvmstatus.sitebuild import published_stamp
+
+    where, directory = _target(config, out)
+    if directory is not None:
+        return published_stamp(directory)
+    try:
+        record = json.loads((config.data_dir / PUBLISHED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("target") != where:
+        return None
+    stamp = record.get("stamp")
+    return stamp if isinstance(stamp, str) else None
 
 
 def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
     """Build the site from the data directory and publish it; skip when the published
     edition was built from the same data. Returns (where, published)."""
     from kvmstatus.publishing import publish_git  # git publishing is only loaded when used
-    from kvmstatus.sitebuild import build_site, published_stamp
+    from kvmstatus.sitebuild import build_site
 
     stamp = data_stamp(config.data_dir)
-    project = json.loads((config.data_dir / "project.json").read_text(encoding="utf-8"))
-    if config.publish.target == "directory" or out is not None:
-        target = out or Path(config.publish.path)
-        if published_stamp(target) == stamp:
-            return str(target), False
+    where, directory = _target(config, out)
+    if _published(config, out) == stamp:
+        return where, False
+    if directory is not None:
         build_site(
-            config.data_dir, target, config.cycles_per_year, stamp=stamp, base_url=config.base_url
+            config.data_dir,
+            directory,
+            config.cycles_per_year,
+            stamp=stamp,
+            base_url=config.base_url,
         )
-        return str(target), True
+        return where, True
+    project = json.loads((config.data_dir / "project.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="kvmstatus-site-") as tmp:
         site = Path(tmp) / "site"
         build_site(
@@ -220,7 +307,8 @@ def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
             message=f"KVM status report as of {project['as_of']}",
             date=f"{project['as_of']}T00:00:00+00:00",
         )
-    return f"{config.publish.remote} ({config.publish.branch})", True
+    write_json(config.data_dir / PUBLISHED, {"target": where, "stamp": stamp})
+    return where, True
 
 
 def with_overrides(config: Config, repo: str | None, data: str | None) -> Config:

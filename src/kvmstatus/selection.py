@@ -175,6 +175,32 @@ def file_matches(
     return any(matcher.covers(path) for matcher in _matchers(tuple(entries), directories))
 
 
+def tree_prefixes(entries: Iterable[MaintainersEntry]) -> tuple[str, ...] | None:
+    """Directories (ending in `/`) that hold every path the entries' patterns can match or
+    take for a directory, or None when only the whole tree does (an `N:` regex, a pattern
+    with regex syntax, or one whose wildcard comes before its first `/`).
+
+    `entry_pathspecs` gives the same answer for the tree's paths under these directories as
+    for the whole tree, so a caller lists only them (the kernel's tree has 80,000 files).
+    """
+    prefixes: set[str] = set()
+    for entry in entries:
+        if entry.regexes:
+            return None
+        for written in (*entry.files, *entry.excludes):
+            if _REGEX_SYNTAX.intersection(written):
+                return None
+            literal = re.split(r"[*?]", written, maxsplit=1)[0]
+            directory = literal[: literal.rfind("/") + 1]
+            if not directory:
+                return None
+            prefixes.add(directory)
+    # Drop a directory inside another listed one: its paths are listed already.
+    return tuple(
+        p for p in sorted(prefixes) if not any(p != q and p.startswith(q) for q in prefixes)
+    )
+
+
 def entry_pathspecs(
     entries: Iterable[MaintainersEntry], tree_paths: Collection[str]
 ) -> tuple[str, ...]:
