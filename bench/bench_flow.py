@@ -8,7 +8,9 @@ the incremental one. Each run is timed twice: as `kvmstatus run` (a new process 
 and its temporary local server: what a user or a cron job pays) and as the same
 `kvmstatus.runner` steps called directly in this process (no Prefect). Their difference is
 the orchestration overhead. Raw git is `git log --format=fuller --name-only A..B -- P` for
-every window the run had to compute, with the pathspecs the run used.
+every window the run had to compute, with the pathspecs the run used. A last row runs the
+no-change case again with fetching on (from the mirror's local origin), beside `git fetch`
+alone.
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ from kvmstatus.gitcmd import GitRepo
 from kvmstatus.pipeline import release_list
 
 
-def write_config(folder: Path, repo: Path) -> Path:
-    path = folder / "kvmstatus.toml"
+def write_config(folder: Path, repo: Path, fetch: bool = False) -> Path:
+    path = folder / ("kvmstatus-fetch.toml" if fetch else "kvmstatus.toml")
     path.write_text(
         '[data]\ndir = "data"\n[publish]\npath = "public"\n'
-        f'[[project]]\nname = "kvm"\nrepository = "{repo}"\nfetch = false\n'
+        f'[[project]]\nname = "kvm"\nrepository = "{repo}"\nfetch = {str(fetch).lower()}\n'
     )
     return path
 
@@ -104,12 +106,20 @@ def main() -> None:
         git_time = raw_git(repo, work / "direct" / "data", computed)
         rows.append((label, len(computed), results["prefect"], results["direct"], git_time))
 
+    # No change again, but fetching from the mirror's origin (a local remote: the fetch is as
+    # cheap as it can be, so this is the fixed cost of our code beside it).
+    fetching = write_config(work / "prefect", mirror, fetch=True)
+    fetching_run = with_prefect(fetching)
+    start = time.perf_counter()
+    subprocess.run(["git", "-C", str(mirror), "fetch", "--quiet", "--tags", "--all"], check=True)
+    fetch_time = time.perf_counter() - start
+
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"repository: {args.repo} (last release {last}); work: {work}")
     print(
         f"{'run':<26} {'windows':>7} {'kvmstatus run':>13} {'no Prefect':>10} {'raw git':>8} "
-        f"{'vs git':>7} {'orchestration':>13}"
+        f"{'vs git':>7} {'run overhead':>13}"
     )
     for label, n, prefect, plain, git_time in rows:
         ratio = f"{plain / git_time:.2f}x" if git_time > 0.01 else "-"
@@ -118,6 +128,8 @@ def main() -> None:
             f"{label:<26} {n:>7} {prefect:>12.1f}s {plain:>9.1f}s {git_time:>7.2f}s "
             f"{ratio:>7} {share:>12.0%}"
         )
+    label = "no change, fetching"
+    print(f"{label:<26} {0:>7} {fetching_run:>12.1f}s   (git fetch alone: {fetch_time:.2f}s)")
     print(f"peak RSS: {peak:.0f} MiB in-process, {child:.0f} MiB largest child")
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)

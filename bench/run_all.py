@@ -19,7 +19,11 @@ Stages, all over every release window of `--pattern`:
 - site: `kvmstatus.sitebuild.build_site` on the data directory; git: none.
 - flow cold / incremental / no change: the flow's steps without Prefect (as in
   `bench/bench_flow.py`: the last release tag is removed for the cold run and put back for the
-  incremental one); git: `git log` for the windows the run computed.
+  incremental one); git: `git log` for the windows the run computed. The note gives the
+  same run as the command `kvmstatus run` (a new process; Prefect and its temporary server
+  when there is something to do).
+- no change, fetching: `kvmstatus run` with fetching on (from the mirror's origin, a local
+  repository) when nothing is new; git: `git fetch --tags --all` alone.
 """
 
 from __future__ import annotations
@@ -40,7 +44,16 @@ from kvmstatus.gitcmd import GitRepo
 from kvmstatus.mining import Window
 from kvmstatus.releases import KERNEL_RELEASE_PATTERN
 
-STAGES = ("mining", "metrics", "fixes", "site", "flow-cold", "flow-incremental", "flow-nochange")
+STAGES = (
+    "mining",
+    "metrics",
+    "fixes",
+    "site",
+    "flow-cold",
+    "flow-incremental",
+    "flow-nochange",
+    "fetch",
+)
 LABELS = {
     "mining": "mining",
     "metrics": "metrics (history)",
@@ -49,6 +62,7 @@ LABELS = {
     "flow-cold": "flow cold",
     "flow-incremental": "flow incremental (+1 release)",
     "flow-nochange": "flow no change",
+    "fetch": "no change, fetching",
 }
 
 
@@ -171,13 +185,29 @@ def stage_site(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
 
 def stage_flow(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_flow import direct, raw_git, write_config
+    from bench_flow import direct, raw_git, with_prefect, write_config
 
-    folder = work / "flow"
+    folder, command = work / "flow", work / "flow-run"
     folder.mkdir(exist_ok=True)
+    command.mkdir(exist_ok=True)
     seconds, computed = direct(write_config(folder, repo.path))
     git_seconds = raw_git(repo, folder / "data", computed) if computed else None
-    return {"ours": seconds, "git": git_seconds, "note": f"{len(computed)} windows computed"}
+    run_seconds = with_prefect(write_config(command, repo.path))
+    note = f"{len(computed)} windows computed; `kvmstatus run` {run_seconds:.1f}s"
+    return {"ours": seconds, "git": git_seconds, "note": note}
+
+
+def stage_fetch(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
+    """`kvmstatus run` with nothing new but fetching on, against `git fetch` alone."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_flow import with_prefect, write_config
+
+    seconds = with_prefect(write_config(work / "flow-run", repo.path, fetch=True))
+    start = time.perf_counter()
+    subprocess.run(repo.command("fetch", "--quiet", "--tags", "--all"), check=True)
+    fetch = time.perf_counter() - start
+    note = "`kvmstatus run` (fetch included) against `git fetch` alone, from a local remote"
+    return {"ours": seconds, "git": fetch, "note": note}
 
 
 def run_stage(name: str, repo: Path, work: Path, pattern: str) -> None:
@@ -219,6 +249,7 @@ def main() -> None:
     for name in args.only or STAGES:
         if name == "flow-cold":
             shutil.rmtree(work / "flow", ignore_errors=True)
+            shutil.rmtree(work / "flow-run", ignore_errors=True)
             subprocess.run(["git", "-C", str(mirror), "update-ref", "-d", f"refs/tags/{tag}"])
         elif name == "flow-incremental":
             subprocess.run(

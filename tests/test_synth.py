@@ -18,6 +18,10 @@ from typing import Any
 import pytest
 
 from kvmstatus import synth
+from kvmstatus.gitcmd import GitRepo
+from kvmstatus.maintainers import brought_in, brought_in_all
+from kvmstatus.mining import Window, window_graph
+from kvmstatus.pipeline import release_list
 
 COMMITS, RELEASES, SEED, SHARE = 3000, 6, 7, 0.1
 
@@ -209,3 +213,16 @@ def test_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert synth.main([str(tmp_path), "--commits", "3000", "--releases", "6"]) == 2
     assert "not overwriting" in capsys.readouterr().err
     assert (tmp_path / "keep.txt").read_text() == "mine\n"
+
+
+def test_merges_bring_in_what_a_walk_per_merge_finds(repo: Path) -> None:
+    """`brought_in_all`'s single sweep of the mainline equals one walk per merge."""
+    git_repo = GitRepo(repo)
+    checked = 0
+    for w in release_list(git_repo, r"^v\d+\.\d+$").windows[1:]:
+        assert w.start is not None
+        graph = window_graph(git_repo, Window(w.start.commit, w.end.commit))
+        merges = [c for c, parents in graph.items() if len(parents) > 1]
+        assert brought_in_all(graph, merges) == {m: brought_in(graph, m) for m in merges}
+        checked += len(merges)
+    assert checked > 50

@@ -401,12 +401,14 @@ class ReleaseIndex:
         """For each commit, the first release in version order that contains it (absent: none),
         looking no further than the release `until` (so later tags change nothing)."""
         wanted = {bytes.fromhex(c): c for c in set(commits)}
+        remaining = set(wanted)
         found: dict[str, str] = {}
         for i, tag in enumerate(self._releases):
-            if len(found) == len(wanted):
+            if not remaining:
                 break
-            for key in wanted.keys() & self._members(i):
-                found.setdefault(wanted[key], tag.name)
+            hits = remaining.intersection(self._members(i))  # walks the smaller set
+            remaining -= hits
+            found.update((wanted[key], tag.name) for key in hits)
             if tag.name == until:
                 break
         return found

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kvmstatus.architectures import COMMON, ArchMap
@@ -96,6 +96,37 @@ def brought_in(graph: Mapping[str, Sequence[str]], merge: str) -> set[str]:
     return _reachable(graph, list(parents[1:]), below)
 
 
+def brought_in_all(
+    graph: Mapping[str, Sequence[str]], merges: Iterable[str]
+) -> dict[str, set[str]]:
+    """`brought_in` for each of `merges`, in time linear in the graph for the merges on the
+    first-parent line of the window's tip (a release's mainline: nearly all of them).
+
+    Walking that line oldest first, everything reached so far is exactly what the next
+    commit's first parent reaches, so each merge's walk stops where earlier ones went and no
+    commit is visited twice. Other merges (inside topic branches) walk on their own.
+    """
+    wanted = set(merges)
+    tips = set(graph).difference(p for parents in graph.values() for p in parents)
+    line: list[str] = []
+    commit = next(iter(tips)) if len(tips) == 1 else None
+    while commit is not None and commit in graph:
+        line.append(commit)
+        parents = graph[commit]
+        commit = parents[0] if parents else None
+    found: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    for commit in reversed(line):
+        parents = graph[commit]
+        if commit in wanted and len(parents) > 1:
+            found[commit] = _reachable(graph, list(parents[1:]), seen)
+            seen |= found[commit]
+        seen.add(commit)
+    for merge in wanted - found.keys():
+        found[merge] = brought_in(graph, merge)
+    return found
+
+
 def _reachable(graph: Mapping[str, Sequence[str]], start: list[str], stop: set[str]) -> set[str]:
     seen: set[str] = set()
     todo = [h for h in start if h in graph and h not in stop]
@@ -160,6 +191,7 @@ def maintainer_flow(
     committer_names = {r.committer.key: r.committer.name for r in commits if r.committer.name}
     names = committer_names | names
     pulls = []
+    brought_by = brought_in_all(graph, (r.hash for r in records if r.is_merge))
     # Records come newest first; a release's story reads oldest first.
     for record in reversed(records):
         if not record.is_merge:
@@ -175,7 +207,7 @@ def maintainer_flow(
                 tree=source.tree,
                 parents=len(record.parents),
                 architecture=merge_architecture(record.paths, amap),
-                commits=len(brought_in(graph, record.hash) & selected),
+                commits=len(brought_by[record.hash] & selected),
                 body=(record.body or "")[:BODY_LIMIT],
             )
         )
