@@ -256,3 +256,35 @@ def test_repository_changes_during_a_run(tmp_path: Path) -> None:
     runner.aggregate(config, again)
     moved = json.loads((tmp_path / "data" / "windows" / "v1.3.json").read_text())
     assert moved["commits"] == 2
+
+
+def test_history_pruned_during_a_run(tmp_path: Path) -> None:
+    """A window's commits rewritten away and garbage-collected after the run planned it: a
+    one-line error that says so, and the published site stays as it was."""
+    from kvmstatus import runner
+    from kvmstatus.config import load_config
+    from kvmstatus.errors import UserError
+
+    repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    config = load_config(write_config(tmp_path, repo))
+    prepared = runner.prepare(config.main, None, fetch=False)
+    plan = runner.plan(config, prepared)
+    for job in plan.jobs:
+        runner.compute(job)
+    runner.aggregate(config, plan)
+    runner.publish(config)
+    before = site_files(tmp_path / "public")
+    git(repo, "fast-import", "--quiet", input=NEW_RELEASE)
+    plan = runner.plan(config, prepared)
+    # The new release is withdrawn (tag deleted, branch reset) and its commit pruned.
+    git(repo, "tag", "-d", "v1.4")
+    git(repo, "update-ref", "refs/heads/master", "v1.3^{commit}")
+    git(repo, "reflog", "expire", "--expire=now", "--all")
+    git(repo, "gc", "--quiet", "--prune=now")
+    (job,) = runner.pending(plan)
+    with pytest.raises(UserError, match=r"window v1\.3\.\.v1\.4 is no longer in .* run again"):
+        runner.compute(job)
+    assert site_files(tmp_path / "public") == before
+    # The next run plans again and finds the history as it now is.
+    again = runner.plan(config, prepared)
+    assert runner.pending(again) == ()

@@ -103,8 +103,7 @@ class GitRepo:
         for rev in revs:
             if not rev or rev.startswith("-") or "\n" in rev:
                 raise UserError(f"{rev!r} is not a revision name")
-        query = "".join(f"{rev}^{{commit}}\n" for rev in revs).encode()
-        lines = self.text("cat-file", "--batch-check=%(objectname)", input=query).splitlines()
+        lines = self._commit_ids(revs)
         for rev, line in zip(revs, lines, strict=True):
             if line.endswith((" missing", " ambiguous")):
                 kind = "ambiguous" if line.endswith("ambiguous") else "unknown"
@@ -113,6 +112,16 @@ class GitRepo:
                     "(`git tag -l`) or fetch it (`git fetch --tags`)"
                 )
         return lines
+
+    def missing(self, *hashes: str) -> list[str]:
+        """The `hashes` that name no commit here (pruned, or never fetched): one git call."""
+        lines = self._commit_ids(hashes)
+        return [h for h, line in zip(hashes, lines, strict=True) if line.endswith(" missing")]
+
+    def _commit_ids(self, revs: Sequence[str]) -> list[str]:
+        """`cat-file --batch-check` of each `REV^{commit}`: a hash, or `... missing`."""
+        query = "".join(f"{rev}^{{commit}}\n" for rev in revs).encode()
+        return self.text("cat-file", "--batch-check=%(objectname)", input=query).splitlines()
 
     def file_at(self, rev: str, path: str) -> bytes | None:
         """The content of `path` at commit `rev`, or None when it does not exist there."""

@@ -171,6 +171,12 @@ def compute(job: WindowJob) -> str:
         return state
     project = job.project
     repo = GitRepo(job.repo)
+    ends = [job.window.end.commit, *([job.window.start.commit] if job.window.start else [])]
+    if gone := repo.missing(*ends):
+        raise UserError(
+            f"commit {gone[0][:12]} of window {job.window.range} is no longer in {repo.path}: "
+            "the history was rewritten and pruned while this run was under way; run again"
+        )
     result = compute_window(
         repo,
         job.window,
