@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from kvmstatus.errors import UserError
 from kvmstatus.pages import escape
-from kvmstatus.sitebuild import MARKER, build_site
+from kvmstatus.sitebuild import build_site
+from kvmstatus.sitedir import MARKER
 from test_browser import make_dataset
 from test_cli import run
 

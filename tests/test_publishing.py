@@ -11,7 +11,7 @@ from conftest import git
 from kvmstatus import publishing
 from kvmstatus.errors import UserError
 from kvmstatus.publishing import publish_git
-from kvmstatus.sitebuild import MARKER
+from kvmstatus.sitedir import MARKER
 
 DATE = "2024-05-12"
 

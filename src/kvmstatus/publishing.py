@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kvmstatus.errors import UserError
 from kvmstatus.gitcmd import GitFailure
-from kvmstatus.sitebuild import MARKER
+from kvmstatus.sitedir import MARKER
 
 IDENTITY_NAME = "kvmstatus"
 IDENTITY_EMAIL = "kvmstatus@localhost"

@@ -266,7 +266,7 @@ def _target(config: Config, out: Path | None) -> tuple[str, Path | None]:
 
 def _published(config: Config, out: Path | None) -> str | None:
     """The data stamp of the edition published at the run's target (None: unknown)."""
-    from kvmstatus.sitebuild import published_stamp
+    from kvmstatus.sitedir import published_stamp
 
     where, directory = _target(config, out)
     if directory is not None:

@@ -38,10 +38,8 @@ from kvmstatus import charts
 from kvmstatus.dataset import Document, read_dataset
 from kvmstatus.errors import UserError
 from kvmstatus.pages import SitePlan, build_plan
+from kvmstatus.sitedir import publish
 from kvmstatus.sources import cache_dir
-
-MARKER = ".kvmstatus-site"
-"""A file every built site carries: only a directory that has it is ever replaced."""
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -218,30 +216,6 @@ def run_mkdocs(
         logger.removeHandler(catcher)
     if catcher.messages:
         raise UserError(f"the site build warned (nothing was published): {catcher.messages[0]}")
-
-
-def published_stamp(out: Path) -> str | None:
-    """The data stamp of the site published at `out` (None: no kvmstatus site there)."""
-    try:
-        lines = (out / MARKER).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    return lines[1] if len(lines) > 1 else None
-
-
-def publish(built: Path, out: Path, stamp: str = "") -> None:
-    """Swap `built` into `out`: the old site stays whole until the new one is in place."""
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise UserError(
-            f"{out} is not empty and is not a kvmstatus site; choose another --out "
-            "(kvmstatus only replaces directories it built)"
-        )
-    (built / MARKER).write_text(f"built by kvmstatus\n{stamp}\n", encoding="utf-8")
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        out.rename(old)
-    built.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def build_site(
