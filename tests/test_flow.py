@@ -195,7 +195,8 @@ def test_demo(
 @pytest.mark.realdata
 def test_real_bundles_with_a_companion(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     data = shared_data()
-    assert data is not None
+    if data is None:
+        pytest.skip("../shared/data is not here (set KVMSTATUS_SHARED_DATA)")
     config = tmp_path / "kvmstatus.toml"
     config.write_text(
         "[site]\ncycles_per_year = 2\n"
