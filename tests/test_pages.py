@@ -111,6 +111,12 @@ def test_site_command(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: 
     index = (tmp_path / "s" / "index.html").read_text()
     assert "Fixture KVM" in index
     assert "<script>alert" not in index
+    # The methodology's commands are copied into a shell: a pipe inside a table cell must
+    # show as `|`, not as the Markdown escape `\|`.
+    methodology = (tmp_path / "s" / "methodology.html").read_text()
+    commands = re.findall(r"<code>(.*?)</code>", methodology, re.S)
+    assert any("| wc -l" in html.unescape(c).replace("&#124;", "|") for c in commands)
+    assert not any("\\|" in c for c in commands)
     code, _, err = run(
         capsys, "site", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "x")
     )
