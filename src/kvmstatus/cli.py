@@ -581,7 +581,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run",
         help="run the publishing flow once: fetch, compute new windows, build, publish",
-        description="Run the Prefect flow once with the configuration (default: Linux KVM).",
+        description="Run the Prefect flow once with the configuration (default: Linux KVM). "
+        "It fetches and plans first; when no release window is new and the published site "
+        "is current, it says so and stops without starting Prefect.",
     )
     _add_flow_options(run)
     run.add_argument(
