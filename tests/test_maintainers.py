@@ -18,7 +18,7 @@ from kvmstatus.affiliations import load_affiliations
 from kvmstatus.architectures import load_arch_map
 from kvmstatus.dataset import window_document
 from kvmstatus.gitcmd import GitRepo
-from kvmstatus.maintainers import brought_in, parse_merge_subject
+from kvmstatus.maintainers import brought_in, brought_in_all, parse_merge_subject
 from kvmstatus.mining import Window, mine
 from kvmstatus.pages import Context, highlights, pull_heading
 from kvmstatus.pipeline import Selection, WindowResult, compute_window, release_list
@@ -364,3 +364,20 @@ def test_highlights_render_bodies_as_text(result: WindowResult) -> None:
     assert " - Zap fewer sptes\n\n - " in html.unescape(out)
     octopus = next(p for p in doc["pulls"] if p["parents"] == 3)
     assert "an octopus of 3 parents" in pull_heading(octopus)
+
+
+def test_brought_in_all_when_only_some_merges_are_asked_for() -> None:
+    """Topic Z forked from X on topic Y's branch; Y's merge M1 brought X in, so M2 brings
+    only Z, whether or not M1 is among the merges asked about (the path-limited log can drop
+    it)."""
+    graph = {
+        "A": ("B",),  # B: the window's start, outside the graph
+        "X": ("A",),
+        "Y": ("X",),
+        "M1": ("A", "Y"),
+        "Z": ("X",),
+        "M2": ("M1", "Z"),
+    }
+    assert brought_in(graph, "M2") == {"Z"}
+    assert brought_in_all(graph, ["M2"]) == {"M2": {"Z"}}
+    assert brought_in_all(graph, ["M1", "M2"]) == {"M1": {"X", "Y"}, "M2": {"Z"}}

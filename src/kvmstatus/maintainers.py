@@ -118,9 +118,11 @@ def brought_in_all(
     seen: set[str] = set()
     for commit in reversed(line):
         parents = graph[commit]
-        if commit in wanted and len(parents) > 1:
-            found[commit] = _reachable(graph, list(parents[1:]), seen)
-            seen |= found[commit]
+        if len(parents) > 1:  # every merge of the line, wanted or not, moves `seen` on
+            brought = _reachable(graph, list(parents[1:]), seen)
+            seen |= brought
+            if commit in wanted:
+                found[commit] = brought
         seen.add(commit)
     for merge in wanted - found.keys():
         found[merge] = brought_in(graph, merge)
