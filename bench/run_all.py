@@ -200,12 +200,9 @@ def stage_flow(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
 def stage_fetch(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
     """`kvmstatus run` with nothing new but fetching on, against `git fetch` alone."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_flow import with_prefect, write_config
+    from bench_flow import fetching_no_change
 
-    seconds = with_prefect(write_config(work / "flow-run", repo.path, fetch=True))
-    start = time.perf_counter()
-    subprocess.run(repo.command("fetch", "--quiet", "--tags", "--all"), check=True)
-    fetch = time.perf_counter() - start
+    seconds, fetch = fetching_no_change(work / "flow-run", repo)
     note = "`kvmstatus run` (fetch included) against `git fetch` alone, from a local remote"
     return {"ours": seconds, "git": fetch, "note": note}
 
