@@ -6,7 +6,7 @@ Builds on a mirror of the repository (default: a synthetic kernel-scale history,
 `python bench/synth.py`). The last release tag is removed for the cold run and put back for
 the incremental one. Each run is timed twice: as `kvmstatus run` (a new process with Prefect
 and its temporary local server: what a user or a cron job pays) and as the same
-`kvmstatus.runner` steps called directly in this process (no Prefect). Their difference is
+`kvmstatus.jobs.steps` steps called directly in this process (no Prefect). Their difference is
 the orchestration overhead. Raw git is `git log --format=fuller --name-only A..B -- P` for
 every window the run had to compute, with the pathspecs the run used. A last row runs the
 no-change case again with fetching on (from the mirror's local origin), beside `git fetch`
@@ -25,10 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from kvmstatus import runner
-from kvmstatus.config import load_config
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.pipeline import release_list
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.jobs import steps as runner
+from kvmstatus.jobs.config import load_config
+from kvmstatus.mine.releases import release_list
 
 
 def write_config(folder: Path, repo: Path, fetch: bool = False) -> Path:

@@ -21,11 +21,13 @@ import subprocess
 import time
 from pathlib import Path
 
-from kvmstatus.affiliations import load_affiliations
-from kvmstatus.architectures import load_arch_map
-from kvmstatus.pipeline import Selection, history, pathspecs_at, release_list
-from kvmstatus.selection import DEFAULT_SUBSYSTEM
-from kvmstatus.sources import open_repository
+from kvmstatus.analyse.affiliations import load_affiliations
+from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.git.sources import open_repository
+from kvmstatus.jobs.window import history
+from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
+from kvmstatus.mine.releases import release_list
+from kvmstatus.mine.selection import Selection, pathspecs_at
 
 DEFAULT_BUNDLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "kvm-unit-tests.bundle"
 

@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kvmstatus.pipeline import Selection, mine_range
-from kvmstatus.sources import open_repository
+from kvmstatus.git.sources import open_repository
+from kvmstatus.mine.log import mine_range
+from kvmstatus.mine.selection import Selection
 
 DEFAULT_BUNDLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "kvm-unit-tests.bundle"
 CASES: list[tuple[str, str, tuple[str, ...]]] = [

@@ -40,9 +40,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.mining import Window
-from kvmstatus.releases import KERNEL_RELEASE_PATTERN
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine.log import Window
+from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
 
 STAGES = (
     "mining",
@@ -84,7 +84,8 @@ def git_log(repo: GitRepo, windows: list[Window]) -> float:
 
 
 def windows_of(repo: GitRepo, pattern: str) -> tuple[Any, list[Window], float]:
-    from kvmstatus.pipeline import Selection, pathspecs_at, release_list
+    from kvmstatus.mine.releases import release_list
+    from kvmstatus.mine.selection import Selection, pathspecs_at
 
     releases = release_list(repo, pattern)
     chosen = Selection()
@@ -104,7 +105,7 @@ def windows_of(repo: GitRepo, pattern: str) -> tuple[Any, list[Window], float]:
 
 
 def stage_mining(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
-    from kvmstatus.mining import mine
+    from kvmstatus.mine.log import mine
 
     _, windows, spec_seconds = windows_of(repo, pattern)
     ours, counts = timed(lambda: [len(mine(repo, w)) for w in windows])
@@ -117,10 +118,12 @@ def stage_mining(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
 
 
 def stage_metrics(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
-    from kvmstatus.affiliations import load_affiliations
-    from kvmstatus.architectures import load_arch_map
-    from kvmstatus.dataset import project_document, write_dataset
-    from kvmstatus.pipeline import Selection, history, release_list
+    from kvmstatus.analyse.affiliations import load_affiliations
+    from kvmstatus.analyse.architectures import load_arch_map
+    from kvmstatus.jobs.window import history
+    from kvmstatus.mine.releases import release_list
+    from kvmstatus.mine.selection import Selection
+    from kvmstatus.store.documents import project_document, write_dataset
 
     releases = release_list(repo, pattern)
     chosen = Selection()
@@ -145,8 +148,8 @@ def stage_metrics(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
 
 
 def stage_fixes(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
-    from kvmstatus.fixes import ReleaseIndex, fixes_refs, resolve_fixes
-    from kvmstatus.mining import mine
+    from kvmstatus.mine.fixes import ReleaseIndex, fixes_refs, resolve_fixes
+    from kvmstatus.mine.log import mine
 
     releases, windows, _ = windows_of(repo, pattern)
     mined = [mine(repo, w) for w in windows]
@@ -172,7 +175,7 @@ def stage_fixes(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
 
 
 def stage_site(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
-    from kvmstatus.sitebuild import build_site
+    from kvmstatus.website.build import build_site
 
     out = work / "site"
     seconds, report = timed(lambda: build_site(work / "data", out))
@@ -217,7 +220,7 @@ def run_stage(name: str, repo: Path, work: Path, pattern: str) -> None:
 
 
 def last_release(repo: Path, pattern: str) -> tuple[str, str]:
-    from kvmstatus.pipeline import release_list
+    from kvmstatus.mine.releases import release_list
 
     git = GitRepo(repo)
     name = release_list(git, pattern).windows[-1].end.name

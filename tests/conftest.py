@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from fixture_history import fast_import_stream
-from kvmstatus.cli import _prefect_defaults
+from kvmstatus_flows.launch import prefect_defaults
 
 # Prefect binds its console log handler to the stderr of the moment it is imported; importing
 # it here, before any test captures output, keeps its logs away from closed capture buffers.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # its exit message outlives capture
-_prefect_defaults()
+prefect_defaults()
 import kvmstatus_flows.publish  # noqa: E402, F401
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kvmstatus.affiliations import (
-    UNKNOWN,
+from kvmstatus.analyse.affiliations import (
     AffiliationError,
     AffiliationMap,
     EmailMapFile,
@@ -24,9 +23,10 @@ from kvmstatus.affiliations import (
     unknown_share,
 )
 from kvmstatus.errors import UserError
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.mining import Window, mine
-from kvmstatus.records import CommitRecord, Person, Trailer
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine.log import Window, mine
+from kvmstatus.mine.records import CommitRecord, Person, Trailer
+from kvmstatus.shared.labels import UNKNOWN
 
 
 def amap(text: str, aliases: str = "", source: str = "m") -> AffiliationMap:

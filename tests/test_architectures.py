@@ -3,16 +3,16 @@ from pathlib import Path
 
 import pytest
 
-from kvmstatus.architectures import (
-    COMMON,
+from kvmstatus.analyse.architectures import (
     arch_commit_counts,
     arch_stats,
     glob_regex,
     load_arch_map,
 )
 from kvmstatus.errors import UserError
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.mining import Window, mine
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine.log import Window, mine
+from kvmstatus.shared.labels import COMMON
 from test_mining import window
 
 

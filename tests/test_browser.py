@@ -21,13 +21,15 @@ import pytest
 
 from conftest import build_repo
 from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG, hostile_stream
-from kvmstatus.affiliations import load_affiliations
-from kvmstatus.architectures import load_arch_map
-from kvmstatus.dataset import file_name, project_document, write_dataset
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.pipeline import Selection, history, release_list
-from kvmstatus.selection import DEFAULT_SUBSYSTEM
-from kvmstatus.sitebuild import build_site
+from kvmstatus.analyse.affiliations import load_affiliations
+from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.jobs.window import history
+from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
+from kvmstatus.mine.releases import release_list
+from kvmstatus.mine.selection import Selection
+from kvmstatus.store.documents import file_name, project_document, write_dataset
+from kvmstatus.website.build import build_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

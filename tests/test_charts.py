@@ -14,13 +14,16 @@ import altair as alt
 import pytest
 from altair.vegalite.v6.schema.core import Root
 
-from kvmstatus import charts
-from kvmstatus.affiliations import UNKNOWN, load_affiliations
-from kvmstatus.architectures import load_arch_map
-from kvmstatus.dataset import project_document
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.pipeline import Selection, history, release_list
-from kvmstatus.trends import linear_trend
+from kvmstatus.analyse.affiliations import load_affiliations
+from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.jobs.window import history
+from kvmstatus.mine.releases import release_list
+from kvmstatus.mine.selection import Selection
+from kvmstatus.shared.labels import UNKNOWN
+from kvmstatus.shared.numbers import linear_trend
+from kvmstatus.store.documents import project_document
+from kvmstatus.website import charts
 
 SCRIPT = "<script>alert(1)</script>"
 LINK = "[x](javascript:alert(1))"

@@ -13,7 +13,8 @@ import pytest
 
 from conftest import build_repo, git
 from fixture_history import MAINTAINERS, fast_import_stream
-from kvmstatus.cli import build_parser, main
+from kvmstatus.cli import main
+from kvmstatus.cli.parser import build_parser
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kvmstatus.config import load_config, parse_config
 from kvmstatus.errors import UserError
+from kvmstatus.jobs.config import load_config, parse_config
 
 MINIMAL = """
 [[project]]

@@ -14,27 +14,32 @@ from typing import Any
 import pytest
 
 from conftest import build_repo, git
-from kvmstatus import fixes
-from kvmstatus.fixes import (
+from kvmstatus.analyse.fixes import summarize_fixes
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine import fixes
+from kvmstatus.mine.fixes import (
+    ParsedFixes,
+    first_releases,
+    parse_fixes,
+    resolve_fixes,
+    subject_matches,
+)
+from kvmstatus.mine.log import Window, mine
+from kvmstatus.mine.records import (
     AMBIGUOUS,
     MISMATCH,
     NO_SUBJECT,
     SHORT,
     UNKNOWN,
     UNPARSEABLE,
+    CommitRecord,
     FixesFinding,
-    ParsedFixes,
-    first_releases,
-    nearest_rank,
-    parse_fixes,
-    resolve_fixes,
-    subject_matches,
-    summarize_fixes,
+    Person,
+    Trailer,
 )
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.mining import Window, mine
-from kvmstatus.records import CommitRecord, Person, Trailer
-from kvmstatus.releases import list_tags, release_tags, release_windows, version_key
+from kvmstatus.mine.releases import list_tags, release_tags, release_windows
+from kvmstatus.shared.numbers import nearest_rank
+from kvmstatus.shared.versions import version_key
 
 # --- the value parser ----------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import build_repo, git, shared_data
 from fixture_history import fast_import_stream
-from kvmstatus.store import run_lock
+from kvmstatus.store.lock import run_lock
 from test_cli import run
 
 NEW_RELEASE = (
@@ -234,9 +234,9 @@ def test_serve_schedules_the_flow() -> None:
 def test_repository_changes_during_a_run(tmp_path: Path) -> None:
     """A tag moved after the run planned its windows: the run finishes with the commits it
     planned (windows are keyed by commit, not by tag name), and the next run recomputes the
-    moved window. Driven step by step through `kvmstatus.runner`, so the timing is exact."""
-    from kvmstatus import runner
-    from kvmstatus.config import load_config
+    moved window. Driven step by step through `kvmstatus.jobs.steps`, so the timing is exact."""
+    from kvmstatus.jobs import steps as runner
+    from kvmstatus.jobs.config import load_config
 
     repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
     config = load_config(write_config(tmp_path, repo))
@@ -262,9 +262,9 @@ def test_repository_changes_during_a_run(tmp_path: Path) -> None:
 def test_history_pruned_during_a_run(tmp_path: Path) -> None:
     """A window's commits rewritten away and garbage-collected after the run planned it: a
     one-line error that says so, and the published site stays as it was."""
-    from kvmstatus import runner
-    from kvmstatus.config import load_config
     from kvmstatus.errors import UserError
+    from kvmstatus.jobs import steps as runner
+    from kvmstatus.jobs.config import load_config
 
     repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
     config = load_config(write_config(tmp_path, repo))

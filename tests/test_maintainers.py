@@ -14,14 +14,17 @@ import markdown
 import pytest
 
 from conftest import build_repo, git
-from kvmstatus.affiliations import load_affiliations
-from kvmstatus.architectures import load_arch_map
-from kvmstatus.dataset import window_document
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.maintainers import brought_in, brought_in_all, parse_merge_subject
-from kvmstatus.mining import Window, mine
-from kvmstatus.pages import Context, highlights, pull_heading
-from kvmstatus.pipeline import Selection, WindowResult, compute_window, release_list
+from kvmstatus.analyse.affiliations import load_affiliations
+from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.merges import brought_in, brought_in_all, parse_merge_subject
+from kvmstatus.analyse.window import WindowResult
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.jobs.window import compute_window
+from kvmstatus.mine.log import Window, mine
+from kvmstatus.mine.releases import release_list
+from kvmstatus.mine.selection import Selection
+from kvmstatus.store.results import window_document
+from kvmstatus.website.pages import Context, highlights, pull_heading
 
 X86_SUBJECT = "Merge tag 'kvm-x86-mmu-6.12' of https://github.com/kvm-x86/linux into HEAD"
 X86_BODY = "KVM x86 MMU changes for 6.12:\n\n - Zap fewer sptes\n\n - <script>alert(1)</script>"
@@ -295,7 +298,7 @@ def test_brought_in_follows_every_side_parent_and_stops_at_the_first() -> None:
 
 
 def test_pulls_of_the_fixture_window(result: WindowResult, flow_repo: Path) -> None:
-    pulls = result.flow.pulls
+    pulls = result.tables["pulls"]
     assert [p.subject for p in pulls] == [X86_SUBJECT, ARM_SUBJECT, OCTOPUS_SUBJECT]
     assert [p.architecture for p in pulls] == ["x86", "arm64", "several"]
     assert [p.parents for p in pulls] == [2, 2, 3]
@@ -308,21 +311,21 @@ def test_pulls_of_the_fixture_window(result: WindowResult, flow_repo: Path) -> N
 
 
 def test_trees_committers_and_applied_by_others(result: WindowResult) -> None:
-    flow = result.flow
-    assert [(t.tree, t.merges, t.commits) for t in flow.trees] == [
+    tables = result.tables
+    assert [(t.tree, t.merges, t.commits) for t in tables["trees"]] == [
         ("git.kernel.org/pub/scm/linux/kernel/git/kvmarm/kvmarm", 1, 2),
         ("github.com/kvm-x86/linux", 1, 2),
         ("local: kvm-s390-next", 1, 2),
     ]
-    assert [(c.email, c.count) for c in flow.top_committers] == [
+    assert [(c.email, c.count) for c in tables["top_committers"]] == [
         ("paolo@maint.example", 5),
         ("marc@arm.example", 2),
         ("sean@x86.example", 2),
     ]
-    assert [c.name for c in flow.top_committers] == ["Paolo Maint", "Marc Tree", "Sean Tree"]
+    assert [c.name for c in tables["top_committers"]] == ["Paolo Maint", "Marc Tree", "Sean Tree"]
     # Every non-merge commit but Marc's own one was applied by someone else.
     assert result.stats.commits == 9
-    assert flow.applied_by_others == 8
+    assert tables["applied_by_others"] == 8
     assert result.row["applied_by_others_share"] == round(8 / 9, 4)
 
 

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.metrics import MalformedTrailer, Ranked, TrailerCount, rank, window_stats
-from kvmstatus.mining import mine
-from kvmstatus.records import Person
+from kvmstatus.analyse.metrics import MalformedTrailer, Ranked, TrailerCount, rank, window_stats
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine.log import mine
+from kvmstatus.mine.records import Person
 from test_mining import window
 
 SEAN = "sean@example.com"
@@ -30,12 +30,12 @@ def test_window_stats_exact(kernel_repo: Path) -> None:
         Ranked("Sean Example", SEAN, 3),
         Ranked("Ray Riscv", "ray@riscv.example", 1),
     ]
-    assert stats.top_reviewers == [
+    assert stats.top_people["reviewers"] == [
         Ranked("Alice Arm", "alice@arm.example", 2),
         Ranked("Ray Riscv", "ray@riscv.example", 1),
         Ranked("Sean Example", SEAN, 1),
     ]
-    assert stats.top_ackers == []
+    assert stats.top_people["ackers"] == []
     assert stats.top_fixers == [Ranked("Sean Example", SEAN, 1)]
     riscv = next(r for r in mine(repo, w) if "riscv" in r.subject)
     assert stats.malformed_trailers == [MalformedTrailer(riscv.hash, "Reviewed-by", "John Doe")]
@@ -47,7 +47,7 @@ def test_acks_and_tests_in_first_window(kernel_repo: Path) -> None:
     stats = window_stats(mine(repo, w), "v1.0..v1.1", w.pathspecs)
     # The net commit's Acked-by is outside the KVM paths, so it does not count.
     assert stats.commits == 1
-    assert stats.top_ackers == [Ranked("Sean Example", "sean@old.example.org", 1)]
+    assert stats.top_people["ackers"] == [Ranked("Sean Example", "sean@old.example.org", 1)]
     assert stats.trailers["Tested-by"] == TrailerCount(1, 1)
     assert stats.trailers["Link"] == TrailerCount(1, 1)
 

@@ -3,9 +3,9 @@ from pathlib import Path
 from pydriller import Repository
 
 from conftest import git
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.mining import Window, log_command, mine, parse_log
-from kvmstatus.records import Person
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine.log import Window, log_command, mine, parse_log
+from kvmstatus.mine.records import Person
 
 KVM = (
     ":(glob)arch/arm64/kvm/**",

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kvmstatus.errors import UserError
-from kvmstatus.pages import escape
-from kvmstatus.sitebuild import build_site
-from kvmstatus.sitedir import MARKER
+from kvmstatus.website.build import build_site
+from kvmstatus.website.markdown import escape
+from kvmstatus.website.sitedir import MARKER
 from test_browser import make_dataset
 from test_cli import run
 

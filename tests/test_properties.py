@@ -16,17 +16,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kvmstatus.affiliations import AffiliationError, AffiliationMap, parse_email_map
+from kvmstatus.analyse.affiliations import AffiliationError, AffiliationMap, parse_email_map
 from kvmstatus.errors import UserError
-from kvmstatus.pages import escape
-from kvmstatus.records import Person
-from kvmstatus.selection import (
+from kvmstatus.mine.maintainers import (
     entry_pathspecs,
     file_matches,
     parse_maintainers,
     tree_directories,
 )
-from kvmstatus.trailers import PERSON_KEYS, TRACKED_KEYS, parse_person, parse_trailers
+from kvmstatus.mine.records import Person
+from kvmstatus.mine.trailers import PERSON_KEYS, TRACKED_KEYS, parse_person, parse_trailers
+from kvmstatus.website.markdown import escape
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,4 +1,4 @@
-"""`publish_git`: a built site committed to a branch of a local bare repository (no network)."""
+"""`push_site`: a built site committed to a branch of a local bare repository (no network)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import git
-from kvmstatus import publishing
 from kvmstatus.errors import UserError
-from kvmstatus.publishing import publish_git
-from kvmstatus.sitedir import MARKER
+from kvmstatus.website import gitpublish as publishing
+from kvmstatus.website.gitpublish import push_site
+from kvmstatus.website.sitedir import MARKER
 
 DATE = "2024-05-12"
 
@@ -53,7 +53,7 @@ def remote(tmp_path: Path) -> Path:
 
 
 def test_first_publish_creates_the_branch_as_a_root_commit(site: Path, remote: Path) -> None:
-    commit = publish_git(site, str(remote), message="KVM status report as of v6.9", date=DATE)
+    commit = push_site(site, str(remote), message="KVM status report as of v6.9", date=DATE)
 
     assert tip(remote) == commit
     files = git(remote, "ls-tree", "-r", "--name-only", commit).split()
@@ -71,12 +71,12 @@ def test_first_publish_creates_the_branch_as_a_root_commit(site: Path, remote: P
 
 
 def test_a_changed_site_is_one_commit_on_top(site: Path, remote: Path) -> None:
-    first = publish_git(site, str(remote), message="as of v6.9", date=DATE)
+    first = push_site(site, str(remote), message="as of v6.9", date=DATE)
     (site / "index.html").write_text("<h1>KVM v6.10</h1>\n", encoding="utf-8")
     (site / "releases.html").write_text("v6.10\n", encoding="utf-8")
     (site / "assets" / "kvmstatus.css").unlink()
 
-    second = publish_git(site, str(remote), message="as of v6.10", date="2024-07-14T18:30:00+02:00")
+    second = push_site(site, str(remote), message="as of v6.10", date="2024-07-14T18:30:00+02:00")
 
     assert second != first
     assert tip(remote) == second
@@ -89,9 +89,9 @@ def test_a_changed_site_is_one_commit_on_top(site: Path, remote: Path) -> None:
 
 
 def test_an_unchanged_site_makes_no_commit(site: Path, remote: Path) -> None:
-    first = publish_git(site, str(remote), message="as of v6.9", date=DATE)
+    first = push_site(site, str(remote), message="as of v6.9", date=DATE)
     # A later date and another message do not matter: the tree is what is compared.
-    again = publish_git(site, str(remote), message="as of v6.9 (rerun)", date="2024-06-01")
+    again = push_site(site, str(remote), message="as of v6.9 (rerun)", date="2024-06-01")
 
     assert again == first
     assert tip(remote) == first
@@ -104,14 +104,14 @@ def test_same_content_and_date_give_the_same_commit(tmp_path: Path) -> None:
         # Separate directories and remotes, written at different times: only content counts.
         built = make_site(tmp_path / f"site{n}", {"index.html": "same\n", "a/b.txt": "b\n"})
         hashes.append(
-            publish_git(built, str(bare(tmp_path / f"r{n}.git")), message="as of v6.9", date=DATE)
+            push_site(built, str(bare(tmp_path / f"r{n}.git")), message="as of v6.9", date=DATE)
         )
     assert hashes[0] == hashes[1]
 
 
 def test_another_branch_name_and_the_rest_of_the_remote(site: Path, remote: Path) -> None:
-    other = publish_git(site, str(remote), "main", message="m", date=DATE)
-    commit = publish_git(site, str(remote), "pages", message="p", date=DATE)
+    other = push_site(site, str(remote), "main", message="m", date=DATE)
+    commit = push_site(site, str(remote), "pages", message="p", date=DATE)
 
     assert tip(remote, "pages") == commit
     assert tip(remote, "main") == other  # the other branch is left alone
@@ -130,7 +130,7 @@ def unrelated_commit(remote: Path) -> str:
 def test_a_branch_moved_meanwhile_rejects_the_push(
     site: Path, remote: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = publish_git(site, str(remote), message="as of v6.9", date=DATE)
+    first = push_site(site, str(remote), message="as of v6.9", date=DATE)
     (site / "index.html").write_text("changed\n", encoding="utf-8")
     before = snapshot(site)
     fetch = publishing._Scratch.remote_tip
@@ -145,7 +145,7 @@ def test_a_branch_moved_meanwhile_rejects_the_push(
 
     monkeypatch.setattr(publishing._Scratch, "remote_tip", fetch_then_someone_pushes)
     with pytest.raises(UserError) as caught:
-        publish_git(site, str(remote), message="as of v6.10", date="2024-07-14")
+        push_site(site, str(remote), message="as of v6.10", date="2024-07-14")
 
     message = str(caught.value)
     assert "\n" not in message
@@ -156,11 +156,11 @@ def test_a_branch_moved_meanwhile_rejects_the_push(
 
 
 def test_a_branch_moved_before_the_run_is_built_upon(site: Path, remote: Path) -> None:
-    publish_git(site, str(remote), message="as of v6.9", date=DATE)
+    push_site(site, str(remote), message="as of v6.9", date=DATE)
     theirs = unrelated_commit(remote)
     git(remote, "update-ref", "refs/heads/gh-pages", theirs)
 
-    commit = publish_git(site, str(remote), message="as of v6.9", date=DATE)
+    commit = push_site(site, str(remote), message="as of v6.9", date=DATE)
 
     assert git(remote, "log", "--format=%P", "-1", commit).strip() == theirs
 
@@ -171,7 +171,7 @@ def test_a_remote_refusing_the_update_is_a_user_error(site: Path, remote: Path) 
     hook.chmod(0o755)
 
     with pytest.raises(UserError, match=r"remote rejected.*protection rules") as caught:
-        publish_git(site, str(remote), message="as of v6.9", date=DATE)
+        push_site(site, str(remote), message="as of v6.9", date=DATE)
     assert "\n" not in str(caught.value)
     assert git(remote, "for-each-ref").strip() == ""
 
@@ -188,7 +188,7 @@ def test_an_unreachable_remote_is_a_user_error(site: Path, tmp_path: Path, kind:
     before = snapshot(site)
 
     with pytest.raises(UserError) as caught:
-        publish_git(site, url, message="as of v6.9", date=DATE)
+        push_site(site, url, message="as of v6.9", date=DATE)
 
     message = str(caught.value)
     assert "\n" not in message
@@ -203,7 +203,7 @@ def test_credentials_in_the_remote_never_reach_the_message(site: Path, tmp_path:
     # An unsupported scheme fails locally (no network) while echoing the URL.
     url = "nosuchscheme://user:s3cret@example.invalid/pages.git"
     with pytest.raises(UserError) as caught:
-        publish_git(site, url, message="m", date=DATE)
+        push_site(site, url, message="m", date=DATE)
     assert "s3cret" not in str(caught.value)
 
 
@@ -222,7 +222,7 @@ def test_the_users_repositories_are_never_touched(
         env.setenv("GIT_WORK_TREE", str(mine))
         env.setenv("GIT_INDEX_FILE", str(mine / ".git" / "index"))
         env.setenv("GIT_OBJECT_DIRECTORY", str(mine / ".git" / "objects"))
-        commit = publish_git(site, str(remote), message="as of v6.9", date=DATE)
+        commit = push_site(site, str(remote), message="as of v6.9", date=DATE)
 
     assert tip(remote) == commit
     assert snapshot(mine / ".git") == state
@@ -233,7 +233,7 @@ def test_a_directory_without_the_marker_is_refused(tmp_path: Path, remote: Path)
     home.mkdir()
     (home / "secret.txt").write_text("do not publish\n", encoding="utf-8")
     with pytest.raises(UserError, match="not a site kvmstatus built"):
-        publish_git(home, str(remote), message="m", date=DATE)
+        push_site(home, str(remote), message="m", date=DATE)
     assert git(remote, "for-each-ref").strip() == ""
 
 
@@ -252,5 +252,5 @@ def test_bad_arguments_are_user_errors(
 ) -> None:
     url = str(remote) if remote_arg is None else remote_arg
     with pytest.raises(UserError, match=match):
-        publish_git(site, url, branch, message="m", date=date)
+        push_site(site, url, branch, message="m", date=date)
     assert git(remote, "for-each-ref").strip() == ""

@@ -8,12 +8,15 @@ import pytest
 from pydriller import Git
 
 from conftest import git
-from kvmstatus.affiliations import load_affiliations
-from kvmstatus.architectures import load_arch_map
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.metrics import REPORTED_TRAILERS, window_stats
-from kvmstatus.mining import Window, mine
-from kvmstatus.pipeline import Selection, history, release_list
+from kvmstatus.analyse.affiliations import load_affiliations
+from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.metrics import window_stats
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.jobs.window import history
+from kvmstatus.mine.log import Window, mine
+from kvmstatus.mine.releases import release_list
+from kvmstatus.mine.selection import Selection
+from kvmstatus.mine.trailers import REPORTED_TRAILERS
 
 pytestmark = pytest.mark.realdata
 
@@ -80,7 +83,7 @@ def test_reviewers_equal_plain_git(kut_repo: Path) -> None:
             email = re.search(r"<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@\S+)", value)
             if email:
                 expected[(email.group(1) or email.group(2)).lower()] += 1
-    assert {(r.email, r.count) for r in stats.top_reviewers} == set(expected.items())
+    assert {(r.email, r.count) for r in stats.top_people["reviewers"]} == set(expected.items())
 
 
 def test_records_agree_with_pydriller(kut_repo: Path) -> None:

@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 
 from kvmstatus.errors import UserError
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.releases import list_tags, release_tags, release_windows, version_key
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine.releases import list_tags, release_tags, release_windows
+from kvmstatus.shared.versions import version_key
 
 
 def test_version_order_is_numeric_and_rc_first() -> None:

@@ -19,8 +19,8 @@ import pytest
 
 from conftest import shared_data
 from kvmstatus.errors import UserError
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.selection import (
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine.maintainers import (
     DEFAULT_SUBSYSTEM,
     MaintainersEntry,
     MaintainersError,

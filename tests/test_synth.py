@@ -1,4 +1,5 @@
-"""The synthetic kernel-scale history of `kvmstatus.synth`, built small (3,000 commits, 6 releases).
+"""The synthetic kernel-scale history of `kvmstatus.demo`, built small (3,000 commits, 6
+releases).
 
 The benchmark repository is only useful if it has the shapes the report must handle, so these
 tests check the shapes themselves against plain git: determinism, release tags in version
@@ -17,11 +18,12 @@ from typing import Any
 
 import pytest
 
-from kvmstatus import synth
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.maintainers import brought_in, brought_in_all
-from kvmstatus.mining import Window, window_graph
-from kvmstatus.pipeline import release_list
+from kvmstatus.analyse.merges import brought_in, brought_in_all
+from kvmstatus.demo import builder as synth
+from kvmstatus.demo import catalogue
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine.log import Window, window_graph
+from kvmstatus.mine.releases import release_list
 
 COMMITS, RELEASES, SEED, SHARE = 3000, 6, 7, 0.1
 
@@ -55,7 +57,7 @@ def summary(built: tuple[Path, Any]) -> Any:
 def test_same_arguments_same_hashes(repo: Path, tmp_path: Path) -> None:
     # Another process with another string-hash seed: nothing may depend on set order.
     again = tmp_path / "again.git"
-    argv = [sys.executable, "-m", "kvmstatus.synth", str(again), "--commits", str(COMMITS)]
+    argv = [sys.executable, "-m", "kvmstatus.demo.builder", str(again), "--commits", str(COMMITS)]
     argv += ["--releases", str(RELEASES), "--seed", str(SEED), "--kvm-share", str(SHARE)]
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run(argv, env=env, check=True, capture_output=True)
@@ -101,7 +103,7 @@ def test_release_tags_in_version_order(repo: Path, summary: Any) -> None:
 
 
 def test_version_numbers_roll_like_the_kernel() -> None:
-    names = synth.release_names(62)
+    names = catalogue.release_names(62)
     assert names[:2] == ["3.0", "3.1"]
     assert names[19:22] == ["3.19", "4.0", "4.1"]
     assert names[40:42] == ["4.20", "5.0"]
@@ -141,7 +143,7 @@ def test_fixes_name_earlier_commits(repo: Path, summary: Any) -> None:
     checked = git(repo, "cat-file", "--batch-check", input="".join(f"{h}\n" for h, _, _ in fixes))
     resolved = [not line.endswith(" missing") for line in checked.splitlines()]
     by_prefix = {oid[:12]: oid for oid in dates}
-    kinds = dict.fromkeys(synth.FIXES_KINDS, 0)
+    kinds = dict.fromkeys(catalogue.FIXES_KINDS, 0)
     for (short, quoted, date), found in zip(fixes, resolved, strict=True):
         if not found:
             kinds["unknown"] += 1
@@ -168,7 +170,9 @@ def test_malformed_trailers_are_present(repo: Path) -> None:
 
 
 def test_kvm_share(repo: Path, summary: Any) -> None:
-    kvm = int(git(repo, "rev-list", "--count", "--no-merges", "master", "--", *synth.KVM_PATHSPECS))
+    kvm = int(
+        git(repo, "rev-list", "--count", "--no-merges", "master", "--", *catalogue.KVM_PATHSPECS)
+    )
     assert kvm == summary.kvm_commits
     assert abs(kvm / COMMITS - SHARE) < 0.02
 

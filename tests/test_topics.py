@@ -6,11 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from kvmstatus.affiliations import load_affiliations
-from kvmstatus.architectures import load_arch_map
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.pipeline import Selection, compute_window, release_list
-from kvmstatus.topics import GENERAL, NO_PREFIX, add_up, marked, merged_rows, prefixes, topic_of
+from kvmstatus.analyse.affiliations import load_affiliations
+from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.topics import prefixes, topic_of
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.jobs.window import compute_window
+from kvmstatus.mine.releases import release_list
+from kvmstatus.mine.selection import Selection
+from kvmstatus.shared.labels import GENERAL, NO_PREFIX
+from kvmstatus.website.periods import add_up, marked, merged_rows
 
 
 @pytest.mark.parametrize(
@@ -96,13 +100,15 @@ def test_kvm_unit_tests_topics_add_up(kut_repo: Path) -> None:
         result = compute_window(
             repo, window, releases.tags, Selection(paths=(".",)), amap, affiliations
         )
-        assert sum(t.commits for t in result.topics) == result.stats.commits
+        assert sum(t.commits for t in result.tables["topics"]) == result.stats.commits
         arches = {a.name: a.commits for a in result.architectures if a.commits}
-        assert {a: sum(t.commits for t in ts) for a, ts in result.arch_topics.items()} == arches
+        assert {
+            a: sum(t.commits for t in ts) for a, ts in result.tables["arch_topics"].items()
+        } == arches
         assert sum(arches.values()) >= result.stats.commits
         checked += result.stats.commits
         # Merges: every pull's commits are plain git's `rev-list --no-merges M^1..M`.
-        for pull in result.flow.pulls:
+        for pull in result.tables["pulls"]:
             plain = repo.text(
                 "rev-list",
                 "--count",

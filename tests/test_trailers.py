@@ -1,5 +1,5 @@
-from kvmstatus.records import Person, Trailer
-from kvmstatus.trailers import CC_STABLE, TRACKED_KEYS, parse_person, parse_trailers
+from kvmstatus.mine.records import Person, Trailer
+from kvmstatus.mine.trailers import CC_STABLE, TRACKED_KEYS, parse_person, parse_trailers
 
 
 def keys(message: str) -> list[tuple[str, str]]:

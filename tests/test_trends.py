@@ -5,13 +5,18 @@ from pathlib import Path
 import pytest
 
 from conftest import git
-from kvmstatus.affiliations import load_affiliations
-from kvmstatus.architectures import load_arch_map
-from kvmstatus.gitcmd import GitRepo
-from kvmstatus.metrics import bot_reported, first_time_authors, review_coverage
-from kvmstatus.mining import author_keys, mine
-from kvmstatus.pipeline import Selection, history, release_list
-from kvmstatus.trends import Trend, compare_rows, linear_trend, percent_change
+from kvmstatus.analyse.affiliations import load_affiliations
+from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.metrics import bot_reported, review_coverage
+from kvmstatus.analyse.newcomers import first_time_authors
+from kvmstatus.analyse.row import compare_rows
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.jobs.window import history
+from kvmstatus.mine.authors import author_keys
+from kvmstatus.mine.log import mine
+from kvmstatus.mine.releases import release_list
+from kvmstatus.mine.selection import Selection
+from kvmstatus.shared.numbers import Trend, linear_trend, percent_change
 from test_cli import run
 from test_mining import window
 

@@ -1,1 +1,1 @@
-"""Prefect flows of kvmstatus: thin wrappers that run `kvmstatus.runner`'s steps as tasks."""
+"""Prefect flows of kvmstatus: thin wrappers that run `kvmstatus.jobs.steps`'s steps as tasks."""

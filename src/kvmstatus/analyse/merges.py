@@ -1,0 +1,229 @@
+"""Maintainer flow: which trees fed a window, what their maintainers said, who applied what.
+
+KVM is a tree of trees: architecture and topic trees are pulled into kvm.git, which Linus
+pulls. Each pull is a merge whose subject names its source (`Merge tag 'kvmarm-6.12' of
+git://git.kernel.org/pub/scm/linux/kernel/git/kvmarm/kvmarm into HEAD`) and whose body is the
+maintainer's summary of the release. This module reads both from the window's merge records
+(`CommitRecord.body`), and counts the committers of the non-merge commits.
+
+Counting rules:
+
+- A merge's *tree* is the URL in its subject with the scheme and a trailing `.git` removed
+  (`git.kernel.org/pub/scm/linux/kernel/git/kvmarm/kvmarm`); a merge of a local branch or tag
+  (no URL) is `local: NAME` with a trailing version (`-6.12`, `-2025.06.26`) removed, so the
+  same tree keeps its name from release to release.
+- A merge's *commits* are the non-merge commits of the window's selection that it brought
+  in: those reachable from it and not from its first parent, i.e.
+  `git rev-list --no-merges M^1..M -- P` restricted to the window's `A..B`. They are
+  computed from the window's whole commit graph (`mine.log.window_graph`, one git call), not
+  one git call per merge. Trees nest (kvmarm's commits come in again with kvm.git's pull),
+  so the commits per tree do not add up to the window's.
+- A merge's *architecture* is the one architecture among the paths it changed against its
+  first parent; `common` when it changed none, `several` when it changed more than one.
+- *Committers* are counted over non-merge commits by mailmapped committer email; a commit
+  is *applied by someone else* when its committer's key differs from its author's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from kvmstatus.analyse.architectures import ArchMap
+from kvmstatus.analyse.metrics import Ranked, non_merges, rank
+from kvmstatus.mine.records import CommitRecord
+from kvmstatus.shared.labels import COMMON, SEVERAL
+
+BODY_LIMIT = 20_000
+"""Characters of a merge message kept: a summary, not a shortlog of thousands of lines."""
+
+# `Merge tag 'x' of URL into HEAD`, `Merge branches 'a', 'b' and 'c' of URL`, `Merge
+# remote-tracking branch 'origin/next'`, `Merge branch kvm-arm64/mmu into kvmarm-master/next`.
+_MERGE = re.compile(
+    r"^Merge\s+(?P<kind>remote-tracking branch(?:es)?|branch(?:es)?|tags?|commits?)\s+"
+    r"(?P<refs>.*?)"
+    r"(?:\s+of\s+(?P<url>\S+))?"
+    r"(?:\s+into\s+(?P<into>\S+))?\s*$",
+    re.IGNORECASE,
+)
+_REF = re.compile(r"'([^']*)'|\"([^\"]*)\"|([^\s,']+)")
+_VERSION = re.compile(r"[-_.]?(?:v?\d+(?:[.-]\d+)+(?:-rc\d+)?|\d{4}(?:[.-]\d\d){1,2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class MergeSource:
+    """What a merge subject says it pulls: `kind` (tag, branch, ...), the refs, the URL."""
+
+    kind: str
+    refs: tuple[str, ...]
+    url: str | None
+    tree: str
+
+
+def _tree(url: str | None, refs: Sequence[str]) -> str:
+    if url:
+        tree = re.sub(r"^[a-z+]+://", "", url.strip("'\"")).rstrip("/")
+        return tree.removesuffix(".git")
+    if not refs:
+        return "local"
+    return "local: " + _VERSION.sub("", refs[0])
+
+
+def parse_merge_subject(subject: str) -> MergeSource:
+    """The source of a merge from its subject; kind `other` when the subject is not git's."""
+    match = _MERGE.match(subject.strip())
+    if match is None:
+        return MergeSource("other", (), None, "other")
+    kind = match.group("kind").lower().removesuffix("es").removesuffix("s")
+    refs_text = re.sub(r"\s+and\s+", ", ", match.group("refs"))
+    refs = tuple(next(g for g in m.groups() if g is not None) for m in _REF.finditer(refs_text))
+    url = match.group("url")
+    return MergeSource(kind, refs, url, _tree(url, refs))
+
+
+def brought_in(graph: Mapping[str, Sequence[str]], merge: str) -> set[str]:
+    """The commits of `graph` reachable from `merge`'s other parents and not from its first.
+
+    `graph` is hash -> parents for the window's commits; parents outside it are the window's
+    boundary and are not followed.
+    """
+    parents = graph.get(merge, ())
+    if len(parents) < 2:
+        return set()
+    below = _reachable(graph, [parents[0]], set())
+    return _reachable(graph, list(parents[1:]), below)
+
+
+def brought_in_all(
+    graph: Mapping[str, Sequence[str]], merges: Iterable[str]
+) -> dict[str, set[str]]:
+    """`brought_in` for each of `merges`, in time linear in the graph for the merges on the
+    first-parent line of the window's tip (a release's mainline: nearly all of them).
+
+    Walking that line oldest first, everything reached so far is exactly what the next
+    commit's first parent reaches, so each merge's walk stops where earlier ones went and no
+    commit is visited twice. Other merges (inside topic branches) walk on their own.
+    """
+    wanted = set(merges)
+    tips = set(graph).difference(p for parents in graph.values() for p in parents)
+    line: list[str] = []
+    commit = next(iter(tips)) if len(tips) == 1 else None
+    while commit is not None and commit in graph:
+        line.append(commit)
+        parents = graph[commit]
+        commit = parents[0] if parents else None
+    found: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    for commit in reversed(line):
+        parents = graph[commit]
+        if len(parents) > 1:  # every merge of the line, wanted or not, moves `seen` on
+            brought = _reachable(graph, list(parents[1:]), seen)
+            seen |= brought
+            if commit in wanted:
+                found[commit] = brought
+        seen.add(commit)
+    for merge in wanted - found.keys():
+        found[merge] = brought_in(graph, merge)
+    return found
+
+
+def _reachable(graph: Mapping[str, Sequence[str]], start: list[str], stop: set[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = [h for h in start if h in graph and h not in stop]
+    while todo:
+        commit = todo.pop()
+        if commit in seen:
+            continue
+        seen.add(commit)
+        todo.extend(p for p in graph[commit] if p in graph and p not in stop and p not in seen)
+    return seen
+
+
+@dataclass(frozen=True, slots=True)
+class Pull:
+    """One merge of the window: where it came from, what it brought, what it says."""
+
+    hash: str
+    subject: str
+    kind: str
+    refs: tuple[str, ...]
+    url: str | None
+    tree: str
+    parents: int
+    architecture: str
+    commits: int
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class TreeFlow:
+    tree: str
+    merges: int
+    commits: int
+
+
+@dataclass(frozen=True)
+class MaintainerFlow:
+    pulls: list[Pull]
+    trees: list[TreeFlow]
+    top_committers: list[Ranked]
+    applied_by_others: int
+
+
+def merge_architecture(paths: Sequence[str], amap: ArchMap) -> str:
+    arches = amap.arches_of(paths) - {COMMON} if paths else frozenset()
+    if len(arches) > 1:
+        return SEVERAL
+    return next(iter(arches), COMMON)
+
+
+def maintainer_flow(
+    records: Sequence[CommitRecord],
+    graph: Mapping[str, Sequence[str]],
+    amap: ArchMap,
+    names: dict[str, str],
+    top: int = 10,
+) -> MaintainerFlow:
+    """The window's pulls (oldest first), commits per tree, committers and applied-by-others."""
+    commits = non_merges(records)
+    selected = {r.hash for r in commits}
+    # A maintainer who only applies patches is not among the authors `names` knows.
+    committer_names = {r.committer.key: r.committer.name for r in commits if r.committer.name}
+    names = committer_names | names
+    pulls = []
+    brought_by = brought_in_all(graph, (r.hash for r in records if r.is_merge))
+    # Records come newest first; a release's story reads oldest first.
+    for record in reversed(records):
+        if not record.is_merge:
+            continue
+        source = parse_merge_subject(record.subject)
+        pulls.append(
+            Pull(
+                hash=record.hash,
+                subject=record.subject,
+                kind=source.kind,
+                refs=source.refs,
+                url=source.url,
+                tree=source.tree,
+                parents=len(record.parents),
+                architecture=merge_architecture(record.paths, amap),
+                commits=len(brought_by[record.hash] & selected),
+                body=(record.body or "")[:BODY_LIMIT],
+            )
+        )
+    merges: Counter[str] = Counter(p.tree for p in pulls)
+    brought: Counter[str] = Counter()
+    for pull in pulls:
+        brought[pull.tree] += pull.commits
+    trees = [
+        TreeFlow(tree, merges[tree], brought[tree])
+        for tree in sorted(merges, key=lambda t: (-brought[t], -merges[t], t))
+    ]
+    return MaintainerFlow(
+        pulls=pulls,
+        trees=trees,
+        top_committers=rank((r.committer for r in commits), names, top),
+        applied_by_others=sum(1 for r in commits if r.committer.key != r.author.key),
+    )

@@ -1,0 +1,37 @@
+"""The `kvmstatus` command: a thin layer over the library (`python -m kvmstatus` works too).
+
+`parser` holds the options and help texts, `commands` one function per command, `text` what
+they print. User mistakes surface as `UserError` and print as one line on stderr with exit
+status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from kvmstatus.cli import commands
+from kvmstatus.cli.parser import build_parser
+from kvmstatus.errors import GitFailure, UserError
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except UserError as exc:
+        commands.warn(f"error: {exc}")
+        sys.exit(1)
+    except GitFailure as exc:
+        commands.warn(f"error: {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    except OSError as exc:
+        # A full disk, a read-only or missing folder: the user's machine, not a bug.
+        where = f" ({exc.filename})" if exc.filename else ""
+        commands.warn(f"error: {exc.strerror or exc}{where}; nothing half-written was published")
+        sys.exit(1)

@@ -1,0 +1,205 @@
+"""The `kvmstatus` argument parser: every command, option and help text."""
+
+from __future__ import annotations
+
+import argparse
+
+from kvmstatus import __version__
+from kvmstatus.analyse.architectures import DEFAULT_MAPPING
+from kvmstatus.cli import commands
+from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
+from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kvmstatus",
+        description="The KVM status report, mined from a kernel-style git history.",
+    )
+    parser.add_argument("--version", action="version", version=f"kvmstatus {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    releases = sub.add_parser(
+        "releases",
+        help="list release tags in version order with the window each closes",
+        description="List release tags in version order and the window (previous..this) of each.",
+    )
+    _add_repo(releases)
+    releases.add_argument(
+        "--pattern",
+        default=KERNEL_RELEASE_PATTERN,
+        help=f"regex a release tag matches (default: {KERNEL_RELEASE_PATTERN!r}; "
+        r"with rc tags: '^v\d+\.\d+(-rc\d+)?$')",
+    )
+    releases.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    releases.set_defaults(func=commands.releases)
+
+    stats = sub.add_parser(
+        "stats",
+        help="commits, merges, authors, trailers and top people of one range",
+        description="Headline numbers of one range A..B (git rev-list semantics).",
+    )
+    _add_repo(stats)
+    stats.add_argument(
+        "--range", required=True, help="A..B: commits reachable from B and not from A"
+    )
+    _add_selection(stats)
+    stats.add_argument(
+        "--pattern",
+        default=KERNEL_RELEASE_PATTERN,
+        help="release tag regex, for the release that introduced each fixed bug",
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    stats.set_defaults(func=commands.stats)
+
+    hist = sub.add_parser(
+        "history",
+        help="one row of every scalar metric per release window, and the commit trend",
+        description="Every release window's numbers, oldest first, with a linear trend.",
+    )
+    _add_repo(hist)
+    hist.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
+    hist.add_argument("--since", metavar="TAG", help="first release to report (e.g. v3.8)")
+    _add_selection(hist)
+    output = hist.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="rows, trend and per-window detail")
+    output.add_argument("--csv", action="store_true", help="the rows as CSV")
+    hist.set_defaults(func=commands.history)
+
+    collect = sub.add_parser(
+        "collect",
+        help="compute every release window and write the data directory the site reads",
+        description="Compute every release window's tables and write them as JSON to --out.",
+    )
+    _add_repo(collect)
+    collect.add_argument("--out", required=True, metavar="DIR", help="data directory to write")
+    collect.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
+    collect.add_argument("--since", metavar="TAG", help="first release to include (e.g. v3.8)")
+    collect.add_argument("--title", default="KVM status report", help="the site's title")
+    collect.add_argument("--project", default="Linux KVM", help="the project's display name")
+    _add_selection(collect, top=False)
+    collect.set_defaults(func=commands.collect)
+
+    run = sub.add_parser(
+        "run",
+        help="run the publishing flow once: fetch, compute new windows, build, publish",
+        description="Run the Prefect flow once with the configuration (default: Linux KVM). "
+        "It fetches and plans first; when no release window is new and the published site "
+        "is current, it says so and stops without starting Prefect.",
+    )
+    _add_flow_options(run)
+    run.add_argument(
+        "--always",
+        action="store_true",
+        help="run the Prefect flow even when nothing is new (by default a run that finds no "
+        "new window and an up-to-date site stops before starting Prefect)",
+    )
+    run.set_defaults(func=commands.run)
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the flow as a scheduled Prefect deployment from this process",
+        description="A Prefect deployment served from this process: each scheduled run "
+        "fetches, and publishes a new edition when a new release tag appeared.",
+    )
+    _add_flow_options(serve)
+    serve.add_argument("--cron", default="0 */6 * * *", help="schedule (default: every six hours)")
+    serve.set_defaults(func=commands.serve)
+
+    demo = sub.add_parser(
+        "demo",
+        help="build a synthetic kernel-like history and run the flow on it (offline)",
+        description="A full site from synthetic demo data, with no network, in about a minute.",
+    )
+    demo.add_argument("--out", required=True, metavar="DIR", help="where the demo site goes")
+    demo.add_argument("--commits", type=int, default=30000, help="synthetic commits")
+    demo.add_argument("--releases", type=int, default=16, help="synthetic releases")
+    demo.add_argument("--task-runner", metavar="dask[=ADDRESS]", help="run windows on Dask")
+    demo.set_defaults(func=commands.demo)
+
+    site = sub.add_parser(
+        "site",
+        help="render the data directory into Markdown pages and build the static site",
+        description="Pages and charts from --data (no git needed), built with MkDocs "
+        "(--strict) and swapped into --out only when the build succeeded.",
+    )
+    site.add_argument("--data", required=True, metavar="DIR", help="data from `collect`")
+    site.add_argument("--out", required=True, metavar="DIR", help="where the site goes")
+    site.add_argument("--cycles", type=int, default=5, help="release cycles in a year (default 5)")
+    site.set_defaults(func=commands.site)
+
+    year = sub.add_parser(
+        "year",
+        help="the keynote's yearly window next to the two years before, with changes",
+        description="The window of --cycles releases ending at --end, and the same-length "
+        "windows one and two years earlier, side by side.",
+    )
+    _add_repo(year)
+    year.add_argument("--end", required=True, metavar="TAG", help="last tag, e.g. v5.4-rc1")
+    year.add_argument("--cycles", type=int, default=5, help="release cycles per window (default 5)")
+    year.add_argument(
+        "--pattern",
+        help=r"tags to count cycles in (default: '^v\d+\.\d+-rc1$' when --end is an rc1, "
+        "else the release pattern)",
+    )
+    _add_selection(year)
+    year.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    year.set_defaults(func=commands.year)
+    return parser
+
+
+def _add_flow_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="kvmstatus.toml (default: Linux KVM)")
+    parser.add_argument(
+        "--repo", help="use this clone of the main project as it is (no fetch unless --fetch)"
+    )
+    fetch = parser.add_mutually_exclusive_group()
+    fetch.add_argument("--fetch", action="store_true", default=None, help="fetch even with --repo")
+    fetch.add_argument(
+        "--no-fetch", dest="fetch", action="store_false", help="never fetch (offline)"
+    )
+    parser.add_argument("--data", metavar="DIR", help="data directory (default: from config)")
+    parser.add_argument("--out", metavar="DIR", help="publish to this directory instead")
+    parser.add_argument(
+        "--task-runner",
+        metavar="dask[=ADDRESS]",
+        help="run the windows on a Dask cluster (a local one when no address is given)",
+    )
+
+
+def _add_selection(parser: argparse.ArgumentParser, top: bool = True) -> None:
+    chooser = parser.add_mutually_exclusive_group()
+    chooser.add_argument(
+        "--paths", nargs="+", metavar="PATHSPEC", help="explicit git pathspecs to count"
+    )
+    chooser.add_argument(
+        "--subsystem",
+        default=DEFAULT_SUBSYSTEM,
+        metavar="REGEX",
+        help="regex on MAINTAINERS entry names, read at each window's end "
+        f"(default: KVM, {DEFAULT_SUBSYSTEM!r})",
+    )
+    parser.add_argument(
+        "--arch-map",
+        default=DEFAULT_MAPPING,
+        metavar="NAME|FILE",
+        help=f"architecture mapping: linux-kvm, kvm-unit-tests or a TOML file "
+        f"(default: {DEFAULT_MAPPING})",
+    )
+    parser.add_argument(
+        "--affiliations",
+        nargs="+",
+        metavar="PATH",
+        help="gitdm EmailMap/EmailAliases files or gitdm.config directories, layered over the "
+        "shipped map (later ones win)",
+    )
+    if top:
+        parser.add_argument("--top", type=int, default=10, help="rows per top list (default 10)")
+
+
+def _add_repo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--repo",
+        default=".",
+        help="a git clone, a .bundle file or a URL (cloned blobless into the cache); default: .",
+    )

@@ -1,0 +1,183 @@
+"""Text the CLI prints: tables of a window, of a history and of a year, and JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from kvmstatus.analyse.architectures import ArchStats
+from kvmstatus.analyse.metrics import Ranked, WindowStats
+from kvmstatus.analyse.row import Row
+from kvmstatus.analyse.window import WindowResult
+from kvmstatus.mine.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
+
+
+def to_json(value: Any) -> str:
+    def default(obj: Any) -> Any:
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return dataclasses.asdict(obj)
+        if hasattr(obj, "isoformat"):
+            return obj.isoformat()
+        raise TypeError(type(obj).__name__)
+
+    return json.dumps(value, default=default, indent=2, ensure_ascii=False)
+
+
+def _ranked(title: str, rows: list[Ranked]) -> list[str]:
+    lines = [title]
+    if not rows:
+        return [*lines, "    (none)"]
+    width = max(len(f"{r.name} <{r.email}>") for r in rows)
+    for i, row in enumerate(rows, 1):
+        who = f"{row.name} <{row.email}>" if row.name else f"<{row.email}>"
+        lines.append(f"  {i:>2}. {who:<{width}}  {row.count:>5}")
+    return lines
+
+
+def format_stats(stats: WindowStats) -> str:
+    total = stats.commits + stats.merges
+    merge_share = f"{stats.merges / total:.1%}" if total else "-"
+    lines = [
+        f"range    {stats.range}",
+        f"paths    {' '.join(stats.paths)}",
+        "",
+        f"commits  {stats.commits:>6}   (non-merge)",
+        f"merges   {stats.merges:>6}   ({merge_share} of all commits)",
+        f"authors  {stats.authors:>6}",
+        "",
+        f"{'trailer':<16} {'commits':>7} {'share':>7} {'lines':>7}",
+    ]
+    for key, count in stats.trailers.items():
+        share = f"{count.commits / stats.commits:.1%}" if stats.commits else "-"
+        lines.append(f"{key:<16} {count.commits:>7} {share:>7} {count.lines:>7}")
+    lists = [("Top authors", stats.top_authors)]
+    lists += [
+        (f"Top {kind.people} ({kind.key})", stats.top_people[kind.people])
+        for kind in PEOPLE_TRAILERS
+        if kind.people
+    ]
+    lists.append(("Top authors of fixes (Fixes:)", stats.top_fixers))
+    for title, rows in lists:
+        lines += ["", *_ranked(title, rows)]
+    return "\n".join(lines)
+
+
+def _arch_lines(arches: list[ArchStats]) -> list[str]:
+    lines = [f"{'architecture':<14} {'commits':>7} {'authors':>7} {'reviewed':>8}  top author"]
+    for arch in arches:
+        if not arch.commits:
+            continue
+        reviewed = arch.trailers["Reviewed-by"].commits / arch.commits
+        who = arch.top_authors[0].name or arch.top_authors[0].email
+        lines.append(f"{arch.name:<14} {arch.commits:>7} {arch.authors:>7} {reviewed:>8.1%}  {who}")
+    return lines
+
+
+def _company_lines(title: str, rows: list[tuple[str, int]], top: int) -> list[str]:
+    total = sum(n for _, n in rows)
+    lines = [title]
+    for name, n in rows[:top]:
+        lines.append(f"  {name:<28} {n:>6}  {n / total:>6.1%}")
+    return lines if rows else [*lines, "    (none)"]
+
+
+def _days(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f} days"
+
+
+def _fixes_lines(result: WindowResult) -> list[str]:
+    fixes = result.fixes
+    problems = ", ".join(f"{kind} {n}" for kind, n in fixes.problems if n) or "none"
+    introduced = ", ".join(f"{rel or 'unreleased'} {n}" for rel, n in fixes.introduced_in)
+    return [
+        f"Fixes: lines          {fixes.lines} ({fixes.valid} valid; problems: {problems})",
+        f"  bug lifetime        median {_days(fixes.median_lifetime_days)}, "
+        f"90th percentile {_days(fixes.p90_lifetime_days)}",
+        f"  fixed in same release {fixes.same_release}; fixed commit in selection "
+        f"{fixes.in_selection} of {fixes.resolved}",
+        f"  introduced in       {introduced or '-'}",
+    ]
+
+
+def format_result(result: WindowResult) -> str:
+    row = result.row
+    coverage = row["review_coverage"]
+    lines = [
+        format_stats(result.stats),
+        "",
+        f"review coverage       {coverage:.1%}" if isinstance(coverage, float) else "",
+        f"first-time authors    {row['first_time_authors']}",
+        "bot-reported          "
+        + (", ".join(f"{k} {v}" for k, v in result.bot_reported.items()) or "none"),
+        *_fixes_lines(result),
+        "",
+        *_company_lines("Commits by company (author, at the author date)", result.companies, 10),
+        "",
+        *_company_lines("Reviews by company (Reviewed-by)", result.review_companies, 10),
+        "",
+        *_arch_lines(result.architectures),
+    ]
+    return "\n".join(lines)
+
+
+HISTORY_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("release", "release", "{}"),
+    ("commits", "commits", "{}"),
+    ("merges", "merges", "{}"),
+    ("authors", "authors", "{}"),
+    ("first_time_authors", "new", "{}"),
+    *((f"{k.row}_share", str(k.row).replace("_", " "), "{:.1%}") for k in HEADLINE_TRAILERS),
+    ("review_coverage", "coverage", "{:.1%}"),
+)
+
+
+def cell(value: object, fmt: str) -> str:
+    return "-" if value is None else fmt.format(value)
+
+
+def table(rows: list[Row], columns: tuple[tuple[str, str, str], ...]) -> str:
+    cells = [[title for _, title, _ in columns]]
+    cells += [[cell(row.get(key), fmt) for key, _, fmt in columns] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in cells
+    )
+
+
+YEAR_METRICS: tuple[tuple[str, str], ...] = (
+    ("commits", "{}"),
+    ("merge_share", "{:.1%}"),
+    ("authors", "{}"),
+    ("first_time_authors", "{}"),
+    *(
+        pair
+        for k in HEADLINE_TRAILERS
+        for pair in ((f"{k.row}_commits", "{}"), (f"{k.row}_share", "{:.1%}"))
+    ),
+    ("review_coverage", "{:.1%}"),
+)
+
+
+def year_columns(n: int) -> tuple[tuple[str, str, str], ...]:
+    cols = [("metric", "metric", "{}"), ("w0", "this year", "{}")]
+    for k in range(1, n):
+        cols += [(f"w{k}", f"{k} year{'s' * (k > 1)} earlier", "{}"), (f"c{k}", "change", "{}")]
+    return tuple(cols)
+
+
+def year_rows(rows: list[Row], changes: dict[str, list[float | None]]) -> list[Row]:
+    table: list[Row] = []
+    for key, fmt in YEAR_METRICS:
+        line: Row = {"metric": key}
+        for k, row in enumerate(rows):
+            line[f"w{k}"] = cell(row.get(key), fmt)
+            if k:
+                pct = changes.get(key, [None] * k)[k - 1]
+                line[f"c{k}"] = None if pct is None else f"{pct:+.1f}%"
+        table.append(line)
+    return table

@@ -1,0 +1,1 @@
+"""The synthetic kernel-like history for the offline demo and the benchmarks."""

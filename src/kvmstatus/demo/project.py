@@ -1,0 +1,44 @@
+"""The offline demo: a synthetic history in the cache and a configuration that reports on it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from kvmstatus.demo.builder import build_synthetic
+from kvmstatus.shared.dirs import cache_dir
+
+
+def demo_config(repo: Path, data: Path, out: Path) -> str:
+    """A kvmstatus.toml reporting on the synthetic history `repo`, labelled as demo data."""
+    return (
+        "[site]\n"
+        'title = "KVM status report (synthetic demo data)"\n'
+        "[data]\n"
+        f"dir = {json.dumps(str(data))}\n"
+        "[publish]\n"
+        f"path = {json.dumps(str(out))}\n"
+        "[[project]]\n"
+        'name = "demo-kvm"\n'
+        'display_name = "Synthetic KVM (demo)"\n'
+        f"repository = {json.dumps(str(repo))}\n"
+        "fetch = false\n"
+    )
+
+
+def demo_project(commits: int, releases: int, out: Path) -> Path:
+    """Build the synthetic history once (kept in the cache) and write the demo's
+    configuration, publishing to `out`; returns the configuration's path."""
+    work = cache_dir() / "demo"
+    repo = work / f"linux-like-{commits}-{releases}.git"
+    if not repo.exists():
+        print(f"building a synthetic kernel-like history in {repo} ...", file=sys.stderr)
+        partial = repo.with_name(repo.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        build_synthetic(partial, commits, releases, 1, 0.15)
+        partial.rename(repo)
+    config = work / "kvmstatus.toml"
+    config.write_text(demo_config(repo, work / "data", out), encoding="utf-8")
+    return config

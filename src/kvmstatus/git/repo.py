@@ -1,0 +1,151 @@
+"""The git plumbing: every subprocess call to git goes through `GitRepo`.
+
+Callers get bytes or parsed values, never a `CalledProcessError`: failures that come from
+the user's repository or arguments become `UserError` with a one-line explanation.
+
+Commands run as `git --git-dir=DIR --bare`, so a work tree (and its uncommitted `.mailmap`)
+never leaks into the numbers: everything is read from committed objects.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from kvmstatus.errors import GitFailure, UserError
+
+
+def _explain_open_failure(path: Path, stderr: str) -> UserError:
+    if "dubious ownership" in stderr:
+        return UserError(
+            f"git refuses to read {path}: it is owned by another user; if you trust it, run "
+            f"`git config --global --add safe.directory {path}`"
+        )
+    if "not a git repository" in stderr:
+        return UserError(f"{path} is not a git repository (clone one, or pass --repo PATH)")
+    first = stderr.strip().splitlines()[0] if stderr.strip() else "unknown error"
+    return UserError(f"cannot open {path} as a git repository: {first}")
+
+
+def log_config(mailmap_rev: str) -> list[tuple[str, str]]:
+    """The settings of every `git log` whose output is parsed: identities as the `.mailmap`
+    committed at `mailmap_rev` says (whatever a checkout holds), UTF-8, and no gpg lines from
+    a user's `log.showSignature`."""
+    return [
+        ("mailmap.blob", f"{mailmap_rev}:.mailmap"),
+        ("i18n.logOutputEncoding", "UTF-8"),
+        ("log.showSignature", "false"),
+    ]
+
+
+class GitRepo:
+    """A local git repository (bare or not) opened for reading."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser().resolve()
+        if not self.path.exists():
+            raise UserError(f"{self.path} does not exist (pass --repo PATH of a git clone)")
+        proc = subprocess.run(
+            ["git", "-C", str(self.path), "rev-parse", "--absolute-git-dir"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise _explain_open_failure(self.path, proc.stderr)
+        self.git_dir = Path(proc.stdout.strip())
+        if self.text("rev-parse", "--is-shallow-repository").strip() == "true":
+            raise UserError(
+                f"{self.path} is a shallow clone: history is cut off, so every count would be "
+                "wrong; run `git fetch --unshallow` (or clone with --filter=blob:none instead)"
+            )
+
+    def command(self, *args: str, config: Sequence[tuple[str, str]] = ()) -> list[str]:
+        """The argv that runs `git ARGS` against this repository."""
+        argv = ["git", f"--git-dir={self.git_dir}", "--bare"]
+        for key, value in config:
+            argv += ["-c", f"{key}={value}"]
+        return [*argv, *args]
+
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        config: Sequence[tuple[str, str]] = (),
+    ) -> bytes:
+        """Run git and return its stdout; raise `GitFailure` when it exits non-zero."""
+        proc = subprocess.run(
+            self.command(*args, config=config),
+            input=input,
+            capture_output=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise GitFailure(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
+        return proc.stdout
+
+    def text(
+        self, *args: str, input: bytes | None = None, config: Sequence[tuple[str, str]] = ()
+    ) -> str:
+        return self.run(*args, input=input, config=config).decode("utf-8", "replace")
+
+    def resolve_commit(self, rev: str) -> str:
+        """The full hash of the commit `rev` names, or a `UserError` saying it is unknown."""
+        return self.resolve_commits(rev)[0]
+
+    def resolve_commits(self, *revs: str) -> list[str]:
+        """The full hashes of the commits `revs` name, in one git call."""
+        for rev in revs:
+            if not rev or rev.startswith("-") or "\n" in rev:
+                raise UserError(f"{rev!r} is not a revision name")
+        lines = self._commit_ids(revs)
+        for rev, line in zip(revs, lines, strict=True):
+            if line.endswith((" missing", " ambiguous")):
+                kind = "ambiguous" if line.endswith("ambiguous") else "unknown"
+                raise UserError(
+                    f"{kind} revision {rev!r} in {self.path}: check the tag name "
+                    "(`git tag -l`) or fetch it (`git fetch --tags`)"
+                )
+        return lines
+
+    def missing(self, *hashes: str) -> list[str]:
+        """The `hashes` that name no commit here (pruned, or never fetched): one git call."""
+        lines = self._commit_ids(hashes)
+        return [h for h, line in zip(hashes, lines, strict=True) if line.endswith(" missing")]
+
+    def _commit_ids(self, revs: Sequence[str]) -> list[str]:
+        """`cat-file --batch-check` of each `REV^{commit}`: a hash, or `... missing`."""
+        query = "".join(f"{rev}^{{commit}}\n" for rev in revs).encode()
+        return self.text("cat-file", "--batch-check=%(objectname)", input=query).splitlines()
+
+    def file_at(self, rev: str, path: str) -> bytes | None:
+        """The content of `path` at commit `rev`, or None when it does not exist there."""
+        out = self.run("cat-file", "--batch", input=f"{rev}:{path}\n".encode())
+        header, _, rest = out.partition(b"\n")
+        if header.endswith(b" missing") or b" blob " not in header + b" ":
+            return None
+        size = int(header.split()[2])
+        return rest[:size]
+
+    def tree_paths(self, rev: str, under: Sequence[str] = ()) -> list[str]:
+        """Every file path in the tree of `rev`, or only those under the directories `under`
+        (each ending in `/`, no wildcards). No blobs are read."""
+        literal = [f":(literal){d}" for d in under]
+        out = self.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev, "--", *literal)
+        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+    def check_mailmap(self, rev: str, contacts: Iterable[str]) -> dict[str, str]:
+        """Map each `Name <email>` contact through the `.mailmap` committed at `rev`.
+
+        One git process for all contacts. Contacts git cannot parse map to themselves.
+        """
+        unique = sorted(set(contacts))
+        if not unique:
+            return {}
+        payload = "".join(c + "\n" for c in unique).encode("utf-8", "surrogateescape")
+        out = self.run(
+            "check-mailmap", "--stdin", input=payload, config=[("mailmap.blob", f"{rev}:.mailmap")]
+        )
+        mapped = out.decode("utf-8", "surrogateescape").split("\n")
+        return dict(zip(unique, mapped, strict=False))

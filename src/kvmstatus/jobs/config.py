@@ -1,0 +1,241 @@
+"""`kvmstatus.toml`: which projects to report on, how, and where the site goes.
+
+The file is validated as a whole before anything runs: an unknown key or a value of the
+wrong type is a `UserError` naming the key (`project[1].paths: expected a list of strings`).
+Relative paths are relative to the file. The shipped default (`data/kvmstatus.toml`) reports
+on Linux KVM with kvm-unit-tests and kvmtool as companion projects.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from kvmstatus.errors import UserError
+from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
+from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
+
+DEFAULT_CONFIG_NAME = "kvmstatus.toml"
+WINDOW_KINDS = ("tags", "main-release-dates")
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """One repository to report on."""
+
+    name: str
+    display_name: str
+    repository: str
+    release_pattern: str = KERNEL_RELEASE_PATTERN
+    since: str | None = None
+    subsystem: str = DEFAULT_SUBSYSTEM
+    paths: tuple[str, ...] = ()
+    architectures: str = "linux-kvm"
+    affiliations: tuple[str, ...] = ()
+    branch: str = "HEAD"
+    windows: str = "tags"
+    """`tags`: its own release tags; `main-release-dates`: the main project's release dates."""
+    fetch: bool = True
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    target: str = "directory"
+    """`directory` (a local folder) or `git` (a branch pushed to a remote)."""
+    path: str = "public"
+    remote: str = ""
+    branch: str = "gh-pages"
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str
+    base_url: str
+    cycles_per_year: int
+    data_dir: Path
+    cache_dir: Path | None
+    publish: PublishConfig
+    main: ProjectConfig
+    companions: tuple[ProjectConfig, ...] = field(default=())
+    source: str = ""
+
+
+_SITE_KEYS: dict[str, type] = {"title": str, "base_url": str, "cycles_per_year": int}
+_PUBLISH_KEYS: dict[str, type] = {"target": str, "path": str, "remote": str, "branch": str}
+_PROJECT_KEYS: dict[str, Any] = {
+    "name": str,
+    "display_name": str,
+    "repository": str,
+    "release_pattern": str,
+    "since": str,
+    "subsystem": str,
+    "paths": list,
+    "architectures": str,
+    "affiliations": list,
+    "branch": str,
+    "windows": str,
+    "fetch": bool,
+    "role": str,
+}
+
+
+class _Tables:
+    """Marks a key whose value is an array of tables (`[[project]]`)."""
+
+
+def _check(table: Mapping[str, Any], allowed: Mapping[str, Any], where: str) -> None:
+    for key, value in table.items():
+        if key not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise UserError(f"{where}.{key}: unknown key (known: {known})")
+        expected = allowed[key]
+        if expected is _Tables:
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                raise UserError(f"{where}.{key}: expected [[{key}]] tables")
+        elif (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
+            raise UserError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
+        elif expected is list and not all(isinstance(v, str) for v in value):
+            raise UserError(f"{where}.{key}: expected a list of strings")
+
+
+def _path(base: Path, value: str) -> str:
+    """A local path relative to the config file; URLs and absolute paths stay as they are."""
+    if re.match(r"^[a-z][a-z0-9+.-]*://|^[\w.-]+@[\w.-]+:", value) or Path(value).is_absolute():
+        return value
+    return str((base / value).resolve()) if value else value
+
+
+def _project(table: Mapping[str, Any], where: str, base: Path) -> ProjectConfig:
+    _check(table, _PROJECT_KEYS, where)
+    for required in ("name", "repository"):
+        if required not in table:
+            raise UserError(f"{where}.{required}: missing")
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", table["name"]):
+        raise UserError(f"{where}.name: use letters, digits, '.', '_' or '-' only")
+    windows = table.get("windows", "tags")
+    if windows not in WINDOW_KINDS:
+        raise UserError(f"{where}.windows: expected one of {', '.join(WINDOW_KINDS)}")
+    for key in ("release_pattern", "subsystem"):
+        if key in table:
+            try:
+                re.compile(table[key])
+            except re.error as exc:
+                raise UserError(f"{where}.{key}: invalid regex: {exc}") from None
+    architectures = table.get("architectures", "linux-kvm")
+    if architectures.endswith(".toml"):
+        architectures = _path(base, architectures)
+    return ProjectConfig(
+        name=table["name"],
+        display_name=table.get("display_name", table["name"]),
+        repository=_path(base, table["repository"]),
+        release_pattern=table.get("release_pattern", KERNEL_RELEASE_PATTERN),
+        since=table.get("since"),
+        subsystem=table.get("subsystem", DEFAULT_SUBSYSTEM),
+        paths=tuple(table.get("paths", ())),
+        architectures=architectures,
+        affiliations=tuple(_path(base, p) for p in table.get("affiliations", ())),
+        branch=table.get("branch", "HEAD"),
+        windows=windows,
+        fetch=table.get("fetch", True),
+    )
+
+
+def parse_config(text: str, source: str, base: Path) -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{source}: not valid TOML: {exc}") from None
+    _check(data, {"site": dict, "publish": dict, "data": dict, "project": _Tables}, source)
+    site = data.get("site", {})
+    _check(site, _SITE_KEYS, "site")
+    publish = data.get("publish", {})
+    _check(publish, _PUBLISH_KEYS, "publish")
+    if publish.get("target", "directory") not in ("directory", "git"):
+        raise UserError("publish.target: expected 'directory' or 'git'")
+    if publish.get("target") == "git" and not publish.get("remote"):
+        raise UserError("publish.remote: a git target needs the remote to push to")
+    store = data.get("data", {})
+    _check(store, {"dir": str, "cache": str}, "data")
+    projects = data.get("project", [])
+    if not projects:
+        raise UserError(f"{source}: no [[project]] table")
+    parsed = []
+    mains = []
+    for i, table in enumerate(projects):
+        parsed.append(_project(table, f"project[{i}]", base))
+        role = table.get("role", "main" if i == 0 else "companion")
+        if role not in ("main", "companion"):
+            raise UserError(f"project[{i}].role: expected 'main' or 'companion'")
+        if role == "main":
+            mains.append(i)
+    if len(mains) != 1:
+        raise UserError(f"{source}: exactly one project must have role = 'main'")
+    names = [p.name for p in parsed]
+    if len(set(names)) != len(names):
+        raise UserError(f"{source}: project names must be unique")
+    main = parsed[mains[0]]
+    if main.windows != "tags":
+        raise UserError(f"project[{mains[0]}].windows: the main project's windows are its tags")
+    cycles = site.get("cycles_per_year", 5)
+    if cycles < 1:
+        raise UserError("site.cycles_per_year: expected a positive integer")
+    publish_path = publish.get("path", "public")
+    return Config(
+        title=site.get("title", "KVM status report"),
+        base_url=site.get("base_url", ""),
+        cycles_per_year=cycles,
+        data_dir=Path(_path(base, store.get("dir", "data"))),
+        cache_dir=Path(_path(base, store["cache"])) if "cache" in store else None,
+        publish=PublishConfig(
+            target=publish.get("target", "directory"),
+            path=_path(base, publish_path),
+            remote=publish.get("remote", ""),
+            branch=publish.get("branch", "gh-pages"),
+        ),
+        main=main,
+        companions=tuple(p for i, p in enumerate(parsed) if i != mains[0]),
+        source=source,
+    )
+
+
+def default_config_text() -> str:
+    return files("kvmstatus").joinpath("data/kvmstatus.toml").read_text(encoding="utf-8")
+
+
+def load_config(path: Path | None) -> Config:
+    """The configuration at `path`, or the shipped default (relative to the current folder)."""
+    if path is None:
+        return parse_config(default_config_text(), "kvmstatus.toml (shipped default)", Path.cwd())
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read the configuration {path}: {exc.strerror}") from None
+    return parse_config(text, str(path), path.resolve().parent)
+
+
+def project_name(repository: str) -> str:
+    """A project name (letters, digits, `._-`) from a repository's path or URL."""
+    stem = Path(repository.rstrip("/")).name.removesuffix(".git").removesuffix(".bundle")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "project"
+
+
+def single_project(
+    project: ProjectConfig, data_dir: Path, title: str = "KVM status report"
+) -> Config:
+    """A configuration with `project` alone, for `kvmstatus collect`: no companions, no
+    publishing (its data directory is the output)."""
+    return Config(
+        title=title,
+        base_url="",
+        cycles_per_year=5,
+        data_dir=data_dir,
+        cache_dir=None,
+        publish=PublishConfig(),
+        main=project,
+        source="command line",
+    )

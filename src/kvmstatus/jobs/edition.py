@@ -1,0 +1,108 @@
+"""One edition of the report: the order of the steps a run is made of, in one place.
+
+`edition` runs them: update every repository, plan the main project's windows and the
+companions' at its release dates, compute the windows not stored yet, aggregate each
+project's data directory, publish. `kvmstatus collect` runs it with plain calls (no
+Prefect, nothing published); the Prefect flow runs the very same sequence with its tasks in
+`Steps`; `idle` asks, before Prefect starts, whether a run would change anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from kvmstatus.jobs import steps
+from kvmstatus.jobs.config import Config
+from kvmstatus.store.lock import run_lock
+
+
+def compute_two_at_a_time(jobs: Sequence[steps.WindowJob]) -> list[str]:
+    """`steps.compute` for each job, two at a time (git on one core, parsing on the other)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(steps.compute, jobs))
+
+
+@dataclass(frozen=True)
+class Steps:
+    """How each step runs: plain calls by default; the Prefect flow passes its tasks."""
+
+    prepare: Callable[..., steps.Prepared] = steps.prepare
+    plan: Callable[..., steps.Plan] = steps.plan
+    compute_all: Callable[[Sequence[steps.WindowJob]], list[str]] = compute_two_at_a_time
+    aggregate: Callable[..., bool] = steps.aggregate
+    publish: Callable[..., tuple[str, bool]] = steps.publish
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a run did: windows computed (`recomputed`: their stored copy was damaged) and
+    reused, and where the site is."""
+
+    windows: int
+    releases: tuple[str, ...]
+    """The main project's release windows, oldest first."""
+    computed: int
+    recomputed: int
+    cached: int
+    published: bool
+    site: str
+
+
+def plan_all(config: Config, fetch: tuple[bool, bool], how: Steps = Steps()) -> list[steps.Plan]:
+    """Every project's plan: the main project's release windows first, then each companion's
+    windows at the main project's release dates (or its own tags)."""
+    main = how.plan(config, how.prepare(config.main, config.cache_dir, fetch[0]), ())
+    anchors = [job.window for job in main.jobs]
+    return [main] + [
+        how.plan(config, how.prepare(companion, config.cache_dir, fetch[1]), anchors)
+        for companion in config.companions
+    ]
+
+
+def edition(
+    config: Config,
+    fetch: tuple[bool, bool],
+    out: Path | None = None,
+    synthetic: bool = False,
+    how: Steps = Steps(),
+    publish: bool = True,
+) -> Summary:
+    """Run every step once under the data directory's lock; see the module docstring."""
+    with run_lock(config.data_dir):
+        plans = plan_all(config, fetch, how)
+        total = sum(len(p.jobs) for p in plans)
+        # Stored windows are not computed (nor made tasks): after a new release, one window.
+        todo = [job for p in plans for job in steps.pending(p)]
+        counts = Counter(how.compute_all(todo))
+        for p in plans:
+            how.aggregate(config, p, synthetic)
+        if publish:
+            where, published = how.publish(config, out)
+        else:
+            where, published = str(config.data_dir), False
+    return Summary(
+        windows=total,
+        releases=tuple(job.window.name for job in plans[0].jobs),
+        computed=counts["computed"] + counts["recomputed"],
+        recomputed=counts["recomputed"],
+        cached=total - counts["computed"] - counts["recomputed"],
+        published=published,
+        site=where,
+    )
+
+
+def idle(
+    config: Config, fetch: tuple[bool, bool], out: Path | None = None, synthetic: bool = False
+) -> tuple[int, str] | None:
+    """Fetch and plan every project, and tell whether a run would change nothing: then
+    (windows, where the site is); else None. Cheap enough to run before starting Prefect:
+    a scheduled run that finds no new release costs the fetch and little else."""
+    with run_lock(config.data_dir):
+        plans = plan_all(config, fetch)
+        if not steps.up_to_date(config, plans, synthetic, out):
+            return None
+    return sum(len(p.jobs) for p in plans), steps.target(config, out)[0]

@@ -1,0 +1,300 @@
+"""The steps of one publishing run, as plain functions the Prefect flow wraps as tasks.
+
+    prepare   clone or fetch each project's repository (blobless), write its commit-graph
+    plan      its release windows (or windows at the main project's release dates) and keys
+    pending   the windows whose key is not stored yet (`up_to_date`: is there anything to do?)
+    compute   one window -> cached JSON result (skipped when the key is already stored)
+    aggregate cached results -> the data directory the site reads (first-time authors here)
+    publish   build the site and swap it in, or commit it to a branch and push
+
+Every step takes and returns small, picklable values (paths, names, keys), so the same
+steps run in threads, in processes or on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from kvmstatus.analyse.affiliations import load_affiliations
+from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.errors import UserError
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.git.sources import prepare_repository
+from kvmstatus.jobs.config import Config, ProjectConfig
+from kvmstatus.jobs.window import compute_window, first_time_author_keys
+from kvmstatus.mine.fixes import shared_release_index
+from kvmstatus.mine.releases import ReleaseWindow, Tag, release_list, windows_by_dates
+from kvmstatus.mine.selection import Selection
+from kvmstatus.store.cache import load_cached, prune_cache, store_result, window_key
+from kvmstatus.store.documents import project_document, with_first_time_authors, write_dataset
+from kvmstatus.store.jsonfile import write_json
+from kvmstatus.store.results import window_document
+
+
+@dataclass(frozen=True)
+class Prepared:
+    project: ProjectConfig
+    repo: str
+    changed: bool
+
+
+@dataclass(frozen=True)
+class WindowJob:
+    """One window to compute: everything `compute` needs, and the key of its result."""
+
+    project: ProjectConfig
+    repo: str
+    window: ReleaseWindow
+    releases: tuple[Tag, ...]
+    key: str
+    root: str
+    """The project's data directory (the main project's, or `companions/<name>`)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    project: ProjectConfig
+    repo: str
+    root: str
+    jobs: tuple[WindowJob, ...] = field(default=())
+
+
+def data_root(config: Config, project: ProjectConfig) -> Path:
+    if project == config.main:
+        return config.data_dir
+    return config.data_dir / "companions" / project.name
+
+
+def selection_of(project: ProjectConfig) -> Selection:
+    return Selection(paths=project.paths, subsystem=project.subsystem)
+
+
+def fetch_policy(fetch: bool | None, repo: str | None) -> tuple[bool, bool]:
+    """Whether a run fetches (the main project, the companions): `fetch` when given; else
+    the main project is fetched unless the user named a clone to use as it is."""
+    return (fetch if fetch is not None else repo is None), fetch is not False
+
+
+def prepare(project: ProjectConfig, cache: Path | None, fetch: bool) -> Prepared:
+    opened = prepare_repository(project.repository, update=fetch and project.fetch, cache=cache)
+    return Prepared(project, str(opened.repo.path), opened.changed)
+
+
+def _mapping_digest(project: ProjectConfig) -> str:
+    return hashlib.sha256(repr(load_arch_map(project.architectures)).encode()).hexdigest()
+
+
+def plan(config: Config, prepared: Prepared, main_windows: Sequence[ReleaseWindow] = ()) -> Plan:
+    """The windows of one project, each with the key its result is stored under."""
+    project = prepared.project
+    repo = GitRepo(prepared.repo)
+    if project.windows == "tags":
+        found = release_list(repo, project.release_pattern, project.since)
+        windows, tags = found.windows, found.tags
+    else:
+        anchors = [(w.name, w.end.date) for w in main_windows]
+        windows = windows_by_dates(repo, project.branch, anchors)
+        tags = [w.end for w in windows]
+    selection = {"paths": list(project.paths), "subsystem": project.subsystem}
+    arch = _mapping_digest(project)
+    affiliations = load_affiliations([Path(p) for p in project.affiliations]).digest
+    root = data_root(config, project)
+    jobs = tuple(
+        WindowJob(
+            project=project,
+            repo=prepared.repo,
+            window=w,
+            releases=tuple(tags),
+            key=window_key(project.name, w, tags, selection, arch, affiliations).digest(),
+            root=str(root),
+        )
+        for w in windows
+    )
+    return Plan(project, prepared.repo, str(root), jobs)
+
+
+def pending(the_plan: Plan) -> tuple[WindowJob, ...]:
+    """The plan's windows without a valid stored result: the ones a run has to compute."""
+    return tuple(
+        job for job in the_plan.jobs if load_cached(Path(job.root), job.key)[1] != "cached"
+    )
+
+
+def up_to_date(
+    config: Config, plans: Sequence[Plan], synthetic: bool = False, out: Path | None = None
+) -> bool:
+    """Whether a run would change nothing: every window stored, every project aggregated
+    from exactly these windows, and the published edition built from this data."""
+    if any(pending(p) for p in plans):
+        return False
+    if any(_aggregated_keys(Path(p.root)) != _aggregate_stamp(config, p, synthetic) for p in plans):
+        return False
+    return _published(config, out) == data_stamp(config.data_dir)
+
+
+def compute(job: WindowJob) -> str:
+    """Compute and store one window unless a valid result is stored: `cached`, `computed`,
+    or `recomputed` (the stored file was corrupt)."""
+    root = Path(job.root)
+    _, state = load_cached(root, job.key)
+    if state == "cached":
+        return state
+    project = job.project
+    repo = GitRepo(job.repo)
+    ends = [job.window.end.commit, *([job.window.start.commit] if job.window.start else [])]
+    if gone := repo.missing(*ends):
+        raise UserError(
+            f"commit {gone[0][:12]} of window {job.window.range} is no longer in {repo.path}: "
+            "the history was rewritten and pruned while this run was under way; run again"
+        )
+    result = compute_window(
+        repo,
+        job.window,
+        job.releases,
+        selection_of(project),
+        load_arch_map(project.architectures),
+        load_affiliations([Path(p) for p in project.affiliations]),
+        release_index=shared_release_index(repo, job.releases),
+    )
+    store_result(root, job.key, window_document(result))
+    return "recomputed" if state == "corrupt" else "computed"
+
+
+def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> bool:
+    """Write the project's data directory from its cached window results; False when it
+    already holds exactly these windows (nothing to do)."""
+    root = Path(the_plan.root)
+    keys = [job.key for job in the_plan.jobs]
+    stamp = _aggregate_stamp(config, the_plan, synthetic)
+    if _aggregated_keys(root) == stamp:
+        return False
+    docs = []
+    for job in the_plan.jobs:
+        doc, state = load_cached(root, job.key)
+        if doc is None:
+            raise UserError(f"window {job.window.range} has no valid result ({state}); run again")
+        docs.append(doc)
+    windows = [job.window for job in the_plan.jobs]
+    contacts = [doc["author_contacts"] for doc in docs]
+    first_paths = docs[0]["paths"] if docs else []
+    new = first_time_author_keys(
+        GitRepo(the_plan.repo), windows, contacts, first_paths, root / "authors"
+    )
+    docs = [with_first_time_authors(d, n) for d, n in zip(docs, new, strict=True)]
+    project = the_plan.project
+    settings = {
+        "repository": project.repository,
+        "pattern": project.release_pattern if project.windows == "tags" else None,
+        "windows": project.windows,
+        "since": project.since,
+        "selection": {"paths": list(project.paths), "subsystem": project.subsystem},
+        "arch_map": Path(project.architectures).name,
+        "architectures": list(load_arch_map(project.architectures).names),
+    }
+    summary = project_document(config.title, project.display_name, docs, settings, synthetic)
+    write_dataset(root, summary, docs)
+    prune_cache(root, set(keys))
+    # Written last: a run killed before this point aggregates again.
+    write_json(root / "aggregated.json", stamp)
+    return True
+
+
+def _aggregate_stamp(config: Config, the_plan: Plan, synthetic: bool) -> list[str]:
+    return [*(job.key for job in the_plan.jobs), config.title, str(synthetic)]
+
+
+def _aggregated_keys(root: Path) -> list[str] | None:
+    try:
+        keys = json.loads((root / "aggregated.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return keys if isinstance(keys, list) else None
+
+
+PUBLISHED = "published.json"
+"""In the data directory: where the data was last published to, and its stamp (for targets
+that cannot be asked cheaply, such as a git branch on a remote)."""
+
+
+def data_stamp(root: Path) -> str:
+    """A digest of everything the site is built from (main project and companions)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.json")):
+        relative = path.relative_to(root)
+        if "cache" in relative.parts or relative == Path(PUBLISHED):
+            continue
+        digest.update(str(relative).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def target(config: Config, out: Path | None) -> tuple[str, Path | None]:
+    """Where a run publishes: its description, and the directory when it is one."""
+    if config.publish.target == "directory" or out is not None:
+        directory = out or Path(config.publish.path)
+        return str(directory), directory
+    return f"{config.publish.remote} ({config.publish.branch})", None
+
+
+def _published(config: Config, out: Path | None) -> str | None:
+    """The data stamp of the edition published at the run's target (None: unknown)."""
+    from kvmstatus.website.sitedir import published_stamp
+
+    where, directory = target(config, out)
+    if directory is not None:
+        return published_stamp(directory)
+    try:
+        record = json.loads((config.data_dir / PUBLISHED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("target") != where:
+        return None
+    stamp = record.get("stamp")
+    return stamp if isinstance(stamp, str) else None
+
+
+def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
+    """Build the site from the data directory and publish it; skip when the published
+    edition was built from the same data. Returns (where, published)."""
+    from kvmstatus.website.build import build_site
+    from kvmstatus.website.gitpublish import push_site  # loaded only for a git target
+
+    stamp = data_stamp(config.data_dir)
+    where, directory = target(config, out)
+    if _published(config, out) == stamp:
+        return where, False
+    if directory is not None:
+        build_site(
+            config.data_dir,
+            directory,
+            config.cycles_per_year,
+            stamp=stamp,
+            base_url=config.base_url,
+        )
+        return where, True
+    project = json.loads((config.data_dir / "project.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="kvmstatus-site-") as tmp:
+        site = Path(tmp) / "site"
+        build_site(
+            config.data_dir, site, config.cycles_per_year, stamp=stamp, base_url=config.base_url
+        )
+        push_site(
+            site,
+            config.publish.remote,
+            config.publish.branch,
+            message=f"KVM status report as of {project['as_of']}",
+            date=f"{project['as_of']}T00:00:00+00:00",
+        )
+    write_json(config.data_dir / PUBLISHED, {"target": where, "stamp": stamp})
+    return where, True
+
+
+def with_overrides(config: Config, repo: str | None, data: str | None) -> Config:
+    """`config` with the main project's repository and the data directory replaced."""
+    main = replace(config.main, repository=repo) if repo else config.main
+    return replace(config, main=main, data_dir=Path(data).resolve() if data else config.data_dir)

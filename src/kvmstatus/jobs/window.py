@@ -1,0 +1,224 @@
+"""Computing windows: git -> records -> tables for one release window or one range, and the
+first-time authors of a run of windows. Compositions of the stages, no Prefect.
+
+`compute_window` is what a run's window task does (a pure function of its inputs, so its
+result is cached); `history` computes every window in memory for `kvmstatus history`;
+`range_report` is `kvmstatus stats`, and `year_reports` is `kvmstatus year`. The cache key
+covers this module and what it imports (`store.cache.code_version`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from kvmstatus.analyse.affiliations import AffiliationMap
+from kvmstatus.analyse.architectures import ArchMap
+from kvmstatus.analyse.newcomers import Contacts, all_contacts, new_author_keys
+from kvmstatus.analyse.window import WindowResult, analyse_window
+from kvmstatus.errors import UserError
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.mine.authors import author_keys, earlier_contacts
+from kvmstatus.mine.fixes import ReleaseIndex, resolve_fixes
+from kvmstatus.mine.log import Window, mine, mine_range, parse_range, window_graph
+from kvmstatus.mine.records import CommitRecord
+from kvmstatus.mine.releases import (
+    KERNEL_RELEASE_PATTERN,
+    Releases,
+    ReleaseWindow,
+    Tag,
+    list_tags,
+    release_list,
+    release_tags,
+)
+from kvmstatus.mine.selection import Selection, pathspecs_at
+from kvmstatus.store.documents import Document, trimmed, with_first_time_authors
+from kvmstatus.store.jsonfile import cached_json
+from kvmstatus.store.results import window_document
+
+
+def compute_window(
+    repo: GitRepo,
+    window: ReleaseWindow,
+    releases: Sequence[Tag],
+    chosen: Selection,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int = 0,
+    release_index: ReleaseIndex | None = None,
+    specs: tuple[str, ...] | None = None,
+) -> WindowResult:
+    """One release window, on its own: a pure function of its two commits, the selection,
+    the releases up to its end, the mappings and the code, so results can be cached.
+    `specs` are the selection's pathspecs at the window's end, when the caller has them.
+
+    First-time authors depend on every earlier window, so they are left for
+    `first_time_author_keys` and `store.documents.with_first_time_authors`.
+    """
+    start = window.start.commit if window.start else None
+    if specs is None:
+        specs = pathspecs_at(repo, window.end.commit, chosen)
+    mined = Window(start, window.end.commit, specs)
+    records = mine(repo, mined)
+    # Releases after this one are never consulted (`until`): later tags must not change a
+    # finished window's numbers.
+    fixes = resolve_fixes(repo, mined, records, releases, window.name, release_index)
+    date = window.end.date.date().isoformat()
+    return analyse_window(
+        records,
+        window.range,
+        specs,
+        None,
+        arch_map,
+        affiliations,
+        fixes,
+        top,
+        window.name,
+        date,
+        merge_graph(repo, mined, records),
+    )
+
+
+def merge_graph(
+    repo: GitRepo, window: Window, records: Sequence[CommitRecord]
+) -> dict[str, tuple[str, ...]]:
+    """The window's commit graph when it has merges to attribute commits to (else empty)."""
+    return window_graph(repo, window) if any(r.is_merge for r in records) else {}
+
+
+def first_time_author_keys(
+    repo: GitRepo,
+    windows: Sequence[ReleaseWindow],
+    contacts: Sequence[Contacts],
+    first_pathspecs: Sequence[str],
+    cache: Path | None = None,
+) -> list[set[str]]:
+    """For each window (oldest first), the keys of its first-time authors
+    (`analyse.newcomers`): the history before the first window walked once (cached in
+    `cache` under its range and pathspecs), every contact mapped with the newest window's
+    `.mailmap` in one `git check-mailmap`."""
+    if not windows:
+        return []
+    first = windows[0]
+    start = first.start.commit if first.start else None
+    if cache is None:
+        before = earlier_contacts(repo, start, first_pathspecs)
+    else:
+        before = cached_json(
+            cache,
+            [start, list(first_pathspecs)],
+            lambda: earlier_contacts(repo, start, first_pathspecs),
+        )
+    mapped = repo.check_mailmap(windows[-1].end.commit, all_contacts(before, contacts))
+    return new_author_keys(before, contacts, mapped)
+
+
+def history(
+    repo: GitRepo,
+    releases: Releases,
+    chosen: Selection,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int = 10,
+) -> list[Document]:
+    """Every window's document, oldest first, first-time authors included, in memory.
+
+    Two at a time: while one window's records are parsed, another window's git runs.
+    """
+    index = ReleaseIndex(repo, releases.tags)  # shared: each release is walked once per run
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ends = [w.end.commit for w in releases.windows]
+        found = pool.map(lambda end: pathspecs_at(repo, end, chosen), ends)
+        specs = dict(zip(ends, found, strict=True))
+        # Complete lists (top=0): first-time authors are found among all of a window's authors.
+        results = list(
+            pool.map(
+                lambda w: compute_window(
+                    repo,
+                    w,
+                    releases.tags,
+                    chosen,
+                    arch_map,
+                    affiliations,
+                    0,
+                    index,
+                    specs[w.end.commit],
+                ),
+                releases.windows,
+            )
+        )
+    docs = [window_document(r) for r in results]
+    new = first_time_author_keys(
+        repo, releases.windows, [d["author_contacts"] for d in docs], specs[ends[0]]
+    )
+    return [trimmed(with_first_time_authors(d, n), top) for d, n in zip(docs, new, strict=True)]
+
+
+def range_report(
+    repo: GitRepo,
+    range_text: str,
+    chosen: Selection,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int = 10,
+    release_pattern: str = KERNEL_RELEASE_PATTERN,
+) -> WindowResult:
+    """The tables of a user-given range, first-time authors judged against its start.
+
+    Fixed commits are placed in the releases matching `release_pattern`; the range's fixes
+    ship in its end when that is a release.
+    """
+    mined = mine_range(repo, range_text, chosen)
+    earlier = author_keys(repo, [mined.start], mined.pathspecs, mined.end) if mined.start else set()
+    tags, _ = list_tags(repo)
+    releases: list[Tag] = release_tags(tags, release_pattern)
+    end_name = parse_range(range_text)[1]
+    fix_release = end_name if end_name in {t.name for t in releases} else None
+    window = Window(mined.start, mined.end, mined.pathspecs)
+    fixes = resolve_fixes(repo, window, mined.records, releases, fix_release)
+    return analyse_window(
+        mined.records,
+        range_text,
+        mined.pathspecs,
+        earlier,
+        arch_map,
+        affiliations,
+        fixes,
+        top,
+        graph=merge_graph(repo, window, mined.records),
+    )
+
+
+RC1_PATTERN = r"^v\d+\.\d+-rc1$"
+
+
+def year_reports(
+    repo: GitRepo,
+    end: str,
+    cycles: int,
+    pattern: str | None,
+    chosen: Selection,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int = 10,
+) -> list[WindowResult]:
+    """The keynote's comparison: the window of `cycles` release cycles ending at `end`, and
+    the same-length windows one and two years earlier (those that exist), latest first.
+
+    Cycles are counted in the tags matching `pattern`; by default the rc1 tags when `end` is
+    an rc1 (`v5.4-rc1` gives `v4.20-rc1..v5.4-rc1`), else the kernel's release tags.
+    """
+    pattern = pattern or (RC1_PATTERN if end.endswith("-rc1") else KERNEL_RELEASE_PATTERN)
+    names = [w.name for w in release_list(repo, pattern).windows]
+    if end not in names:
+        raise UserError(f"--end {end!r} is not one of the tags matching {pattern!r}")
+    last = names.index(end)
+    spans = [(last - (k + 1) * cycles, last - k * cycles) for k in range(3)]
+    spans = [(a, b) for a, b in spans if a >= 0]
+    if not spans:
+        raise UserError(f"there are fewer than {cycles} releases before {end}")
+    return [
+        range_report(repo, f"{names[a]}..{names[b]}", chosen, arch_map, affiliations, top)
+        for a, b in spans
+    ]

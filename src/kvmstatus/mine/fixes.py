@@ -1,0 +1,480 @@
+"""Fixes provenance: what each `Fixes:` line names, whether it is well formed, how old the bug was.
+
+This module owns two things (the per-window summary is `kvmstatus.analyse.fixes`'):
+
+* `parse_fixes`: the text of one `Fixes:` value -> quoted hash and quoted subject, tolerant of
+  the variants real histories contain (see its docstring). Never raises.
+* `resolve_fixes`: for one window, every `Fixes:` line of its non-merge records becomes a
+  `FixesFinding`. It runs git only through the four functions of the "git" section below, with
+  a number of processes that does not depend on the number of lines ("Git processes" below).
+
+Problems a line can have (several at once; never fatal), in `PROBLEM_KINDS` order:
+
+* `unparseable`: the value does not start with a hex hash of 4 to 64 digits (optionally after
+  the word `commit`), e.g. an empty `Fixes:` that introduces a pasted failure log.
+* `unknown-hash`: no commit has that id or prefix (an id that names a blob or tree counts here).
+* `ambiguous-hash`: the prefix names several objects and git cannot pick one commit among them.
+  Git's own commit-ish disambiguation applies first, as it does for `git log -1 PREFIX`: a
+  prefix shared by exactly one commit and some blobs or trees resolves to that commit.
+* `short-hash`: fewer than 12 hex digits, checkpatch's rule. Still resolved when unique.
+* `no-subject`: nothing after the hash, or an empty quoted subject.
+* `subject-mismatch`: the quoted subject is not the named commit's subject (git's `%s`).
+  Checkpatch compares the two strings exactly; here runs of whitespace are collapsed on both
+  sides (a trailer value cannot keep the spacing of a wrapped subject anyway), and a quoted
+  subject that is visibly cut short — ending in `...`, `[...]` or `…`, or missing its closing
+  quote/parenthesis because the line was wrapped — matches when the commit's subject starts
+  with what is left. Case and punctuation differences still count as mismatches.
+
+Definitions used for resolved lines:
+
+* Introducing release: the first release *in version order* whose tag contains the fixed
+  commit, or None ("unreleased") when no release contains it. Computed exactly by
+  partitioning history: release i's own commits are `git rev-list R_i ^R_0 ... ^R_(i-1)`, so
+  each commit lands in exactly the first release (by version) that reaches it.
+  `git name-rev --tags` is not used because it answers a different question: git 2.39 keeps,
+  for each commit, the tag with the *oldest tagger date* (even over a tag that points right at
+  the commit), and newer gits prefer the *nearest* tag instead; neither is version order. On
+  kvm-unit-tests git 2.39's name-rev agrees with the partition for every commit, so the tests
+  check a history where a later version is both nearer and older-tagged.
+* Lifetime: fix committer date minus fixed commit committer date, in days. Committer dates say
+  when a commit entered the tree; author dates say when a patch was first written, which can be
+  months before it landed (series go through many versions), so author dates measure time
+  under review as well. Negative lifetimes (a fixed commit on another branch that landed later)
+  are kept as they are.
+* Releases apart: index of the fix's release minus index of the introducing release, in
+  version order. The fix's release is the window's end release; None there means the window
+  ends after the last release, and the fix ships in the release after it.
+* Same release: the introducing release is the fix's release (a bug fixed before it shipped).
+* In selection: the fixed commit touches the window's pathspecs, judged like a window's commits
+  are: against its first parent (so a merge counts when it changed the paths for mainline).
+
+Git processes per window (independent of the number of `Fixes:` lines): one `cat-file
+--batch-check` for all quoted hashes, one `log --no-walk --stdin` for subjects, identities and
+dates of all resolved commits, one more `log --no-walk --stdin -- PATHSPECS` when the window
+has pathspecs, and at most one `rev-list` per release (stopping as soon as every fixed commit
+has its release; together these walk each released commit at most once).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kvmstatus.git.repo import GitRepo, log_config
+from kvmstatus.mine.log import Window
+from kvmstatus.mine.records import (
+    AMBIGUOUS,
+    MISMATCH,
+    NO_SUBJECT,
+    PROBLEM_KINDS,
+    SHORT,
+    UNKNOWN,
+    UNPARSEABLE,
+    CommitRecord,
+    FixedCommit,
+    FixesFinding,
+    FixesRef,
+)
+from kvmstatus.mine.releases import Tag
+from kvmstatus.shared.versions import version_key
+
+FIXES_KEY = "Fixes"
+CHECKPATCH_MIN_HASH = 12
+"""checkpatch.pl wants at least 12 hex digits: shorter ids become ambiguous as history grows."""
+
+
+# A hash must end at a non-word character: "deadbeefs" is a word, not a hash of "deadbeef".
+_HASH = re.compile(r"(?:commit\s+)?([0-9a-f]{4,64})(?![0-9a-z_])", re.IGNORECASE)
+_QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'"}
+_ELLIPSES = ("[...]", "...", "\u2026")
+_SPACE = re.compile(r"\s+")
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFixes:
+    """What one `Fixes:` value quotes.
+
+    `hash` is lowercased, None when the value does not start with one. `subject` has its
+    whitespace collapsed and is None when no subject is quoted; `truncated` says the writer
+    visibly cut it short (an ellipsis, or a missing closing quote on a wrapped line).
+    """
+
+    hash: str | None
+    subject: str | None
+    truncated: bool = False
+
+
+def _collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _closing_paren(text: str) -> int:
+    """Index of the `)` that closes an opening `(` just before `text`, or -1."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+    # Unbalanced inside: the last `)` is still the best guess at the end of the subject.
+    return text.rfind(")")
+
+
+def _quoted(rest: str) -> tuple[str | None, bool]:
+    """The subject after the hash, and whether its closing delimiter is missing."""
+    if not rest:
+        return None, False
+    paren = rest.startswith("(")
+    body = rest[1:].lstrip() if paren else rest
+    opener = body[:1]
+    if opener in _QUOTES:
+        closer = _QUOTES[opener]
+        # The last closing quote (before `)` when there is one) ends the subject, so quotes
+        # and parentheses nested inside the subject stay part of it.
+        end = body.rfind(closer + ")") if paren else -1
+        if end <= 0:
+            end = body.rfind(closer)
+        if end > 0:
+            return body[1:end], False
+        return body[1:].rstrip(")"), True
+    if paren:
+        end = _closing_paren(body)
+        return (body[:end], False) if end >= 0 else (body, True)
+    # Bare text after the hash (`Fixes: 1234abcd x86: foo`): the best reading is a subject.
+    return rest, False
+
+
+def parse_fixes(value: str) -> ParsedFixes:
+    """Parse a `Fixes:` trailer value such as `0123456789ab ("KVM: x86: Subject")`.
+
+    Tolerated: a `commit` prefix, uppercase hex, a missing pair of parentheses or quotes,
+    quotes and parentheses nested in the subject, curly or single quotes, text after the
+    closing parenthesis (`, 2026-05-12)` or a final `.`), and a subject cut off by wrapping.
+    """
+    value = value.strip()
+    match = _HASH.match(value)
+    if not match:
+        return ParsedFixes(hash=None, subject=None)
+    rest = value[match.end() :].strip().lstrip(":").strip()
+    raw, unterminated = _quoted(rest)
+    subject = _collapse(raw) if raw is not None else ""
+    if not subject:
+        return ParsedFixes(hash=match[1].lower(), subject=None)
+    return ParsedFixes(
+        hash=match[1].lower(),
+        subject=subject,
+        truncated=unterminated or subject.endswith(_ELLIPSES),
+    )
+
+
+def subject_matches(quoted: str, truncated: bool, actual: str) -> bool:
+    """Whether a quoted subject names the commit whose `%s` is `actual` (see module doc)."""
+    want, have = _collapse(quoted), _collapse(actual)
+    if not truncated:
+        return want == have
+    for mark in _ELLIPSES:
+        if want.endswith(mark):
+            want = want[: -len(mark)].rstrip()
+            break
+    return bool(want) and have.startswith(want)
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What git says about one quoted hash: the full commit id, or why there is none."""
+
+    commit: str | None
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    subject: str
+    author: str
+    author_date: datetime
+    committer_date: datetime
+
+
+def fixes_refs(records: Iterable[CommitRecord]) -> list[FixesRef]:
+    """Every `Fixes:` line of the non-merge records, in record and trailer order."""
+    refs: list[FixesRef] = []
+    for record in records:
+        # A merge's message describes what it brings in; its Fixes lines repeat the commits'.
+        if record.is_merge:
+            continue
+        for trailer in record.trailers_of(FIXES_KEY):
+            parsed = parse_fixes(trailer.value)
+            refs.append(
+                FixesRef(
+                    commit=record.hash,
+                    author=record.author.key,
+                    value=trailer.value,
+                    quoted_hash=parsed.hash,
+                    quoted_subject=parsed.subject,
+                    truncated=parsed.truncated,
+                )
+            )
+    return refs
+
+
+# --- git: every process this module starts is in this section ------------------------------
+
+
+def lookup_hashes(repo: GitRepo, hashes: Iterable[str]) -> dict[str, Lookup]:
+    """Resolve quoted hashes to commits in one `git cat-file --batch-check` process.
+
+    Each hash is asked twice: `H^{commit}` resolves it with git's commit-ish disambiguation,
+    and plain `H` tells the failures apart, because for `H^{commit}` git prints `missing`
+    both for an unknown and for an ambiguous prefix, while for plain `H` it prints
+    `ambiguous` for the latter.
+    """
+    unique = sorted(set(hashes))
+    if not unique:
+        return {}
+    payload = "".join(f"{h}^{{commit}}\n{h}\n" for h in unique).encode()
+    out = repo.run("cat-file", "--batch-check=%(objectname) %(objecttype)", input=payload)
+    lines = out.decode("utf-8", "replace").splitlines()
+    if len(lines) != 2 * len(unique):
+        raise ValueError(f"git cat-file answered {len(lines)} lines for {2 * len(unique)}")
+    found: dict[str, Lookup] = {}
+    for i, quoted in enumerate(unique):
+        peeled, plain = lines[2 * i].split(), lines[2 * i + 1].split()
+        if peeled[-1] == "commit":
+            found[quoted] = Lookup(commit=peeled[0], problem=None)
+        elif plain[-1] == "ambiguous":
+            found[quoted] = Lookup(commit=None, problem=AMBIGUOUS)
+        else:
+            found[quoted] = Lookup(commit=None, problem=UNKNOWN)
+    return found
+
+
+def commit_info(repo: GitRepo, window: Window, commits: Iterable[str]) -> dict[str, CommitInfo]:
+    """Subject (git's `%s`), author and dates of full commit ids, in one `git log` process."""
+    unique = sorted(set(commits))
+    if not unique:
+        return {}
+    out = repo.run(
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        # %s is a single line (git joins the first paragraph), so lines separate records.
+        "--format=%H%x00%aE%x00%aI%x00%cI%x00%s",
+        input="".join(c + "\n" for c in unique).encode(),
+        config=log_config(window.end),
+    )
+    info: dict[str, CommitInfo] = {}
+    for line in out.decode("utf-8", "replace").splitlines():
+        if not line:
+            continue
+        h, email, a_date, c_date, subject = line.split("\0", 4)
+        info[h] = CommitInfo(
+            subject=subject,
+            author=email.lower(),
+            author_date=datetime.fromisoformat(a_date),
+            committer_date=datetime.fromisoformat(c_date),
+        )
+    return info
+
+
+def touching(repo: GitRepo, commits: Iterable[str], pathspecs: Sequence[str]) -> set[str]:
+    """The commits whose change against their first parent touches `pathspecs`.
+
+    One process: `git log --no-walk --first-parent --stdin -- PATHSPECS` prints only the
+    input commits that touch the paths (checked against `git diff-tree --first-parent` per
+    commit, merges included). No pathspecs select everything.
+    """
+    unique = sorted(set(commits))
+    if not pathspecs:
+        return set(unique)
+    if not unique:
+        return set()
+    out = repo.run(
+        "log",
+        "--no-walk=unsorted",
+        "--first-parent",
+        "--stdin",
+        "--format=%H",
+        "--",
+        *pathspecs,
+        input="".join(c + "\n" for c in unique).encode(),
+        config=[("log.showSignature", "false")],
+    )
+    return set(out.decode().split())
+
+
+class ReleaseIndex:
+    """Which release first contains a commit, shared by every window of a run.
+
+    One `git rev-list R_i ^R_0 .. ^R_(i-1)` per release, in version order, each run at most
+    once per index and only as far as a question needs: these sets partition everything the
+    releases reach, so each commit is found in exactly its first release. The sets are kept
+    as 20-byte keys (about 60 bytes per released commit) so later windows ask git nothing.
+    """
+
+    def __init__(self, repo: GitRepo, releases: Sequence[Tag]) -> None:
+        self._repo = repo
+        self._releases = sorted(releases, key=lambda t: version_key(t.name))
+        self._sets: list[frozenset[bytes]] = []
+        self._lock = threading.Lock()  # windows are computed in threads
+
+    def _members(self, i: int) -> frozenset[bytes]:
+        with self._lock:
+            while len(self._sets) <= i:
+                k = len(self._sets)
+                spec = "".join(f"^{t.commit}\n" for t in self._releases[:k])
+                spec += f"{self._releases[k].commit}\n"
+                out = self._repo.run("rev-list", "--stdin", input=spec.encode())
+                self._sets.append(frozenset(bytes.fromhex(h.decode()) for h in out.split()))
+            return self._sets[i]
+
+    def first_releases(self, commits: Iterable[str], until: str | None = None) -> dict[str, str]:
+        """For each commit, the first release in version order that contains it (absent: none),
+        looking no further than the release `until` (so later tags change nothing)."""
+        wanted = {bytes.fromhex(c): c for c in set(commits)}
+        remaining = set(wanted)
+        found: dict[str, str] = {}
+        for i, tag in enumerate(self._releases):
+            if not remaining:
+                break
+            hits = remaining.intersection(self._members(i))  # walks the smaller set
+            remaining -= hits
+            found.update((wanted[key], tag.name) for key in hits)
+            if tag.name == until:
+                break
+        return found
+
+
+_SHARED: dict[tuple[str, tuple[tuple[str, str], ...]], ReleaseIndex] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_release_index(repo: GitRepo, releases: Sequence[Tag]) -> ReleaseIndex:
+    """One `ReleaseIndex` per repository and release list in this process, so windows
+    computed as separate tasks do not each walk the releases again."""
+    key = (str(repo.git_dir), tuple((t.name, t.commit) for t in releases))
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            if len(_SHARED) >= 4:  # a run's projects at a time: the sets can be large
+                _SHARED.pop(next(iter(_SHARED)))
+            _SHARED[key] = ReleaseIndex(repo, releases)
+        return _SHARED[key]
+
+
+def first_releases(
+    repo: GitRepo, releases: Sequence[Tag], commits: Iterable[str]
+) -> dict[str, str]:
+    """For each commit, the first release in version order that contains it (see ReleaseIndex)."""
+    return ReleaseIndex(repo, releases).first_releases(commits)
+
+
+# --- resolution --------------------------------------------------------------------------
+
+
+def resolve_fixes(
+    repo: GitRepo,
+    window: Window,
+    records: Iterable[CommitRecord],
+    releases: Sequence[Tag],
+    fix_release: str | None,
+    release_index: ReleaseIndex | None = None,
+) -> list[FixesFinding]:
+    """Every `Fixes:` line of the window's non-merge records, checked and traced.
+
+    `releases` are the release tags (`release_tags`); `fix_release` is the release the
+    window's commits ship in (its end tag), or None when the window ends past the last
+    release. The git processes are listed in the module docstring.
+    """
+    names = [t.name for t in sorted(releases, key=lambda t: version_key(t.name))]
+    if fix_release is not None and fix_release not in names:
+        raise ValueError(f"fix release {fix_release!r} is not one of the releases")
+    records = list(records)
+    refs = fixes_refs(records)
+    fix_dates = {r.hash: r.committer_date for r in records}
+    lookups = lookup_hashes(repo, (r.quoted_hash for r in refs if r.quoted_hash))
+    resolved = {lk.commit for lk in lookups.values() if lk.commit}
+    info = commit_info(repo, window, resolved)
+    selected = touching(repo, resolved, window.pathspecs)
+    release_of = (release_index or ReleaseIndex(repo, releases)).first_releases(
+        resolved, until=fix_release
+    )
+    targets = {
+        h: FixedCommit(
+            hash=h,
+            subject=i.subject,
+            author=i.author,
+            author_date=i.author_date,
+            committer_date=i.committer_date,
+            release=release_of.get(h),
+            in_selection=h in selected,
+        )
+        for h, i in info.items()
+    }
+    index = {name: i for i, name in enumerate(names)}
+    # Unreleased work ships in the release after the last one.
+    fix_index = index[fix_release] if fix_release is not None else len(names)
+    return [
+        _finding(ref, lookups, targets, fix_dates[ref.commit], index, fix_index, fix_release)
+        for ref in refs
+    ]
+
+
+def _finding(
+    ref: FixesRef,
+    lookups: Mapping[str, Lookup],
+    targets: Mapping[str, FixedCommit],
+    fix_date: datetime,
+    index: Mapping[str, int],
+    fix_index: int,
+    fix_release: str | None,
+) -> FixesFinding:
+    problems: set[str] = set()
+    target: FixedCommit | None = None
+    if ref.quoted_hash is None:
+        problems.add(UNPARSEABLE)
+    else:
+        lookup = lookups[ref.quoted_hash]
+        if lookup.problem:
+            problems.add(lookup.problem)
+        if len(ref.quoted_hash) < CHECKPATCH_MIN_HASH:
+            problems.add(SHORT)
+        if ref.quoted_subject is None:
+            problems.add(NO_SUBJECT)
+        # `targets` lacks a resolved commit only if git log skipped it: say so, do not crash.
+        target = targets.get(lookup.commit) if lookup.commit is not None else None
+        if lookup.commit is not None and target is None:
+            problems.add(UNKNOWN)
+        quoted = ref.quoted_subject
+        if (
+            target
+            and quoted is not None
+            and not subject_matches(quoted, ref.truncated, target.subject)
+        ):
+            problems.add(MISMATCH)
+    ordered = tuple(p for p in PROBLEM_KINDS if p in problems)
+    if target is None:
+        return FixesFinding(ref, ordered, None, None, None, None)
+    lifetime = (fix_date - target.committer_date).total_seconds() / 86400
+    if target.release is not None:
+        apart: int | None = fix_index - index[target.release]
+    else:
+        # A fixed commit in no release ships with an unreleased fix, or is on another branch.
+        apart = 0 if fix_release is None else None
+    return FixesFinding(
+        ref=ref,
+        problems=ordered,
+        target=target,
+        lifetime_days=lifetime,
+        releases_apart=apart,
+        same_release=target.release == fix_release,
+    )

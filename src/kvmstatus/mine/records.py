@@ -1,0 +1,126 @@
+"""The values that flow from mining to metrics: frozen, printable, git-free.
+
+A `CommitRecord` is everything the metrics need to know about one commit of a window. It is
+built once by `kvmstatus.mine.log` and never changes afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A name and an email as they stand after mailmapping."""
+
+    name: str
+    email: str
+
+    @property
+    def key(self) -> str:
+        """The identity people are counted by: the mailmapped email, lowercased."""
+        return self.email.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Trailer:
+    """One `Key: value` line of a commit message, with the key in its canonical spelling.
+
+    `person` is set for person-valued keys (Reviewed-by, Cc, ...) when the value parses as
+    `Name <email>` or a bare address; it stays None for other keys and for values that do not
+    parse, which `malformed` reports.
+    """
+
+    key: str
+    value: str
+    person: Person | None = None
+    malformed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CommitRecord:
+    """One commit of a release window, restricted to the selected paths."""
+
+    hash: str
+    parents: tuple[str, ...]
+    author: Person
+    author_date: datetime
+    committer: Person
+    committer_date: datetime
+    subject: str
+    trailers: tuple[Trailer, ...]
+    paths: tuple[str, ...]
+    undecodable: bool = False
+    body: str | None = None
+    """The message after the subject, for merge commits only (a pull request's summary);
+    None for every other commit, so a window's records stay small."""
+    raw_author: Person | None = None
+    """The author as the commit itself names them, before mailmapping (`%an`, `%ae`): a
+    newer `.mailmap` than the window's may map this address to someone else."""
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    def trailers_of(self, key: str) -> tuple[Trailer, ...]:
+        return tuple(t for t in self.trailers if t.key == key)
+
+
+# --- Fixes: lines, traced to the commits they name (`kvmstatus.mine.fixes`) -------------------
+
+UNPARSEABLE = "unparseable"
+UNKNOWN = "unknown-hash"
+AMBIGUOUS = "ambiguous-hash"
+SHORT = "short-hash"
+NO_SUBJECT = "no-subject"
+MISMATCH = "subject-mismatch"
+PROBLEM_KINDS: tuple[str, ...] = (UNPARSEABLE, UNKNOWN, AMBIGUOUS, SHORT, NO_SUBJECT, MISMATCH)
+
+
+@dataclass(frozen=True, slots=True)
+class FixesRef:
+    """One `Fixes:` line of a fixing commit, as written and as parsed."""
+
+    commit: str
+    author: str
+    """The fixing commit's author key: mailmapped email, lowercased."""
+    value: str
+    quoted_hash: str | None
+    quoted_subject: str | None
+    truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FixedCommit:
+    """The commit a `Fixes:` line names, as git knows it."""
+
+    hash: str
+    subject: str
+    author: str
+    """Mailmapped author email, lowercased (the window end's `.mailmap`)."""
+    author_date: datetime
+    committer_date: datetime
+    release: str | None
+    """The first release in version order that contains it; None: no release does yet."""
+    in_selection: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FixesFinding:
+    """One `Fixes:` line with its problems and, when it resolves, the bug's provenance."""
+
+    ref: FixesRef
+    problems: tuple[str, ...]
+    target: FixedCommit | None
+    lifetime_days: float | None
+    releases_apart: int | None
+    same_release: bool | None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def introduced_in(self) -> str | None:
+        return self.target.release if self.target else None

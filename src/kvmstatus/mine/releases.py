@@ -1,0 +1,154 @@
+"""Which tags are releases, in version order, and the window each release closes.
+
+A window `A..B` has `git rev-list A..B` semantics: every commit reachable from B and not
+from A, so a topic branch forked before A and merged before B belongs to the window.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kvmstatus.errors import GitFailure, UserError
+from kvmstatus.git.repo import GitRepo
+from kvmstatus.shared.versions import version_key
+
+KERNEL_RELEASE_PATTERN = r"^v\d+\.\d+$"
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag that names a commit. `date` is the tagged commit's committer date."""
+
+    name: str
+    commit: str
+    date: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseWindow:
+    """The commits a release added: `start..end`, or all of `end`'s history for the first."""
+
+    start: Tag | None
+    end: Tag
+
+    @property
+    def name(self) -> str:
+        return self.end.name
+
+    @property
+    def range(self) -> str:
+        return f"{self.start.name}..{self.end.name}" if self.start else self.end.name
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise UserError(f"invalid tag pattern {pattern!r}: {exc}") from None
+
+
+def list_tags(repo: GitRepo) -> tuple[list[Tag], list[str]]:
+    """Every tag that names a commit, and the names of tags that do not (trees, blobs)."""
+    fmt = "%00".join(
+        [
+            "%(refname:strip=2)",
+            "%(objecttype)",
+            "%(objectname)",
+            "%(committerdate:unix)",
+            "%(*objecttype)",
+            "%(*objectname)",
+            "%(*committerdate:unix)",
+        ]
+    )
+    out = repo.text("for-each-ref", f"--format={fmt}", "refs/tags")
+    tags: list[Tag] = []
+    skipped: list[str] = []
+    for line in out.splitlines():
+        name, kind, obj, date, peeled_kind, peeled, peeled_date = line.split("\0")
+        if kind == "commit":
+            tags.append(Tag(name, obj, _date(date)))
+        elif kind == "tag" and peeled_kind == "commit":
+            tags.append(Tag(name, peeled, _date(peeled_date)))
+        else:
+            skipped.append(name)
+    return tags, skipped
+
+
+def _date(unix: str) -> datetime:
+    return datetime.fromtimestamp(int(unix or 0), tz=UTC)
+
+
+def release_tags(tags: list[Tag], pattern: str = KERNEL_RELEASE_PATTERN) -> list[Tag]:
+    """The tags matching `pattern`, sorted by version (not by date or name)."""
+    regex = compile_pattern(pattern)
+    return sorted((t for t in tags if regex.search(t.name)), key=lambda t: version_key(t.name))
+
+
+def release_windows(releases: list[Tag]) -> list[ReleaseWindow]:
+    """Each release's window: from the previous release (in version order) to it."""
+    return [
+        ReleaseWindow(start=releases[i - 1] if i else None, end=tag)
+        for i, tag in enumerate(releases)
+    ]
+
+
+def windows_by_dates(
+    repo: GitRepo, branch: str, anchors: list[tuple[str, datetime]]
+) -> list[ReleaseWindow]:
+    """Windows of a project without release tags, aligned to another project's releases.
+
+    For each anchor (a release name and its date) the boundary is the newest commit on
+    `branch`'s first-parent line committed at or before that date; each window runs from the
+    previous anchor's boundary to this one (git range semantics again). Anchors before the
+    branch's first commit give no window. One `git log` for all anchors.
+    """
+    try:
+        out = repo.text("log", "--first-parent", "--format=%H %ct", branch)
+    except GitFailure:
+        raise UserError(f"{repo.path} has no branch {branch!r} (see `git branch -a`)") from None
+    line = [(h, int(t)) for h, t in (row.split() for row in out.splitlines())]
+    line.sort(key=lambda item: item[1])  # oldest first; first-parent dates can be out of order
+    times = [t for _, t in line]
+    windows: list[ReleaseWindow] = []
+    previous: Tag | None = None
+    for name, when in anchors:
+        i = bisect.bisect_right(times, int(when.timestamp()))
+        if i == 0:
+            continue
+        tag = Tag(name, line[i - 1][0], when)
+        windows.append(ReleaseWindow(start=previous, end=tag))
+        previous = tag
+    return windows
+
+
+@dataclass(frozen=True)
+class Releases:
+    """A repository's releases: the windows to report, every release tag in version order
+    (the introducing release of a fixed bug can be older than the first window), and the
+    tags that do not point to a commit."""
+
+    windows: list[ReleaseWindow]
+    tags: list[Tag]
+    skipped: list[str]
+
+
+def release_list(repo: GitRepo, pattern: str, since: str | None = None) -> Releases:
+    """The release windows of `repo` from `since` (its window included) on."""
+    tags, skipped = list_tags(repo)
+    releases = release_tags(tags, pattern)
+    windows = release_windows(releases)
+    if not windows:
+        raise UserError(
+            f"no tag in {repo.path} matches {pattern!r} (see `git tag -l`; use --pattern)"
+        )
+    if since is not None:
+        names = [w.name for w in windows]
+        if since not in names:
+            raise UserError(
+                f"--since {since!r} is not one of the release tags matching {pattern!r}"
+            )
+        windows = windows[names.index(since) :]
+    return Releases(windows, releases, skipped)

@@ -1,0 +1,119 @@
+"""The data directory: what the computing stages hand to the site, as plain JSON.
+
+Layout (schema 1)::
+
+    DATA/project.json            the project, its releases in order, the trend, the "as of" date
+    DATA/windows/<release>.json  one release window's tables (`store.results.window_document`)
+    DATA/companions/<name>/...   the same layout for a companion project (kvm-unit-tests, ...)
+
+Files are written sorted and indented, so the same numbers give the same bytes, and each file
+is replaced atomically (write to a temporary name, then rename), so a reader never sees half a
+file. Everything the site shows comes from here; the site stage never runs git.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from kvmstatus.errors import UserError
+from kvmstatus.shared.numbers import linear_trend
+from kvmstatus.store.jsonfile import read_json, write_json
+
+SCHEMA = 1
+Document = dict[str, Any]
+
+
+def plain(value: Any) -> Any:
+    """`value` as JSON-ready data: dataclasses as dicts, tuples as lists, dates as ISO text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def with_first_time_authors(doc: Document, new_authors: set[str]) -> Document:
+    """`doc` with its first-time authors (those of its authors whose keys are in
+    `new_authors`, see `analyse.newcomers.new_author_keys`), without the raw contacts that
+    decided it.
+
+    Needs the complete author list (documents are made with top=0)."""
+    new = [a for a in doc["top_authors"] if a["email"] in new_authors]
+    published = {k: v for k, v in doc.items() if k != "author_contacts"}
+    return published | {
+        "first_time_authors": len(new),
+        "top_first_time_authors": new,
+        "row": doc["row"] | {"first_time_authors": len(new)},
+    }
+
+
+def trimmed(doc: Document, top: int) -> Document:
+    """`doc` with every ranked list cut to `top` rows (all when `top` <= 0)."""
+    if top <= 0:
+        return doc
+    return {
+        k: v[:top] if k.startswith("top_") and isinstance(v, list) else v for k, v in doc.items()
+    }
+
+
+def project_document(
+    title: str,
+    project: str,
+    windows: Sequence[Document],
+    settings: Mapping[str, Any],
+    synthetic: bool = False,
+) -> Document:
+    """The project summary: release order, the commits trend and the data's own date."""
+    trend = linear_trend([float(w["commits"]) for w in windows])
+    return {
+        "schema": SCHEMA,
+        "title": title,
+        "project": project,
+        "releases": [w["release"] for w in windows],
+        "as_of": windows[-1]["date"] if windows else None,
+        "trend": plain(trend),
+        "settings": plain(settings),
+        "synthetic": synthetic,
+    }
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def file_name(release: str) -> str:
+    """A file name for a release tag: tags may contain `/` and other characters."""
+    safe = _SAFE_NAME.sub("_", release)
+    return safe if safe == release else f"{safe}-{abs(hash_name(release)):x}"
+
+
+def hash_name(text: str) -> int:
+    # A stable (non-randomised) hash, so the same tag always gives the same file name.
+    value = 0
+    for byte in text.encode():
+        value = (value * 131 + byte) % (1 << 61)
+    return value
+
+
+def write_dataset(root: Path, project: Document, windows: Sequence[Document]) -> None:
+    for doc in windows:
+        write_json(root / "windows" / f"{file_name(doc['release'])}.json", doc)
+    write_json(root / "project.json", project)
+
+
+def read_dataset(root: Path) -> tuple[Document, list[Document]]:
+    """The project summary and its windows in release order."""
+    project = read_json(root / "project.json")
+    if not isinstance(project, dict) or project.get("schema") != SCHEMA:
+        raise UserError(f"{root / 'project.json'} is not kvmstatus data of schema {SCHEMA}")
+    windows = [
+        read_json(root / "windows" / f"{file_name(name)}.json") for name in project["releases"]
+    ]
+    return project, windows

@@ -1,0 +1,245 @@
+"""From the data directory to a published static site: stage, render, build, swap.
+
+`build_site` reads the data (no git), renders pages and charts into a staging copy of the
+hand-written `site/` directory, builds it with MkDocs (`--strict`: a warning fails the build),
+and only then swaps the result into the output directory, so a failed build leaves the
+previous site as it was. The Vega JavaScript is bundled into the site (vl-convert's bundle),
+never fetched from a CDN. `SOURCE_DATE_EPOCH` is the data's "as of" date, so the same data
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import string
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import vl_convert
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from kvmstatus.errors import UserError
+from kvmstatus.mine.trailers import PEOPLE_TRAILERS, TRACKED_KEYS
+from kvmstatus.shared.dirs import cache_dir
+from kvmstatus.store.documents import Document, read_dataset
+from kvmstatus.website import charts
+from kvmstatus.website.pages import SitePlan, build_plan
+from kvmstatus.website.sitedir import swap_in
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # the kvmstatus package
+
+
+def template_dir() -> Path:
+    """The hand-written `site/` and `mkdocs.yml`: the checkout's, else the installed copy."""
+    for root in (_PACKAGE.parents[1], _PACKAGE / "_site"):
+        if (root / "mkdocs.yml").is_file() and (root / "site").is_dir():
+            return root
+    raise UserError("kvmstatus is installed without its site/ templates; reinstall it")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    out: Path
+    pages: int
+    charts: int
+    seconds_render: float
+    seconds_mkdocs: float
+
+
+def read_companions(data: Path) -> dict[str, tuple[Document, list[Document]]]:
+    root = data / "companions"
+    if not root.is_dir():
+        return {}
+    return {d.name: read_dataset(d) for d in sorted(root.iterdir()) if d.is_dir()}
+
+
+def _cache() -> Path:
+    return cache_dir() / "render"
+
+
+def _cached(name: str, make: Callable[[], str]) -> str:
+    """`make()`, kept under the render cache as `name` (a content or version key)."""
+    path = _cache() / name
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    text = make()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache only costs the work again next time
+    return text
+
+
+def _vega_bundle() -> str:
+    """vl-convert's bundle of vega, vega-lite and vega-embed (cached: it takes a second)."""
+    version = metadata.version("vl-convert-python")
+    # The snippet publishes the three libraries as globals for site/assets/charts.js.
+    snippet = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
+    return _cached(f"vega-bundle-{version}.js", lambda: vl_convert.javascript_bundle(snippet))
+
+
+def render_svgs(specs: dict[str, str]) -> dict[str, str]:
+    """SVG for each chart spec (JSON text), from the cache or rendered.
+
+    SVGs are keyed by a hash of the spec, so a rebuild renders only charts whose data
+    changed. vl-convert renders one chart at a time per process, so misses are spread over
+    worker processes when there are enough of them to pay for the start-up.
+    """
+    keys = {cid: hashlib.sha256(text.encode()).hexdigest() for cid, text in specs.items()}
+    done: dict[str, str] = {}
+    missing = []
+    for cid, key in keys.items():
+        path = _cache() / "svg" / f"{key}.svg"
+        if path.is_file():
+            done[cid] = path.read_text(encoding="utf-8")
+        else:
+            missing.append(cid)
+    docs = [json.loads(specs[cid]) for cid in missing]
+    if len(missing) > 16 and (os.cpu_count() or 1) > 1:
+        # Spawned, not forked: the caller may have threads (Prefect's), and a forked child
+        # can inherit one of their locks held forever.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(4, os.cpu_count() or 2), mp_context=spawn) as pool:
+            rendered = list(pool.map(charts.svg_of_spec, docs, chunksize=8))
+    else:
+        rendered = [charts.svg_of_spec(doc) for doc in docs]
+    for cid, text in zip(missing, rendered, strict=True):
+        done[cid] = _cached(f"svg/{keys[cid]}.svg", functools.partial(str, text))
+    return done
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _methodology(text: str, project: Document) -> str:
+    settings = project.get("settings", {})
+    chosen = settings.get("selection", {})
+    if chosen.get("paths"):
+        selection = "the pathspecs " + ", ".join(f"`{p}`" for p in chosen["paths"]) + "."
+    else:
+        selection = (
+            f"the `MAINTAINERS` entries whose names match `{chosen.get('subsystem', '')}` "
+            "(case-insensitive), read at each window's end."
+        )
+    return string.Template(text).safe_substitute(
+        pattern=settings.get("pattern", ""),
+        selection=selection,
+        arch_map=f"the `{settings.get('arch_map', 'linux-kvm')}`",
+        trailers=", ".join(TRACKED_KEYS),
+        people=", ".join(str(k.people) for k in PEOPLE_TRAILERS),
+    )
+
+
+def render(plan: SitePlan, docs: Path, project: Document) -> None:
+    """Write the plan's pages, files and charts into the staging docs directory."""
+    for rel, text in plan.pages.items():
+        _write(docs / rel, text)
+    for rel, text in plan.files.items():
+        _write(docs / rel, text)
+    methodology = docs / "methodology.md"
+    methodology.write_text(
+        _methodology(methodology.read_text(encoding="utf-8"), project), encoding="utf-8"
+    )
+    _write(docs / "assets" / "vega-bundle.js", _vega_bundle())
+    specs = {cid: charts.spec_json(chart) for cid, chart in sorted(plan.charts.items())}
+    for cid, text in specs.items():
+        _write(docs / "charts" / f"{cid}.vl.json", text)
+    for cid, text in render_svgs(specs).items():
+        _write(docs / "charts" / f"{cid}.svg", text)
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def run_mkdocs(
+    config_file: Path, docs: Path, site: Path, project: Document, nav: Any, base_url: str = ""
+) -> None:
+    """`mkdocs build --strict` on the staging directory; warnings become a `UserError`."""
+    as_of = project.get("as_of") or "1970-01-01"
+    epoch = int(datetime.fromisoformat(as_of).replace(tzinfo=UTC).timestamp())
+    catcher = _Warnings()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(catcher)
+    try:
+        with _source_date(epoch):
+            config = load_config(
+                str(config_file),
+                docs_dir=str(docs),
+                site_dir=str(site),
+                site_name=project.get("title") or "KVM status report",
+                nav=nav,
+                strict=True,
+                **({"site_url": base_url} if base_url else {}),
+            )
+            build(config)
+    except MkDocsException as exc:
+        detail = "; ".join(catcher.messages[:3]) or str(exc)
+        raise UserError(f"the site build failed (nothing was published): {detail}") from None
+    finally:
+        logger.removeHandler(catcher)
+    if catcher.messages:
+        raise UserError(f"the site build warned (nothing was published): {catcher.messages[0]}")
+
+
+def build_site(
+    data: Path, out: Path, cycles: int = 5, stamp: str = "", base_url: str = ""
+) -> BuildReport:
+    """Render and build the site for the data directory `data` into `out`, atomically."""
+    project, windows = read_dataset(data)
+    if not windows:
+        raise UserError(f"{data} holds no release window: nothing to publish")
+    started = time.perf_counter()
+    plan = build_plan(project, windows, read_companions(data), cycles)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    template = template_dir()
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.build-") as tmp:
+        docs = Path(tmp) / "docs"
+        shutil.copytree(template / "site", docs)
+        render(plan, docs, project)
+        rendered = time.perf_counter()
+        site = Path(tmp) / "site"
+        run_mkdocs(template / "mkdocs.yml", docs, site, project, plan.nav, base_url)
+        built = time.perf_counter()
+        swap_in(site, out, stamp)
+    return BuildReport(out, len(plan.pages), len(plan.charts), rendered - started, built - rendered)

@@ -1,0 +1,931 @@
+"""Markdown pages of the site, rendered from the data directory's documents.
+
+Pure: documents in, `SitePlan` out (page texts, chart objects, data files). Writing files and
+running MkDocs is `kvmstatus.website.build`'s job. Every string that came from git
+(names, emails, subjects, tags, trailer values) goes through `markdown.escape`, which makes
+it inert both as Markdown and as HTML; ordering is always explicit, and no page carries a
+wall-clock time (the "as of" date is the data's), so the same data gives byte-identical
+pages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+
+from kvmstatus.mine.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS, REPORTED_TRAILERS
+from kvmstatus.shared.labels import GENERAL, NO_PREFIX, SEVERAL, UNKNOWN
+from kvmstatus.store.documents import Document, file_name
+from kvmstatus.website import charts, periods
+from kvmstatus.website.markdown import (
+    DASH,
+    attr,
+    change,
+    escape,
+    fmt_days,
+    fmt_int,
+    fmt_pct,
+    html_text,
+    link,
+    people_table,
+    person,
+    table,
+)
+from kvmstatus.website.periods import aggregate, merge_people, year_spans
+
+YEAR_LABELS = ("this year", "1 year earlier", "2 years earlier")
+_TRAILER_ORDER = {key: i for i, key in enumerate(REPORTED_TRAILERS)}
+
+
+@dataclass
+class SitePlan:
+    """Everything the site consists of: pages (path -> Markdown), charts and data files."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    charts: dict[str, alt.TopLevelMixin] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    nav: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    project: Document
+    windows: list[Document]
+    companions: dict[str, tuple[Document, list[Document]]]
+    cycles: int
+
+    @property
+    def releases(self) -> list[str]:
+        return [w["release"] for w in self.windows]
+
+    @property
+    def arch_names(self) -> list[str]:
+        names: list[str] = self.project["settings"].get("architectures") or []
+        return names
+
+    def years(self) -> list[Document]:
+        """The last year and the two before it, aggregated, newest first."""
+        spans = year_spans(len(self.windows), self.cycles)
+        return [aggregate(self.windows[a:b]) for a, b in spans]
+
+
+# --- small renderers ------------------------------------------------------------------------
+
+
+def chart_block(
+    plan: SitePlan, page: str, chart_id: str, chart: alt.TopLevelMixin, alt_text: str
+) -> str:
+    """The embed for one chart: the static SVG, replaced by the interactive view when
+    JavaScript runs (see `site/assets/charts.js`)."""
+    plan.charts[chart_id] = chart
+    depth = page.count("/")
+    prefix = "../" * depth
+    return (
+        f'<figure class="kvm-chart" data-spec="{prefix}charts/{chart_id}.vl.json">'
+        f'<img src="{prefix}charts/{chart_id}.svg" alt="{attr(alt_text)}" loading="lazy">'
+        "</figure>\n"
+    )
+
+
+def banner(ctx: Context) -> str:
+    if ctx.project.get("synthetic"):
+        return (
+            '!!! warning "Synthetic demo data"\n'
+            "    Every number on this site comes from a generated history, not from a real "
+            "project.\n\n"
+        )
+    return ""
+
+
+def release_page(release: str) -> str:
+    return f"releases/{file_name(release)}.md"
+
+
+def arch_page(arch: str) -> str:
+    return f"architectures/{file_name(arch)}.md"
+
+
+def topic_line(rows: Sequence[periods.MarkedTopic], limit: int = 8) -> str:
+    """`nVMX 48, mmu 41 (+12), Hyper-V 22 (new), ...`: the `limit` biggest topics, marked."""
+    parts = []
+    # The catch-alls go last: the line is about what the named topics were.
+    catch_all = (GENERAL, NO_PREFIX)
+    rows = sorted(rows, key=lambda row: row.topic in catch_all)
+    for row in rows[:limit]:
+        mark = " (new)" if row.new else f" (+{row.growth})" if row.growth else ""
+        parts.append(f"{escape(row.topic)} {fmt_int(row.commits)}{mark}")
+    more = len(rows) - limit
+    return ", ".join(parts) + (f", and {more} more" if more > 0 else "")
+
+
+def _arch_topic_rows(windows: Sequence[Document], arch: str) -> list[dict[str, object]]:
+    return periods.merged_rows(w.get("arch_topics", {}).get(arch, []) for w in windows)
+
+
+def topic_summary(ctx: Context, windows: Sequence[Document], before: Sequence[Document]) -> str:
+    """One line per architecture: its topics over `windows`, marked against `before` (the
+    period just before, scaled to the same number of windows)."""
+    lines = []
+    for name in ctx.arch_names:
+        rows = _arch_topic_rows(windows, name)
+        if not rows:
+            continue
+        previous = (
+            periods.add_up(w.get("arch_topics", {}).get(name, []) for w in before)
+            if before
+            else None
+        )
+        scale = len(windows) / len(before) if before else 1.0
+        lines.append(f"- **{escape(name)}**: {topic_line(periods.marked(rows, previous, scale))}")
+    if not lines:
+        return "*No topics in this period.*\n"
+    return "\n".join(lines) + "\n"
+
+
+TOPICS_NOTE = (
+    "Topics come from the subject prefixes (`KVM: x86/mmu:` is *mmu*); a commit counts once "
+    "for each architecture it touches. *(new)*: no commit had the topic in the year before; "
+    "*(+N)*: the topics that grew the most against that year's average per release.\n"
+)
+
+
+def highlights(ctx: Context, w: Document) -> str:
+    """The window's merge messages, escaped, grouped by architecture (map order)."""
+    pulls = [p for p in w.get("pulls", []) if p["body"].strip()]
+    if not pulls:
+        return "*No merge in this window carries a message.*\n"
+    order = {name: i for i, name in enumerate([*ctx.arch_names, SEVERAL])}
+    groups: dict[str, list[Document]] = {}
+    for pull in sorted(pulls, key=lambda p: order.get(p["architecture"], len(order))):
+        groups.setdefault(pull["architecture"], []).append(pull)
+    out = []
+    for arch, members in groups.items():
+        out.append(f"### {escape(arch)}\n")
+        for pull in members:
+            out.append(pull_heading(pull) + "\n")
+            out.append(f'<pre class="kvm-highlight">{html_text(pull["body"])}</pre>\n')
+    return "\n".join(out)
+
+
+def pull_heading(pull: Document) -> str:
+    refs = ", ".join(escape(r) for r in pull["refs"]) or DASH
+    octopus = f", an octopus of {pull['parents']} parents" if pull["parents"] > 2 else ""
+    return (
+        f"**{escape(pull['tree'])}**: {escape(pull['kind'])} {refs}, "
+        f"{fmt_int(pull['commits'])} commits{octopus} "
+        f'(<code title="{attr(pull["subject"])}">{escape(pull["hash"][:12])}</code>)'
+    )
+
+
+def maintainer_flow(w: Document) -> str:
+    trees = [
+        [escape(t["tree"]), fmt_int(t["merges"]), fmt_int(t["commits"])] for t in w.get("trees", [])
+    ]
+    commits = w["commits"]
+    applied = w.get("applied_by_others", 0)
+    return "\n".join(
+        [
+            f"{fmt_int(applied)} of {fmt_int(commits)} patches "
+            f"({fmt_pct(applied / commits if commits else None)}) were committed by someone "
+            "other than their author. A tree's commits are the selection's commits its merges "
+            "brought in (`git rev-list --no-merges M^1..M`); trees nest, so they overlap.\n",
+            table(["Source tree", "merges", "commits"], trees, "lrr"),
+            people_table(w.get("top_committers", []), "Committers"),
+        ]
+    )
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+Headline = tuple[str, Callable[[Document], object], Callable[[object], str]]
+
+
+def _trailer_headlines() -> list[Headline]:
+    def count(key: str) -> Callable[[Document], object]:
+        return lambda year: year["trailers"][key]
+
+    def part(key: str) -> Callable[[Document], object]:
+        return lambda year: year["shares"][key]
+
+    rows: list[Headline] = []
+    for kind in HEADLINE_TRAILERS:
+        rows += [(f"Commits with {kind.title}", count(kind.key), fmt_int)]
+        rows += [("… share", part(kind.key), fmt_pct)]
+    return rows
+
+
+HEADLINES: tuple[Headline, ...] = (
+    ("Commits (non-merge)", lambda y: y["commits"], fmt_int),
+    ("Merges", lambda y: y["merges"], fmt_int),
+    ("Merge share", lambda y: y["merge_share"], fmt_pct),
+    ("Authors", lambda y: y["authors"], fmt_int),
+    ("First-time authors", lambda y: y["first_time_authors"], fmt_int),
+    *_trailer_headlines(),
+    ("Review coverage", lambda y: y["review_coverage"], fmt_pct),
+    ("Median bug lifetime (Fixes:)", lambda y: y["fixes_median_lifetime_days"], fmt_days),
+)
+
+
+def year_row(year: Document) -> Document:
+    """A period in the `row` shape the charts read."""
+    return {
+        "range": year["range"],
+        "commits": year["commits"],
+        "authors": year["authors"],
+        "first_time_authors": year["first_time_authors"],
+        "merge_share": year["merge_share"],
+        **{f"{k.row}_share": year["shares"][k.key] for k in HEADLINE_TRAILERS},
+        "review_coverage": year["review_coverage"],
+    }
+
+
+def headline_table(years: Sequence[Document]) -> str:
+    head = ["", *(f"{YEAR_LABELS[0]}<br>{escape(years[0]['range'])}",)]
+    for k, year in enumerate(years[1:], 1):
+        head += [f"{YEAR_LABELS[k]}<br>{escape(year['range'])}", "change"]
+    rows = []
+    for label, get, fmt in HEADLINES:
+        row = [label, fmt(get(years[0]))]
+        for year in years[1:]:
+            row += [fmt(get(year)), change(get(years[0]), get(year))]
+        rows.append(row)
+    return table(head, rows, "l" + "r" * (len(head) - 1))
+
+
+def home(ctx: Context, plan: SitePlan) -> str:
+    years = ctx.years()
+    last = years[0]
+    trend = ctx.project.get("trend")
+    page = "index.md"
+    out = [
+        f"# {escape(ctx.project['title'])}\n",
+        f"**{escape(ctx.project['project'])}**, as of {escape(ctx.project['as_of'])} "
+        f"(release {escape(ctx.releases[-1])}). A year is {ctx.cycles} release cycles.\n",
+        banner(ctx),
+        f"## The last year: {escape(last['range'])}\n",
+        headline_table(years),
+        chart_block(
+            plan,
+            page,
+            "home-years",
+            charts.year_comparison([year_row(y) for y in years]),
+            "The last year next to the two before",
+        ),
+        "## Commits per release\n",
+        chart_block(
+            plan,
+            page,
+            "home-commits",
+            charts.commits_per_release(ctx.windows, trend),
+            "Commits per release with the linear trend",
+        ),
+    ]
+    if trend:
+        out.append(
+            f"Linear trend: {trend['slope']:+.1f} commits per release "
+            f"(r² = {trend['r2']:.2f}, over {trend['n']} releases).\n"
+        )
+    out += [
+        "## Top people of the last year\n",
+        '<div class="grid" markdown>\n',
+        people_table(last["top_authors"], "Authors"),
+        people_table(last["top_reviewers"], "Reviewers"),
+        people_table(last["top_fixers"], "Fixes: creators"),
+        "</div>\n",
+        f"More on the {link(page, 'people.md', 'People')} page.\n",
+        "## Companies of the last year\n",
+        company_table(last["companies"], "commits", 10),
+        f"`{UNKNOWN}` is {fmt_pct(last['unknown_company_share'])} of the commits. "
+        f"More on the {link(page, 'companies.md', 'Companies')} page.\n",
+        "## Architectures in the last year\n",
+        arch_summary(ctx, ctx.windows[-ctx.cycles :], page),
+        "### Topics\n",
+        TOPICS_NOTE,
+        topic_summary(ctx, ctx.windows[-ctx.cycles :], ctx.windows[-2 * ctx.cycles : -ctx.cycles]),
+        "## Testing\n",
+        testing_summary(ctx, ctx.windows[-ctx.cycles :]),
+        f"More on the {link(page, 'testing.md', 'Testing')} page.\n",
+    ]
+    return "\n".join(out)
+
+
+def company_table(rows: Sequence[Document], field_: str, top: int) -> str:
+    total = sum(r[field_] for r in rows)
+    body = [
+        [escape(r["company"]), fmt_int(r[field_]), fmt_pct(r[field_] / total if total else None)]
+        for r in rows[:top]
+    ]
+    return table(["Company", field_, "share"], body, "lrr")
+
+
+def _arch_rows(ctx: Context, windows: Sequence[Document]) -> dict[str, Document]:
+    merged: dict[str, Document] = {}
+    for name in ctx.arch_names:
+        parts = [a for w in windows for a in w["architectures"] if a["name"] == name]
+        commits = sum(a["commits"] for a in parts)
+        reviewed = sum(a["trailers"]["Reviewed-by"]["commits"] for a in parts)
+        authors = merge_people([a["top_authors"] for a in parts])
+        merged[name] = {
+            "commits": commits,
+            "reviewed_share": reviewed / commits if commits else None,
+            "authors": len(authors),
+            "top_authors": authors,
+        }
+    return merged
+
+
+def arch_summary(ctx: Context, windows: Sequence[Document], page: str) -> str:
+    rows = []
+    for name, arch in _arch_rows(ctx, windows).items():
+        if not arch["commits"]:
+            continue
+        top = arch["top_authors"][0] if arch["top_authors"] else None
+        rows.append(
+            [
+                link(page, arch_page(name).removesuffix(".md") + ".md", escape(name)),
+                fmt_int(arch["commits"]),
+                fmt_int(arch["authors"]),
+                fmt_pct(arch["reviewed_share"]),
+                person(top) if top else DASH,
+            ]
+        )
+    return table(["Architecture", "commits", "authors", "reviewed", "top author"], rows, "lrrrl")
+
+
+def testing_summary(ctx: Context, windows: Sequence[Document]) -> str:
+    totals = {
+        name: sum(w.get("testing", {}).get(name, 0) for w in windows) for name in ctx.arch_names
+    }
+    rows = [[escape(n), fmt_int(c)] for n, c in totals.items() if c]
+    return table(["Architecture", "test-suite commits"], rows, "lr")
+
+
+def releases_index(ctx: Context, plan: SitePlan) -> str:
+    rows = [
+        [
+            link(
+                "releases/index.md", f"releases/{file_name(w['release'])}.md", escape(w["release"])
+            ),
+            escape(w["date"]),
+            fmt_int(w["commits"]),
+            fmt_int(w["merges"]),
+            fmt_int(w["authors"]),
+            fmt_pct(w["row"]["reviewed_share"]),
+            fmt_pct(w["row"]["review_coverage"]),
+        ]
+        for w in reversed(ctx.windows)
+    ]
+    return "\n".join(
+        [
+            "# Releases\n",
+            banner(ctx),
+            "Every release window, newest first. A window is every commit reachable from the "
+            "release and not from the previous one (`git rev-list A..B`).\n",
+            table(
+                ["Release", "date", "commits", "merges", "authors", "reviewed", "coverage"],
+                rows,
+                "llrrrrr",
+            ),
+            "## Commits per source tree\n",
+            "The trees whose merges brought the window's commits in (see each release's "
+            "maintainer flow); trees nest, so the lines overlap.\n",
+            chart_block(
+                plan,
+                "releases/index.md",
+                "releases-trees",
+                charts.tree_commits(ctx.windows),
+                "Commits brought in per source tree per release",
+            ),
+        ]
+    )
+
+
+def release(ctx: Context, plan: SitePlan, index: int) -> str:
+    w = ctx.windows[index]
+    page = release_page(w["release"])
+    fixes = w["fixes"]
+    trailer_rows = [
+        [
+            escape(k),
+            fmt_int(v["commits"]),
+            fmt_pct(v["commits"] / w["commits"] if w["commits"] else None),
+            fmt_int(v["lines"]),
+        ]
+        for k, v in sorted(w["trailers"].items(), key=lambda kv: _TRAILER_ORDER.get(kv[0], 99))
+    ]
+    nav = []
+    if index > 0:
+        prev = ctx.windows[index - 1]["release"]
+        nav.append(f"← {link(page, release_page(prev), escape(prev))}")
+    if index + 1 < len(ctx.windows):
+        nxt = ctx.windows[index + 1]["release"]
+        nav.append(f"{link(page, release_page(nxt), escape(nxt))} →")
+    out = [
+        f"# {escape(w['release'])}\n",
+        banner(ctx),
+        f"Window {escape(w['range'])}, released {escape(w['date'])}. " + " · ".join(nav) + "\n",
+        table(
+            ["", "value"],
+            [
+                ["Commits (non-merge)", fmt_int(w["commits"])],
+                ["Merges", fmt_int(w["merges"])],
+                ["Authors", fmt_int(w["authors"])],
+                ["First-time authors", fmt_int(w["first_time_authors"])],
+                ["Review coverage", fmt_pct(w["review_coverage"])],
+                [f"`{UNKNOWN}` company share", fmt_pct(w["unknown_company_share"])],
+            ],
+            "lr",
+        ),
+        "## Topics\n",
+        TOPICS_NOTE,
+        topic_summary(ctx, [w], ctx.windows[max(0, index - ctx.cycles) : index]),
+        "## Highlights, in the maintainers' words\n",
+        "The messages of the window's merges, as their maintainers wrote them, grouped by "
+        "the architecture whose files each merge changed.\n",
+        highlights(ctx, w),
+        "## Trailers\n",
+        table(["Trailer", "commits", "share", "lines"], trailer_rows, "lrrr"),
+        "## Architectures\n",
+        chart_block(
+            plan,
+            page,
+            f"release-{file_name(w['release'])}-arches",
+            charts.arch_commits([w], ctx.arch_names),
+            f"Commits per architecture in {w['release']}",
+        ),
+        arch_summary(ctx, [w], page),
+        "## Maintainer flow\n",
+        maintainer_flow(w),
+        "## People\n",
+        chart_block(
+            plan,
+            page,
+            f"release-{file_name(w['release'])}-authors",
+            charts.top_people(w["top_authors"], f"Top authors of {w['release']}"),
+            f"Top authors of {w['release']}",
+        ),
+        '<div class="grid" markdown>\n',
+        people_table(w["top_authors"], "Authors"),
+        *(
+            people_table(w.get(f"top_{k.people}", []), str(k.people).capitalize())
+            for k in PEOPLE_TRAILERS
+        ),
+        people_table(w["top_fixers"], "Fixes: creators"),
+        people_table(w["top_first_time_authors"], "First-time authors"),
+        "</div>\n",
+        "## Companies\n",
+        company_table(w["companies"], "commits", 15),
+        "## Fixes\n",
+        fixes_summary(fixes),
+        invalid_fixes_table(w.get("invalid_fixes", []), page),
+    ]
+    return "\n".join(out)
+
+
+def fixes_summary(fixes: Document) -> str:
+    problems = ", ".join(f"{escape(k)} {n}" for k, n in fixes["problems"] if n) or "none"
+    introduced = ", ".join(
+        f"{escape(r or 'unreleased')} {n}" for r, n in fixes.get("introduced_in", [])
+    )
+    return table(
+        ["", "value"],
+        [
+            ["`Fixes:` lines", fmt_int(fixes["lines"])],
+            ["valid", fmt_int(fixes["valid"])],
+            ["problems", problems],
+            ["fixed a bug of the same release", fmt_int(fixes["same_release"])],
+            ["median bug lifetime", fmt_days(fixes["median_lifetime_days"])],
+            ["90th percentile", fmt_days(fixes["p90_lifetime_days"])],
+            ["introduced in", introduced or DASH],
+        ],
+        "lr",
+    )
+
+
+def invalid_fixes_table(findings: Sequence[Document], page: str) -> str:
+    rows = []
+    for f in findings:
+        ref = f["ref"]
+        rows.append(
+            [
+                f"<code>{escape(ref['commit'][:12])}</code>",
+                escape(ref["value"][:300]),
+                escape(", ".join(f["problems"])),
+            ]
+        )
+    if not rows:
+        return "No invalid `Fixes:` tags.\n"
+    return "### Invalid `Fixes:` tags\n\n" + table(
+        ["commit", "Fixes: value", "problems"], rows, "lll"
+    )
+
+
+def trends_page(ctx: Context, plan: SitePlan) -> str:
+    page = "trends.md"
+    out = ["# Trends\n", banner(ctx), "Every scalar metric across releases, oldest first.\n"]
+    out.append(
+        chart_block(
+            plan,
+            page,
+            "trend-trailers",
+            charts.trailer_shares(ctx.windows),
+            "Trailer shares per release",
+        )
+    )
+    keys = [k for k, v in ctx.windows[-1]["row"].items() if isinstance(v, int | float) or v is None]
+    for key in keys:
+        if key in {"release", "date", "range"}:
+            continue
+        title = key.replace("_", " ")
+        out.append(f"## {escape(title.capitalize())}\n")
+        out.append(
+            chart_block(
+                plan,
+                page,
+                f"trend-{key}",
+                charts.metric_trend(ctx.windows, key, title.capitalize()),
+                title,
+            )
+        )
+    return "\n".join(out)
+
+
+def people_page(ctx: Context, plan: SitePlan) -> str:
+    page = "people.md"
+    last = ctx.years()[0]
+    out = [
+        "# People\n",
+        banner(ctx),
+        f"The last year: {escape(last['range'])}. People are counted by mailmapped email; "
+        "hover a name for the address.\n",
+    ]
+    lists = [("top_authors", "Authors")]
+    lists += [
+        (f"top_{k.people}", f"{str(k.people).capitalize()} ({k.key})") for k in PEOPLE_TRAILERS
+    ]
+    lists.append(("top_fixers", "Creators of fixes (Fixes:)"))
+    for key, title in lists:
+        out.append(f"## {title}\n")
+        if last[key]:
+            out.append(
+                chart_block(plan, page, f"people-{key}", charts.top_people(last[key], title), title)
+            )
+        out.append(people_table(last[key], title.split(" ")[0], 20))
+    out.append("## First-time authors\n")
+    names = ", ".join(person(r) for r in last["top_first_time_authors"]) or "*None.*"
+    out.append(names + "\n")
+    return "\n".join(out)
+
+
+def companies_page(ctx: Context, plan: SitePlan) -> str:
+    page = "companies.md"
+    years = ctx.years()
+    out = [
+        "# Companies\n",
+        banner(ctx),
+        "An author's company is decided by their email at the commit's author date, from "
+        f"gitdm-style maps (see Methodology). `{UNKNOWN}` shows how much the map misses.\n",
+        "## Share of commits per release\n",
+        chart_block(
+            plan,
+            page,
+            "companies-commits",
+            charts.company_shares(ctx.windows, "commits"),
+            "Share of commits per company per release",
+        ),
+        "## Share of reviews per release\n",
+        chart_block(
+            plan,
+            page,
+            "companies-reviews",
+            charts.company_shares(ctx.windows, "reviews"),
+            "Share of Reviewed-by per company per release",
+        ),
+        f"## `{UNKNOWN}` share\n",
+        chart_block(
+            plan,
+            page,
+            "companies-unknown",
+            charts.metric_trend(
+                ctx.windows, "unknown_company_share", f"Commits by {UNKNOWN} authors"
+            ),
+            f"{UNKNOWN} share per release",
+        ),
+    ]
+    for label, year in zip(YEAR_LABELS, years, strict=False):
+        out.append(f"## Top companies, {label}: {escape(year['range'])}\n")
+        out.append('<div class="grid" markdown>\n')
+        out.append(company_table(year["companies"], "commits", 15))
+        out.append(company_table(year["review_companies"], "reviews", 15))
+        out.append("</div>\n")
+    return "\n".join(out)
+
+
+def architectures_index(ctx: Context, plan: SitePlan) -> str:
+    page = "architectures/index.md"
+    return "\n".join(
+        [
+            "# Architectures\n",
+            banner(ctx),
+            "A commit counts for every architecture whose paths it touches; paths no "
+            "architecture claims count for `common` (see Methodology).\n",
+            chart_block(
+                plan,
+                page,
+                "arches-all",
+                charts.arch_commits(ctx.windows, ctx.arch_names),
+                "Commits per architecture per release",
+            ),
+            "## The last year\n",
+            arch_summary(ctx, ctx.windows[-ctx.cycles :], page),
+        ]
+    )
+
+
+def architecture(ctx: Context, plan: SitePlan, name: str) -> str:
+    page = arch_page(name)
+    year = _arch_rows(ctx, ctx.windows[-ctx.cycles :])[name]
+    rows = []
+    for w in reversed(ctx.windows):
+        arch = next((a for a in w["architectures"] if a["name"] == name), None)
+        if arch is None:
+            continue
+        rows.append(
+            [
+                link(page, release_page(w["release"]), escape(w["release"])),
+                fmt_int(arch["commits"]),
+                fmt_int(arch["authors"]),
+                fmt_int(arch["trailers"]["Reviewed-by"]["commits"]),
+                fmt_int(arch["trailers"]["Fixes"]["commits"]),
+                fmt_int(w.get("testing", {}).get(name, 0)),
+            ]
+        )
+    return "\n".join(
+        [
+            f"# {escape(name)}\n",
+            banner(ctx),
+            chart_block(
+                plan,
+                page,
+                f"arch-{file_name(name)}",
+                charts.arch_trend(ctx.windows, name),
+                f"Commits for {name} per release",
+            ),
+            "## Topics of the last year\n",
+            TOPICS_NOTE,
+            arch_topics(ctx, name),
+            "## Top authors of the last year\n",
+            people_table(year["top_authors"], "Authors"),
+            "## Per release\n",
+            table(
+                ["Release", "commits", "authors", "Reviewed-by", "Fixes:", "test-suite"],
+                rows,
+                "lrrrrr",
+            ),
+        ]
+    )
+
+
+def arch_topics(ctx: Context, name: str) -> str:
+    """The architecture's topics of the last year as a table, marked against the year before."""
+    year = ctx.windows[-ctx.cycles :]
+    before = ctx.windows[-2 * ctx.cycles : -ctx.cycles]
+    rows = _arch_topic_rows(year, name)
+    previous = (
+        periods.add_up(w.get("arch_topics", {}).get(name, []) for w in before) if before else None
+    )
+    marked = periods.marked(rows, previous, len(year) / len(before) if before else 1.0)
+    body = [
+        [
+            escape(m.topic),
+            fmt_int(m.commits),
+            "new" if m.new else f"+{m.growth}" if m.growth else "",
+        ]
+        for m in marked[:20]
+    ]
+    return table(["Topic", "commits", "against the year before"], body, "lrl")
+
+
+def fixes_page(ctx: Context, plan: SitePlan) -> str:
+    page = "fixes.md"
+    windows = ctx.windows[-ctx.cycles :]
+    findings = [f for w in windows for f in w.get("fix_findings", [])]
+    introduced: dict[str | None, int] = {}
+    for f in findings:
+        if f["fixed_commit"]:
+            introduced[f["introduced_in"]] = introduced.get(f["introduced_in"], 0) + 1
+    order = {r: i for i, r in enumerate(ctx.releases)}
+    histogram = sorted(introduced.items(), key=lambda kv: order.get(kv[0] or "", len(order)))
+    invalid = [
+        {"ref": {"commit": f["commit"], "value": f["value"]}, "problems": f["problems"]}
+        for f in findings
+        if f["problems"]
+    ]
+    last = ctx.years()[0]
+    return "\n".join(
+        [
+            "# Fixes\n",
+            banner(ctx),
+            f"Every `Fixes:` line of the last year ({escape(last['range'])}), traced to the "
+            "commit it names: how long the bug lived and which release brought it.\n",
+            f"Median bug lifetime {fmt_days(last['fixes_median_lifetime_days'])}, 90th "
+            f"percentile {fmt_days(last['fixes_p90_lifetime_days'])}, over "
+            f"{fmt_int(last['fixes_lines'])} lines ({fmt_int(last['fixes_invalid'])} invalid).\n",
+            "## Bug lifetimes\n",
+            chart_block(
+                plan,
+                page,
+                "fixes-lifetimes",
+                charts.fixes_lifetimes(findings),
+                "Histogram of bug lifetimes",
+            ),
+            "## Releases that introduced the fixed bugs\n",
+            chart_block(
+                plan,
+                page,
+                "fixes-introduced",
+                charts.introducing_releases([[r, n] for r, n in histogram]),
+                "Introducing releases",
+            ),
+            "## Median lifetime per release\n",
+            chart_block(
+                plan,
+                page,
+                "fixes-median",
+                charts.metric_trend(
+                    ctx.windows, "fixes_median_lifetime_days", "Median bug lifetime (days)"
+                ),
+                "Median bug lifetime per release",
+            ),
+            "## Invalid tags\n",
+            invalid_fixes_table(invalid, page),
+        ]
+    )
+
+
+def testing_page(ctx: Context, plan: SitePlan) -> str:
+    page = "testing.md"
+    out = [
+        "# Testing\n",
+        banner(ctx),
+        "## Kernel selftests\n",
+        "Commits touching the project's test-suite paths, per architecture of those paths.\n",
+        chart_block(
+            plan,
+            page,
+            "testing-selftests",
+            charts.testing_activity(ctx.windows, ctx.arch_names),
+            "Test-suite commits per architecture",
+        ),
+        testing_summary(ctx, ctx.windows[-ctx.cycles :]),
+    ]
+    for name, (project, windows) in sorted(ctx.companions.items()):
+        arches = project["settings"].get("architectures") or []
+        out += [
+            f"## {escape(project['project'])}\n",
+            chart_block(
+                plan,
+                page,
+                f"testing-{file_name(name)}",
+                charts.arch_commits(windows, arches),
+                f"{project['project']} commits per architecture",
+            ),
+            table(
+                ["Window", "commits", "authors", "reviewed"],
+                [
+                    [
+                        escape(w["range"]),
+                        fmt_int(w["commits"]),
+                        fmt_int(w["authors"]),
+                        fmt_pct(w["row"]["reviewed_share"]),
+                    ]
+                    for w in reversed(windows)
+                ],
+                "lrrr",
+            ),
+        ]
+    return "\n".join(out)
+
+
+def csv_text(rows: Sequence[Document]) -> str:
+    if not rows:
+        return ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def data_files(ctx: Context, plan: SitePlan) -> str:
+    rows = [w["row"] for w in ctx.windows]
+    companies = [
+        {"release": w["release"], "company": c["company"], "commits": c["commits"]}
+        for w in ctx.windows
+        for c in w["companies"]
+    ]
+    arches = [
+        {
+            "release": w["release"],
+            "architecture": a["name"],
+            "commits": a["commits"],
+            "authors": a["authors"],
+        }
+        for w in ctx.windows
+        for a in w["architectures"]
+    ]
+    fixes = [
+        {"release": w["release"]}
+        | {k: (", ".join(v) if isinstance(v, list) else v) for k, v in f.items()}
+        for w in ctx.windows
+        for f in w.get("fix_findings", [])
+    ]
+    tables = {
+        "history": ("One row of every scalar metric per release", rows),
+        "companies": ("Commits per company per release", companies),
+        "architectures": ("Commits and authors per architecture per release", arches),
+        "fixes": ("Every Fixes: line with its provenance", fixes),
+    }
+    out = ["# Data\n", banner(ctx), "Every table of this site, as CSV and as JSON.\n"]
+    body = []
+    for name, (title, data) in tables.items():
+        plan.files[f"data/{name}.csv"] = csv_text(data)
+        plan.files[f"data/{name}.json"] = (
+            json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        )
+        body.append([title, f"[{name}.csv]({name}.csv)", f"[{name}.json]({name}.json)"])
+    plan.files["data/project.json"] = (
+        json.dumps(ctx.project, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    for w in ctx.windows:
+        plan.files[f"data/windows/{file_name(w['release'])}.json"] = (
+            json.dumps(w, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        )
+    body.append(
+        ["The project summary (releases, trend, settings)", "", "[project.json](project.json)"]
+    )
+    out.append(table(["Table", "CSV", "JSON"], body, "lll"))
+    out.append(
+        "Each release window's complete tables: "
+        + ", ".join(
+            f"[{escape(w['release'])}](windows/{file_name(w['release'])}.json)"
+            for w in reversed(ctx.windows)
+        )
+        + ".\n"
+    )
+    return "\n".join(out)
+
+
+def build_plan(
+    project: Document,
+    windows: list[Document],
+    companions: dict[str, tuple[Document, list[Document]]] | None = None,
+    cycles: int = 5,
+) -> SitePlan:
+    """Every page of the site from the data."""
+    ctx = Context(project, windows, companions or {}, cycles)
+    plan = SitePlan()
+    plan.pages["index.md"] = home(ctx, plan)
+    plan.pages["releases/index.md"] = releases_index(ctx, plan)
+    for i, w in enumerate(windows):
+        plan.pages[release_page(w["release"])] = release(ctx, plan, i)
+    plan.pages["trends.md"] = trends_page(ctx, plan)
+    plan.pages["people.md"] = people_page(ctx, plan)
+    plan.pages["companies.md"] = companies_page(ctx, plan)
+    plan.pages["architectures/index.md"] = architectures_index(ctx, plan)
+    active = [
+        n
+        for n in ctx.arch_names
+        if any(a["name"] == n and a["commits"] for w in windows for a in w["architectures"])
+    ]
+    for name in active:
+        plan.pages[arch_page(name)] = architecture(ctx, plan, name)
+    plan.pages["fixes.md"] = fixes_page(ctx, plan)
+    plan.pages["testing.md"] = testing_page(ctx, plan)
+    plan.pages["data/index.md"] = data_files(ctx, plan)
+    plan.nav = [
+        {"Home": "index.md"},
+        {
+            "Releases": [
+                "releases/index.md",
+                *[release_page(w["release"]) for w in reversed(windows)],
+            ]
+        },
+        {"Trends": "trends.md"},
+        {"People": "people.md"},
+        {"Companies": "companies.md"},
+        {"Architectures": ["architectures/index.md", *[arch_page(n) for n in active]]},
+        {"Fixes": "fixes.md"},
+        {"Testing": "testing.md"},
+        {"Methodology": "methodology.md"},
+        {"Running": "running.md"},
+        {"Data": "data/index.md"},
+    ]
+    return plan

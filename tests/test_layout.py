@@ -1,0 +1,122 @@
+"""The layout is the data flow: git -> mine -> analyse -> store -> website, imports one way.
+
+Imports are read from the source (top level, inside functions and under `TYPE_CHECKING`
+alike), so a wrong-way import fails here whether or not it ever runs. A failure names the
+module and the import; `python -c "import ast"`-free to reproduce: read the file it names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kvmstatus.store.cache import COMPUTING_MODULES, kvmstatus_imports, module_closure
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "kvmstatus"
+
+
+def _modules() -> list[str]:
+    names = []
+    for path in sorted(SRC.rglob("*.py")):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+MODULES = _modules()
+PURE_MINE = {"kvmstatus.mine", "kvmstatus.mine.records", "kvmstatus.mine.trailers"}
+"""The modules of the mining stage that run no git: what later stages may build on."""
+
+
+def _stage(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _closure(module: str) -> set[str]:
+    return module_closure([module]) - {module}
+
+
+# stage -> stages (or single modules) its modules must never reach, directly or not
+FORBIDDEN: dict[str, set[str]] = {
+    "shared": {"git", "mine", "analyse", "store", "website", "jobs", "cli", "demo"},
+    "git": {"mine", "analyse", "store", "website", "jobs", "cli", "demo"},
+    "mine": {"analyse", "store", "website", "jobs", "cli", "demo"},
+    "analyse": {"git", "store", "website", "jobs", "cli", "demo", "mine:impure"},
+    "store": {"website", "jobs", "cli", "demo"},
+    "website": {"git", "analyse", "jobs", "cli", "demo", "mine:impure", "store.results"},
+    "jobs": {"cli", "demo"},
+    "demo": {"git", "mine", "analyse", "store", "website", "jobs", "cli"},
+}
+
+
+def _banned(module: str, other: str) -> bool:
+    banned = FORBIDDEN.get(_stage(module), set())
+    stage = _stage(other)
+    if stage == _stage(module):
+        return False
+    impure_mine = stage == "mine" and other not in PURE_MINE
+    return (
+        stage in banned
+        or ("mine:impure" in banned and impure_mine)
+        or other.removeprefix("kvmstatus.") in banned
+    )
+
+
+def _violations(module: str) -> list[str]:
+    return [other for other in sorted(_closure(module)) if _banned(module, other)]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_imports_go_one_way(module: str) -> None:
+    wrong = _violations(module)
+    assert not wrong, f"{module} reaches {', '.join(wrong)} (see FORBIDDEN in {__file__})"
+
+
+def test_website_imports_only_the_store_the_helpers_and_the_registry() -> None:
+    allowed = {"website", "store", "shared", "errors"}
+    for module in (m for m in MODULES if _stage(m) == "website"):
+        direct = kvmstatus_imports(module)
+        odd = [d for d in direct if _stage(d) not in allowed and d != "kvmstatus.mine.trailers"]
+        assert not odd, f"{module} imports {odd}"
+
+
+def test_no_import_cycle() -> None:
+    graph = {m: kvmstatus_imports(m) for m in MODULES}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(module: str) -> None:
+        state[module] = 1
+        path.append(module)
+        for dep in sorted(graph.get(module, ())):
+            if state.get(dep) == 1:
+                cycle = [*path[path.index(dep) :], dep]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if dep not in state:
+                visit(dep)
+        path.pop()
+        state[module] = 2
+
+    for module in MODULES:
+        if module not in state:
+            visit(module)
+
+
+def test_only_the_cli_starts_prefect() -> None:
+    for path in sorted(SRC.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        relative = path.relative_to(SRC).as_posix()
+        if relative.startswith("cli/"):
+            continue
+        assert "kvmstatus_flows" not in text, f"{relative} imports the flows (only cli may)"
+        assert "import prefect" not in text, relative
+        assert "from prefect" not in text, relative
+
+
+def test_the_cache_key_covers_computing_and_nothing_of_the_site() -> None:
+    covered = module_closure(COMPUTING_MODULES)
+    assert {"kvmstatus.mine.log", "kvmstatus.analyse.metrics", "kvmstatus.store.results"} <= covered
+    assert not {m for m in covered if _stage(m) in {"website", "cli", "demo"}}
+    assert "kvmstatus.jobs.steps" not in covered
