@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fixture_history import fast_import_stream
+from helpers import build_repo, shared_data
 from kvmstatus_flows.launch import prefect_defaults
 
 # Prefect binds its console log handler to the stderr of the moment it is imported; importing
@@ -18,30 +19,10 @@ prefect_defaults()
 import kvmstatus_flows.publish  # noqa: E402, F401
 
 
-def git(repo: Path, *args: str, input: bytes | None = None) -> str:
-    """Run plain git in `repo` (the reference the tests compare against)."""
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], input=input, capture_output=True, check=True
-    ).stdout.decode()
-
-
-def build_repo(path: Path, stream: bytes, bare: bool = True) -> Path:
-    subprocess.run(["git", "init", "-q", *(["--bare"] if bare else []), str(path)], check=True)
-    git(path, "fast-import", "--quiet", input=stream)
-    return path
-
-
 @pytest.fixture(scope="session")
 def kernel_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture history of `fixture_history.py` as a bare repository."""
     return build_repo(tmp_path_factory.mktemp("fixture") / "kernel.git", fast_import_stream())
-
-
-def shared_data() -> Path | None:
-    explicit = os.environ.get("KVMSTATUS_SHARED_DATA")
-    candidates = [Path(explicit)] if explicit else []
-    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "data")
-    return next((p for p in candidates if (p / "kvm-unit-tests.bundle").exists()), None)
 
 
 def _mirror(tmp_path_factory: pytest.TempPathFactory, bundle: str) -> Path:

@@ -19,16 +19,9 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from conftest import build_repo
-from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG, hostile_stream
-from kvmstatus.analyse.affiliations import load_affiliations
-from kvmstatus.analyse.architectures import load_arch_map
-from kvmstatus.git.repo import GitRepo
-from kvmstatus.jobs.window import history
-from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
-from kvmstatus.mine.releases import release_list
-from kvmstatus.mine.selection import Selection
-from kvmstatus.store.documents import file_name, project_document, write_dataset
+from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG
+from helpers import make_dataset
+from kvmstatus.store.documents import file_name
 from kvmstatus.website.build import build_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -45,22 +38,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PATTERN = r"^v1\.\d+($|<)"
-
-
-def make_dataset(root: Path, data: Path) -> None:
-    repo = GitRepo(build_repo(root / "hostile.git", hostile_stream()))
-    releases = release_list(repo, PATTERN)
-    chosen = Selection(subsystem=DEFAULT_SUBSYSTEM)
-    arch_map = load_arch_map("linux-kvm")
-    docs = history(repo, releases, chosen, arch_map, load_affiliations(), 0)
-    settings = {
-        "pattern": PATTERN,
-        "selection": {"paths": [], "subsystem": DEFAULT_SUBSYSTEM},
-        "arch_map": "linux-kvm",
-        "architectures": list(arch_map.names),
-    }
-    write_dataset(data, project_document("KVM status report", "Fixture KVM", docs, settings), docs)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydriller import Git
 
-from conftest import git
+from helpers import git
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.analyse.metrics import window_stats

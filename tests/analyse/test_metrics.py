@@ -1,10 +1,10 @@
 from pathlib import Path
 
+from helpers import window
 from kvmstatus.analyse.metrics import MalformedTrailer, Ranked, TrailerCount, rank, window_stats
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.log import mine
 from kvmstatus.mine.records import Person
-from test_mining import window
 
 SEAN = "sean@example.com"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git
+from helpers import git
 from kvmstatus.errors import UserError
 from kvmstatus.website import gitpublish as publishing
 from kvmstatus.website.gitpublish import push_site

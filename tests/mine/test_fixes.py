@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import build_repo, git
+from helpers import build_repo, git
 from kvmstatus.analyse.fixes import summarize_fixes
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine import fixes

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import shared_data
+from helpers import shared_data
 from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.maintainers import (

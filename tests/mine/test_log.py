@@ -2,23 +2,10 @@ from pathlib import Path
 
 from pydriller import Repository
 
-from conftest import git
+from helpers import KVM, git, window
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.mine.log import Window, log_command, mine, parse_log
+from kvmstatus.mine.log import log_command, mine, parse_log
 from kvmstatus.mine.records import Person
-
-KVM = (
-    ":(glob)arch/arm64/kvm/**",
-    ":(glob)arch/riscv/kvm/**",
-    ":(glob)arch/s390/kvm/**",
-    ":(glob)arch/x86/kvm/**",
-    ":(glob)include/linux/kvm*",
-    ":(glob)virt/kvm/**",
-)
-
-
-def window(repo: GitRepo, start: str | None, end: str, specs: tuple[str, ...] = KVM) -> Window:
-    return Window(repo.resolve_commit(start) if start else None, repo.resolve_commit(end), specs)
 
 
 def test_topic_branch_forked_before_start_belongs_to_window(kernel_repo: Path) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git
+from helpers import git, run, window
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.analyse.metrics import bot_reported, review_coverage
@@ -17,8 +17,6 @@ from kvmstatus.mine.log import mine
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
 from kvmstatus.shared.numbers import Trend, linear_trend, percent_change
-from test_cli import run
-from test_mining import window
 
 
 def test_review_coverage_ignores_self_review_and_malformed(kernel_repo: Path) -> None:

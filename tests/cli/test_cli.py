@@ -11,20 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_repo, git
 from fixture_history import MAINTAINERS, fast_import_stream
-from kvmstatus.cli import main
+from helpers import build_repo, git, run
 from kvmstatus.cli.parser import build_parser
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_every_command_and_option_has_help() -> None:

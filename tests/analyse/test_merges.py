@@ -13,7 +13,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from conftest import build_repo, git
+from helpers import build_repo, git
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.analyse.merges import brought_in, brought_in_all, parse_merge_subject

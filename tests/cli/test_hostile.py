@@ -18,10 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_repo, git
 from fixture_history import fast_import_stream
-from test_cli import run
-from test_flow import NEW_RELEASE, site_files, summary, write_config
+from helpers import NEW_RELEASE, build_repo, git, run, site_files, summary, write_config
 
 HTML_NAME = "<b>Bold</b> **md** [x](javascript:alert(1))"
 ZERO_WIDTH_NAME = "Zero\u200bWidth \u202eLTR\u202c Name"

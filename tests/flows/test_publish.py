@@ -16,43 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_repo, git, shared_data
 from fixture_history import fast_import_stream
-from kvmstatus.store.lock import run_lock
-from test_cli import run
-
-NEW_RELEASE = (
-    b"commit refs/heads/master\n"
-    b"author Alice Arm <alice@arm.example> 1702500000 +0000\n"
-    b"committer Paolo Bonzini <pbonzini@example.com> 1702500000 +0000\n"
-    b"data 26\nKVM: arm64: A new release\n\n"
-    b"from refs/heads/master^0\n"
-    b"M 100644 inline arch/arm64/kvm/arm.c\ndata 6\narm 4\n\n"
-    b"reset refs/tags/v1.4\nfrom refs/heads/master\n\n"
+from helpers import (
+    NEW_RELEASE,
+    build_repo,
+    git,
+    run,
+    shared_data,
+    site_files,
+    summary,
+    write_config,
 )
-
-
-def write_config(folder: Path, repo: Path, extra: str = "") -> Path:
-    config = folder / "kvmstatus.toml"
-    config.write_text(
-        "[site]\ncycles_per_year = 2\n"
-        f'[data]\ndir = "data"\n[publish]\npath = "public"\n'
-        f'[[project]]\nname = "kvm"\ndisplay_name = "Fixture KVM"\nrepository = "{repo}"\n'
-        "fetch = false\n" + extra
-    )
-    return config
-
-
-def site_files(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
-
-
-def summary(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code, out, err = run(capsys, *argv)
-    assert code == 0, err
-    return out.strip().splitlines()[-1]
+from kvmstatus.store.lock import run_lock
 
 
 def test_incremental_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import window
 from kvmstatus.analyse.architectures import (
     arch_commit_counts,
     arch_stats,
@@ -13,7 +14,6 @@ from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.log import Window, mine
 from kvmstatus.shared.labels import COMMON
-from test_mining import window
 
 
 def test_glob_rules() -> None:

@@ -18,7 +18,7 @@ import pytest
 # PyYAML comes with Prefect (and MkDocs); imported this way it needs no type stubs.
 yaml = pytest.importorskip("yaml")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 PREFECT_YAML = ROOT / "prefect.yaml"
 

@@ -13,12 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import make_dataset, run
 from kvmstatus.errors import UserError
 from kvmstatus.website.build import build_site
 from kvmstatus.website.markdown import escape
 from kvmstatus.website.sitedir import MARKER
-from test_browser import make_dataset
-from test_cli import run
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition", "toc"]
 
