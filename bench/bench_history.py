@@ -1,97 +1,178 @@
-"""`kvmstatus history` over every release window against raw git on the same ranges.
+"""`history` over every release window against raw git on the same ranges, per case.
 
-    python bench/bench_history.py [--repo PATH_OR_BUNDLE] [--pattern REGEX] [--paths P...]
+    python bench/bench_history.py [--case NAME ...] [--repeat 5]
+    python bench/bench_history.py --repo PATH --pattern REGEX [--paths P ...]
 
-Default: ../shared/data/kvm-unit-tests.bundle, its date-named tags, the whole tree. For a
-synthetic kernel-scale history: `python bench/synth.py /tmp/synth.git` first, then
-`--repo /tmp/synth.git` (default KVM subsystem from its MAINTAINERS, kernel tag pattern).
+Cases (each skipped, with a note, when its repository is not there):
 
-Raw git does, per window, what the report needs from git: `git log --format=fuller
---name-only A..B -- PATHS` (commits, messages, touched paths) and one `git cat-file
---batch-check` of the quoted Fixes hashes. Both sides run in the same process, alternately;
-the table prints wall times, their ratio, and peak memory (this Python process, and the
-largest git child).
+- `kvm-unit-tests`: the real history (`../shared/data/kvm-unit-tests.bundle`), its whole tree
+  (`--paths .`) from its first commit: the window before the first release holds 2,304 of
+  its 3,486 commits.
+- `synthetic-dense`: `python bench/synth.py /tmp/synth-dense.git --commits 60000 --releases 12
+  --kvm-share 0.6`: about 2,700 KVM commits and 400 `Fixes:` lines per window, few merges,
+  the KVM selection from MAINTAINERS (a few dozen glob pathspecs).
+- `synthetic`: `python bench/synth.py /tmp/synth-200k.git`: 60 windows of about 330 commits.
+
+Raw git is what the issue asks to compare with: per window `git log --no-merges --name-only
+--format=fuller A..B -- P` (every commit with its message, identities, dates and paths) and
+one `git cat-file --batch-check` of the hashes its `Fixes:` lines quote. Ours is
+`kvmstatus.jobs.window.history` (mining, Fixes provenance, every table, first-time authors),
+timed in this process, alternating with raw git, median of `--repeat` runs; and the whole
+command `kvmstatus history` (interpreter start-up and imports included) as a child process.
+Peak RSS: of a child process running `history` once, and of the largest git child.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import statistics
 import subprocess
+import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.git.sources import open_repository
 from kvmstatus.jobs.window import history
-from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
-from kvmstatus.mine.releases import release_list
+from kvmstatus.mine.releases import Releases, release_list
 from kvmstatus.mine.selection import Selection, pathspecs_at
 
-DEFAULT_BUNDLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "kvm-unit-tests.bundle"
+SHARED = Path(os.environ.get("KVMSTATUS_SHARED_DATA") or Path(__file__).parents[2] / "shared/data")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    repo: str
+    pattern: str
+    paths: tuple[str, ...]
+    build: str
+    """How to make the repository when it is missing."""
+
+
+CASES = {
+    "kvm-unit-tests": Case(
+        "kvm-unit-tests",
+        str(SHARED / "kvm-unit-tests.bundle"),
+        r"^v\d{4}-\d{2}-\d{2}$",
+        (".",),
+        "the shared data (../shared/data)",
+    ),
+    "synthetic-dense": Case(
+        "synthetic-dense",
+        "/tmp/synth-dense.git",
+        r"^v\d+\.\d+$",
+        (),
+        "python bench/synth.py /tmp/synth-dense.git --commits 60000 --releases 12 --kvm-share 0.6",
+    ),
+    "synthetic": Case(
+        "synthetic",
+        "/tmp/synth-200k.git",
+        r"^v\d+\.\d+$",
+        (),
+        "python bench/synth.py /tmp/synth-200k.git",
+    ),
+}
+
+
+def raw_git(repo_path: Path, releases: Releases, specs: dict[str, tuple[str, ...]]) -> None:
+    """The git work the report needs, as plain git commands (see the module docstring)."""
+    for w in releases.windows:
+        revs = [w.end.commit, *([f"^{w.start.commit}"] if w.start else [])]
+        base = ["git", f"--git-dir={repo_path}"]
+        log = [*base, "log", "--no-merges", "--name-only", "--format=fuller", *revs]
+        out = subprocess.run([*log, "--", *specs[w.name]], capture_output=True, check=True).stdout
+        hashes = [
+            line.split()[1]
+            for line in out.splitlines()
+            if line.strip().lower().startswith(b"fixes: ") and len(line.split()) > 1
+        ]
+        subprocess.run(
+            [*base, "cat-file", "--batch-check"],
+            input=b"".join(h + b"\n" for h in hashes),
+            capture_output=True,
+            check=True,
+        )
+
+
+def child_rss(argv: list[str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MiB) of a child process, and nothing else running in it."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        error = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{' '.join(argv)} failed: {error}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def run_case(case: Case, repeat: int) -> str:
+    if not Path(case.repo).exists():
+        return f"{case.name:<16} skipped: {case.repo} is missing (build it with {case.build})"
+    repo = open_repository(case.repo)
+    releases = release_list(repo, case.pattern)
+    chosen = Selection(paths=case.paths)
+    specs = {w.name: pathspecs_at(repo, w.end.commit, chosen) for w in releases.windows}
+    arch_map, affiliations = load_arch_map("linux-kvm"), load_affiliations()
+    docs = history(repo, releases, chosen, arch_map, affiliations)  # warm caches, both sides
+    raw_git(repo.git_dir, releases, specs)
+    ours: list[float] = []
+    git: list[float] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        raw_git(repo.git_dir, releases, specs)
+        git.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        history(repo, releases, chosen, arch_map, affiliations)
+        ours.append(time.perf_counter() - start)
+    o, g = statistics.median(ours), statistics.median(git)
+    paths = ["--paths", *case.paths] if case.paths else []
+    command = [sys.executable, "-m", "kvmstatus", "history", "--repo", str(repo.path)]
+    command += ["--pattern", case.pattern, *paths]
+    whole = statistics.median(child_rss(command)[0] for _ in range(repeat))
+    _, rss = child_rss([sys.executable, __file__, "--measure", "--repo", case.repo, *command[6:]])
+    git_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    commits = sum(d["commits"] for d in docs)
+    return (
+        f"{case.name:<16} {len(releases.windows):>4} {commits:>7} {o:>8.2f}s {g:>7.2f}s "
+        f"{o / g:>5.2f}x {whole:>8.2f}s {whole / g:>5.2f}x {rss:>6.0f} MiB {git_rss:>6.0f} MiB"
+    )
+
+
+def measure(repo_path: str, pattern: str, paths: tuple[str, ...]) -> None:
+    """One `history` in a fresh process, for its peak RSS."""
+    repo = open_repository(repo_path)
+    releases = release_list(repo, pattern)
+    history(repo, releases, Selection(paths=paths), load_arch_map("linux-kvm"), load_affiliations())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repo", default=str(DEFAULT_BUNDLE), help="repository, bundle or URL")
-    parser.add_argument("--pattern", help="release tag regex (default: fits the repository)")
-    parser.add_argument("--paths", nargs="+", help="pathspecs (default: MAINTAINERS KVM)")
-    parser.add_argument("--arch-map", default="linux-kvm", help="architecture mapping")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per side (median)")
+    parser.add_argument("--case", nargs="+", choices=sorted(CASES), help="cases (default: all)")
+    parser.add_argument("--repo", help="a repository of your own instead of the cases")
+    parser.add_argument("--pattern", default=r"^v\d+\.\d+$", help="release tag regex (--repo)")
+    parser.add_argument("--paths", nargs="+", default=[], help="pathspecs (--repo; default: KVM)")
+    parser.add_argument("--repeat", type=int, default=5, help="alternating runs per side")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    repo = open_repository(args.repo)
-    is_kut = args.repo.endswith("kvm-unit-tests.bundle")
-    pattern = args.pattern or (r"^v\d{4}-\d{2}-\d{2}$" if is_kut else r"^v\d+\.\d+$")
-    paths = args.paths or (["."] if is_kut else [])
-    chosen = Selection(paths=tuple(paths), subsystem=DEFAULT_SUBSYSTEM)
-    releases = release_list(repo, pattern)
-    windows = releases.windows
-    arch_map = load_arch_map(args.arch_map)
-    affiliations = load_affiliations()
-    specs = {w.name: pathspecs_at(repo, w.end.commit, chosen) for w in windows}
-
-    def ours() -> int:
-        results = history(repo, releases, chosen, arch_map, affiliations)
-        return sum(d["commits"] + d["merges"] for d in results)
-
-    def raw() -> None:
-        for w in windows:
-            revs = [w.end.commit, *([f"^{w.start.commit}"] if w.start else [])]
-            out = subprocess.run(
-                repo.command("log", "--format=fuller", "--name-only", *revs, "--", *specs[w.name]),
-                capture_output=True,
-                check=True,
-            ).stdout
-            hashes = [
-                line.split()[1]
-                for line in out.splitlines()
-                if line.strip().lower().startswith(b"fixes: ") and len(line.split()) > 1
-            ]
-            subprocess.run(
-                repo.command("cat-file", "--batch-check"),
-                input=b"".join(h + b"\n" for h in hashes),
-                capture_output=True,
-                check=True,
-            )
-
-    commits = ours()
-    t_ours: list[float] = []
-    t_git: list[float] = []
-    for _ in range(args.repeat):
-        start = time.perf_counter()
-        raw()
-        t_git.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        ours()
-        t_ours.append(time.perf_counter() - start)
-    o, g = sorted(t_ours)[len(t_ours) // 2], sorted(t_git)[len(t_git) // 2]
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"repository: {repo.path}")
-    print(f"windows: {len(windows)} ({windows[0].name} .. {windows[-1].name}), commits: {commits}")
-    print(f"{'stage':<10} {'kvmstatus':>10} {'raw git':>9} {'ratio':>6} {'peak RSS':>18}")
-    print(f"{'history':<10} {o:>9.2f}s {g:>8.2f}s {o / g:>5.2f}x {own:>7.0f} MiB (git {child:.0f})")
+    if args.measure:
+        measure(args.repo, args.pattern, tuple(args.paths))
+        return
+    if args.repo:
+        cases = [Case(args.repo, args.repo, args.pattern, tuple(args.paths), "")]
+    else:
+        cases = [CASES[n] for n in args.case or CASES]
+    print(
+        f"{'case':<16} {'win':>4} {'commits':>7} {'history':>9} {'raw git':>8} {'ratio':>6} "
+        f"{'command':>9} {'ratio':>6} {'peak RSS':>10} {'git RSS':>10}"
+    )
+    for case in cases:
+        print(run_case(case, args.repeat), flush=True)
 
 
 if __name__ == "__main__":

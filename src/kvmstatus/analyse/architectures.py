@@ -34,6 +34,9 @@ TESTING = "testing"
 DEFAULT_MAPPING = "linux-kvm"
 
 
+_Arches = tuple[tuple[str, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True)
 class ArchMap:
     """Architecture names in display order, each with its path patterns, and the test-suite
@@ -48,11 +51,19 @@ class ArchMap:
 
     def arches_of(self, paths: Sequence[str]) -> frozenset[str]:
         """The architectures a commit touching `paths` counts for."""
-        found: set[str] = set()
-        for path in paths:
-            found |= _path_arches(self.arches, path)
-        # A commit with no path in the selection (an empty commit, no pathspec) is common.
-        return frozenset(found or {COMMON})
+        return _arches_of(self.arches, tuple(paths))
+
+
+@lru_cache(maxsize=1 << 16)
+def _arches_of(
+    arches: tuple[tuple[str, tuple[str, ...]], ...], paths: tuple[str, ...]
+) -> frozenset[str]:
+    # Cached per commit's path list: every table of a window asks about the same commits.
+    found: set[str] = set()
+    for path in paths:
+        found |= _path_arches(arches, path)
+    # A commit with no path in the selection (an empty commit, no pathspec) is common.
+    return frozenset(found or {COMMON})
 
 
 @lru_cache(maxsize=1 << 16)

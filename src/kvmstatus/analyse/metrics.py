@@ -65,12 +65,12 @@ def non_merges(records: Iterable[CommitRecord]) -> list[CommitRecord]:
 
 def display_names(records: Iterable[CommitRecord]) -> dict[str, str]:
     """Each email's most used name over authors and trailer people (ties: the smaller name)."""
-    seen: dict[str, Counter[str]] = {}
+    seen: dict[str, dict[str, int]] = {}
     for record in records:
-        people = [record.author, *(t.person for t in record.trailers if t.person)]
-        for person in people:
+        for person in (record.author, *(t.person for t in record.trailers if t.person)):
             if person.name:
-                seen.setdefault(person.key, Counter())[person.name] += 1
+                names = seen.setdefault(person.key, {})
+                names[person.name] = names.get(person.name, 0) + 1
     return {email: most_common(names) for email, names in seen.items()}
 
 
@@ -86,12 +86,13 @@ def count_trailers(
     records: Iterable[CommitRecord], keys: Sequence[str] = REPORTED_TRAILERS
 ) -> dict[str, TrailerCount]:
     """Per key: commits carrying it, and its distinct lines summed (one pass over records)."""
-    commits: Counter[str] = Counter()
-    lines: Counter[str] = Counter()
+    commits: dict[str, int] = dict.fromkeys(keys, 0)
+    lines: dict[str, int] = dict.fromkeys(keys, 0)
     for record in records:
-        per_commit = Counter(t.key for t in record.trailers)
-        commits.update(per_commit.keys())
-        lines.update(per_commit)
+        for key, trailers in record.by_key.items():
+            if key in commits:
+                commits[key] += 1
+                lines[key] += len(trailers)
     return {key: TrailerCount(commits=commits[key], lines=lines[key]) for key in keys}
 
 

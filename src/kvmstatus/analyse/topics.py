@@ -18,9 +18,9 @@ architecture's commits. Pure functions: records in, counts out; adding windows' 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kvmstatus.analyse.architectures import ArchMap, split_by_arch
 from kvmstatus.analyse.metrics import non_merges
@@ -73,6 +73,7 @@ def prefixes(subject: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1 << 14)
 def topic_of(subject: str) -> str:
     """The commit's topic (see the module docstring), in the subject's own spelling."""
     parts = prefixes(subject)
@@ -88,12 +89,14 @@ class TopicCount:
 
 
 def _count(subjects: Iterable[str]) -> list[TopicCount]:
-    counts: Counter[str] = Counter()
-    spellings: dict[str, Counter[str]] = {}
+    counts: dict[str, int] = {}
+    spellings: dict[str, dict[str, int]] = {}
     for subject in subjects:
         topic = topic_of(subject)
-        counts[topic.casefold()] += 1
-        spellings.setdefault(topic.casefold(), Counter())[topic] += 1
+        key = topic.casefold()
+        counts[key] = counts.get(key, 0) + 1
+        shown = spellings.setdefault(key, {})
+        shown[topic] = shown.get(topic, 0) + 1
     return [TopicCount(most_common(spellings[key]), n) for key, n in by_count(counts)]
 
 

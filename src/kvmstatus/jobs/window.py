@@ -127,7 +127,7 @@ def history(
     Two at a time: while one window's records are parsed, another window's git runs.
     """
     index = ReleaseIndex(repo, releases.tags)  # shared: each release is walked once per run
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         ends = [w.end.commit for w in releases.windows]
         found = pool.map(lambda end: pathspecs_at(repo, end, chosen), ends)
         specs = dict(zip(ends, found, strict=True))

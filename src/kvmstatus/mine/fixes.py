@@ -49,9 +49,10 @@ Definitions used for resolved lines:
   are: against its first parent (so a merge counts when it changed the paths for mainline).
 
 Git processes per window (independent of the number of `Fixes:` lines): one `cat-file
---batch-check` for all quoted hashes, one `log --no-walk --stdin` for subjects, identities and
-dates of all resolved commits, one more `log --no-walk --stdin -- PATHSPECS` when the window
-has pathspecs, and at most one `rev-list` per release (stopping as soon as every fixed commit
+--batch-check` for all quoted hashes (a second one for those that do not resolve), one
+`log --no-walk --stdin` for subjects, identities and dates of all resolved commits, one more
+`log --no-walk --stdin -- PATHSPECS` when the window has pathspecs, and at most one `rev-list`
+per release (stopping as soon as every fixed commit
 has its release; together these walk each released commit at most once).
 """
 
@@ -232,31 +233,39 @@ def fixes_refs(records: Iterable[CommitRecord]) -> list[FixesRef]:
 
 
 def lookup_hashes(repo: GitRepo, hashes: Iterable[str]) -> dict[str, Lookup]:
-    """Resolve quoted hashes to commits in one `git cat-file --batch-check` process.
+    """Resolve quoted hashes to commits with `git cat-file --batch-check`.
 
-    Each hash is asked twice: `H^{commit}` resolves it with git's commit-ish disambiguation,
-    and plain `H` tells the failures apart, because for `H^{commit}` git prints `missing`
-    both for an unknown and for an ambiguous prefix, while for plain `H` it prints
-    `ambiguous` for the latter.
+    `H^{commit}` resolves each with git's commit-ish disambiguation. For `H^{commit}` git
+    prints `missing` both for an unknown and for an ambiguous prefix, so the few that fail are
+    asked again as plain `H`, for which git prints `ambiguous` for the latter: two processes at
+    most, the second only for failures.
     """
     unique = sorted(set(hashes))
     if not unique:
         return {}
-    payload = "".join(f"{h}^{{commit}}\n{h}\n" for h in unique).encode()
+    peeled = _batch_check(repo, [f"{h}^{{commit}}" for h in unique])
+    found: dict[str, Lookup] = {}
+    failed = []
+    for quoted, answer in zip(unique, peeled, strict=True):
+        if answer[-1] == "commit":
+            found[quoted] = Lookup(commit=answer[0], problem=None)
+        else:
+            failed.append(quoted)
+    for quoted, answer in zip(failed, _batch_check(repo, failed), strict=True):
+        problem = AMBIGUOUS if answer[-1] == "ambiguous" else UNKNOWN
+        found[quoted] = Lookup(commit=None, problem=problem)
+    return found
+
+
+def _batch_check(repo: GitRepo, names: Sequence[str]) -> list[list[str]]:
+    if not names:
+        return []
+    payload = "".join(f"{n}\n" for n in names).encode()
     out = repo.run("cat-file", "--batch-check=%(objectname) %(objecttype)", input=payload)
     lines = out.decode("utf-8", "replace").splitlines()
-    if len(lines) != 2 * len(unique):
-        raise ValueError(f"git cat-file answered {len(lines)} lines for {2 * len(unique)}")
-    found: dict[str, Lookup] = {}
-    for i, quoted in enumerate(unique):
-        peeled, plain = lines[2 * i].split(), lines[2 * i + 1].split()
-        if peeled[-1] == "commit":
-            found[quoted] = Lookup(commit=peeled[0], problem=None)
-        elif plain[-1] == "ambiguous":
-            found[quoted] = Lookup(commit=None, problem=AMBIGUOUS)
-        else:
-            found[quoted] = Lookup(commit=None, problem=UNKNOWN)
-    return found
+    if len(lines) != len(names):
+        raise ValueError(f"git cat-file answered {len(lines)} lines for {len(names)}")
+    return [line.split() for line in lines]
 
 
 def commit_info(repo: GitRepo, window: Window, commits: Iterable[str]) -> dict[str, CommitInfo]:

@@ -64,16 +64,11 @@ def log_command(window: Window) -> list[str]:
     ]
 
 
-def _decode(raw: bytes) -> tuple[str, bool]:
-    try:
-        return raw.decode("utf-8"), False
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "replace"), True
-
-
 def _subject(message: str) -> str:
     # git's %s: the first paragraph with its lines joined by spaces.
     paragraph = message.strip("\n").split("\n\n", 1)[0]
+    if "\n" not in paragraph:
+        return paragraph.strip()
     return " ".join(line.strip() for line in paragraph.splitlines())
 
 
@@ -84,31 +79,55 @@ def _body(message: str) -> str:
 
 def parse_record(raw: bytes) -> CommitRecord:
     """One record of `log_command`'s output, without its leading marker."""
+    try:
+        # Nearly every commit is valid UTF-8: decode the record once (paths included, which
+        # then decode the same as with surrogateescape).
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _parse_undecodable(raw)
+    fields = text.split("\0", len(_FIELDS) - 1)
+    if len(fields) != len(_FIELDS):
+        raise ValueError(f"truncated git log record: {raw[:80]!r}")
+    message, _, names = fields[-1].partition("\0")
+    paths = tuple(p for p in names.lstrip("\n").split("\0") if p)
+    return _record(fields[:-1], message, paths, undecodable=False)
+
+
+def _parse_undecodable(raw: bytes) -> CommitRecord:
+    # Some field is not UTF-8: decode field by field, invalid bytes shown as U+FFFD (paths
+    # keep theirs as surrogates, so they still name the files git has).
     fields = raw.split(b"\0", len(_FIELDS) - 1)
     if len(fields) != len(_FIELDS):
         raise ValueError(f"truncated git log record: {raw[:80]!r}")
     body, _, names = fields[-1].partition(b"\0")
-    decoded = [_decode(f) for f in (*fields[:-1], body)]
-    h, parents, a_name, a_email, raw_name, raw_email, a_date, c_name, c_email, c_date, message = (
-        text for text, _ in decoded
-    )
+    decoded = [f.decode("utf-8", "replace") for f in (*fields[:-1], body)]
     paths = tuple(
         p.decode("utf-8", "surrogateescape") for p in names.lstrip(b"\n").split(b"\0") if p
     )
+    return _record(decoded[:-1], decoded[-1], paths, undecodable=True)
+
+
+def _record(
+    header: Sequence[str], message: str, paths: tuple[str, ...], undecodable: bool
+) -> CommitRecord:
+    h, parents, a_name, a_email, raw_name, raw_email, a_date, c_name, c_email, c_date = header
     parent_hashes = tuple(parents.split())
+    author = Person(a_name, a_email)
+    # The same person thrice over (author, committer, raw author): one object.
+    raw = author if (raw_name, raw_email) == (a_name, a_email) else Person(raw_name, raw_email)
     return CommitRecord(
         hash=h,
         parents=parent_hashes,
-        author=Person(a_name, a_email),
+        author=author,
         author_date=datetime.fromisoformat(a_date),
-        committer=Person(c_name, c_email),
+        committer=author if (c_name, c_email) == (a_name, a_email) else Person(c_name, c_email),
         committer_date=datetime.fromisoformat(c_date),
         subject=_subject(message),
         trailers=parse_trailers(message),
         paths=paths,
-        undecodable=any(bad for _, bad in decoded),
+        undecodable=undecodable,
         body=_body(message) if len(parent_hashes) > 1 else None,
-        raw_author=Person(raw_name, raw_email),
+        raw_author=raw,
     )
 
 

@@ -6,8 +6,10 @@ built once by `kvmstatus.mine.log` and never changes afterwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,11 +18,12 @@ class Person:
 
     name: str
     email: str
+    key: str = field(init=False, repr=False, compare=False)
+    """The identity people are counted by: the mailmapped email, lowercased."""
 
-    @property
-    def key(self) -> str:
-        """The identity people are counted by: the mailmapped email, lowercased."""
-        return self.email.lower()
+    def __post_init__(self) -> None:
+        # Asked for millions of times over a kernel history: computed once.
+        object.__setattr__(self, "key", self.email.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +61,19 @@ class CommitRecord:
     raw_author: Person | None = None
     """The author as the commit itself names them, before mailmapping (`%an`, `%ae`): a
     newer `.mailmap` than the window's may map this address to someone else."""
+    is_merge: bool = field(init=False, repr=False, compare=False)
+    by_key: Mapping[str, tuple[Trailer, ...]] = field(init=False, repr=False, compare=False)
+    """The trailers per key, in message order: every table asks for one key at a time."""
 
-    @property
-    def is_merge(self) -> bool:
-        return len(self.parents) > 1
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_merge", len(self.parents) > 1)
+        grouped: dict[str, tuple[Trailer, ...]] = {}
+        for trailer in self.trailers:
+            grouped[trailer.key] = (*grouped.get(trailer.key, ()), trailer)
+        object.__setattr__(self, "by_key", MappingProxyType(grouped))
 
     def trailers_of(self, key: str) -> tuple[Trailer, ...]:
-        return tuple(t for t in self.trailers if t.key == key)
+        return self.by_key.get(key, ())
 
 
 # --- Fixes: lines, traced to the commits they name (`kvmstatus.mine.fixes`) -------------------

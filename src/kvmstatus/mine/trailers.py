@@ -110,22 +110,25 @@ def parse_person(value: str) -> Person | None:
 
 def parse_trailers(message: str) -> tuple[Trailer, ...]:
     """Every tracked trailer of `message`, in order of first appearance, each pair once."""
-    seen: set[tuple[str, str]] = set()
-    found: list[Trailer] = []
     # Skip the first line: "Link: fix ..." there is a subject, not a trailer.
     _, _, body = message.partition("\n")
-    for match in _LINE.finditer(body):
-        for trailer in _make(_CANONICAL[match[1].lower()], _SPACE.sub(" ", match[2])):
-            ident = (trailer.key, trailer.value)
-            if ident not in seen:
-                seen.add(ident)
-                found.append(trailer)
-    return tuple(found)
+    found: list[Trailer] = []
+    for key, value in _LINE.findall(body):
+        found += _make(key, value)
+    if len(found) < 2:
+        return tuple(found)
+    first: dict[tuple[str, str], Trailer] = {}
+    for trailer in found:  # each (key, value) pair once, in order of first appearance
+        first.setdefault((trailer.key, trailer.value), trailer)
+    return tuple(first.values())
 
 
 @lru_cache(maxsize=1 << 16)
-def _make(key: str, value: str) -> tuple[Trailer, ...]:
-    # Cached: the same reviewers and lists recur thousands of times, and trailers are frozen.
+def _make(written_key: str, raw_value: str) -> tuple[Trailer, ...]:
+    # Cached on the line as written: the same reviewers and lists recur thousands of times,
+    # and trailers are frozen.
+    key = _CANONICAL[written_key.lower()]
+    value = _SPACE.sub(" ", raw_value)
     if key not in PERSON_KEYS:
         return (Trailer(key=key, value=value, malformed=not value),)
     person = parse_person(value)
