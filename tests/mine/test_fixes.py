@@ -480,13 +480,11 @@ def test_git_processes_do_not_grow_with_lines(
     findings = resolve_fixes(repo, window, _records(fillers, lines), releases, "v3.0")
     assert len(findings) == lines
     assert all(f.valid and f.introduced_in is None for f in findings)
-    # Unreleased targets make the release pass visit all three releases: the worst case.
-    assert calls == ["cat-file", "log", "log", "rev-list", "rev-list", "rev-list"]
+    # Unreleased targets: one walk of every release's history labels them all (as none).
+    assert calls == ["cat-file", "log", "log", "rev-list"]
 
 
-def test_release_pass_stops_when_every_commit_has_its_release(
-    scripted: Scripted, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_release_index_is_one_walk(scripted: Scripted, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = GitRepo(scripted.path)
     releases = release_tags(list_tags(repo)[0])
     calls = _count_git(monkeypatch)
@@ -691,3 +689,23 @@ def test_kut_in_selection_equals_diff_tree(kut_repo: Path) -> None:
     # which changed common code (lib/migrate.c, scripts/), not arm/ or lib/arm*.
     assert Counter(f.target.in_selection for f in findings if f.target) == {True: 14, False: 1}
     assert len(targets) == 11
+
+
+@pytest.mark.realdata
+def test_release_index_equals_the_partition_by_rev_list(kut_repo: Path) -> None:
+    """The one-walk labels equal `git rev-list R_i ^R_0 .. ^R_(i-1)` for every commit of the
+    real history's releases (date-named tags on branches that do not form a chain)."""
+    repo = GitRepo(kut_repo)
+    releases = sorted(list_tags(repo)[0], key=lambda t: version_key(t.name))
+    expected: dict[str, str] = {}
+    for i, tag in enumerate(releases):
+        spec = "".join(f"^{t.commit}\n" for t in releases[:i]) + f"{tag.commit}\n"
+        for commit in git(kut_repo, "rev-list", "--stdin", input=spec.encode()).split():
+            expected[commit] = tag.name
+    everything = git(kut_repo, "rev-list", "--all").split()
+    assert len(expected) > 3000
+    assert fixes.ReleaseIndex(repo, releases).first_releases(everything) == expected
+    # No further than `until`: the commits of later releases are in none of the earlier ones.
+    until = releases[2].name
+    earlier = {c: r for c, r in expected.items() if version_key(r) <= version_key(until)}
+    assert fixes.ReleaseIndex(repo, releases).first_releases(everything, until) == earlier

@@ -10,7 +10,7 @@ never leaks into the numbers: everything is read from committed objects.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from kvmstatus.errors import GitFailure, UserError
@@ -37,6 +37,10 @@ def log_config(mailmap_rev: str) -> list[tuple[str, str]]:
         ("i18n.logOutputEncoding", "UTF-8"),
         ("log.showSignature", "false"),
     ]
+
+
+STREAM_CHUNK = 1 << 16
+"""Bytes per read of a streamed command: small reads let parsing start while git runs."""
 
 
 class GitRepo:
@@ -84,6 +88,29 @@ class GitRepo:
         if proc.returncode != 0:
             raise GitFailure(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc.stdout
+
+    def stream(
+        self, *args: str, input: bytes | None = None, config: Sequence[tuple[str, str]] = ()
+    ) -> Iterator[bytes]:
+        """Run git and yield its stdout in chunks as it comes (so parsing overlaps git's work
+        on a second core); raise `GitFailure` at the end when it exits non-zero. `input` is
+        written first, so keep it small."""
+        with subprocess.Popen(
+            self.command(*args, config=config),
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as proc:
+            assert proc.stdout is not None
+            assert proc.stderr is not None
+            if proc.stdin is not None:
+                proc.stdin.write(input or b"")
+                proc.stdin.close()
+            while chunk := proc.stdout.read(STREAM_CHUNK):
+                yield chunk
+            err = proc.stderr.read().decode("utf-8", "replace")
+            if proc.wait() != 0:
+                raise GitFailure(args, proc.returncode, err)
 
     def text(
         self, *args: str, input: bytes | None = None, config: Sequence[tuple[str, str]] = ()

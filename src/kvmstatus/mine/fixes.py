@@ -51,9 +51,8 @@ Definitions used for resolved lines:
 Git processes per window (independent of the number of `Fixes:` lines): one `cat-file
 --batch-check` for all quoted hashes (a second one for those that do not resolve), one
 `log --no-walk --stdin` for subjects, identities and dates of all resolved commits, one more
-`log --no-walk --stdin -- PATHSPECS` when the window has pathspecs, and at most one `rev-list`
-per release (stopping as soon as every fixed commit
-has its release; together these walk each released commit at most once).
+`log --no-walk --stdin -- PATHSPECS` when the window has pathspecs; and once per run (shared
+by its windows), one `rev-list` of every release (`ReleaseIndex`).
 """
 
 from __future__ import annotations
@@ -325,42 +324,61 @@ def touching(repo: GitRepo, commits: Iterable[str], pathspecs: Sequence[str]) ->
 class ReleaseIndex:
     """Which release first contains a commit, shared by every window of a run.
 
-    One `git rev-list R_i ^R_0 .. ^R_(i-1)` per release, in version order, each run at most
-    once per index and only as far as a question needs: these sets partition everything the
-    releases reach, so each commit is found in exactly its first release. The sets are kept
-    as 20-byte keys (about 60 bytes per released commit) so later windows ask git nothing.
+    One walk: `git rev-list --topo-order --parents` of every release tip, which lists no
+    parent before all of its children. Each commit's label is the smallest version-order index
+    of the releases that reach it: its own tip's, or the smallest of its children's, which
+    are all seen before it. That is exactly the partition by `git rev-list R_i ^R_0 ..
+    ^R_(i-1)`, done in one process. Only the commits still waiting for a child's label are held
+    while walking; the labels are kept as 20-byte keys, so later windows ask git nothing.
     """
 
     def __init__(self, repo: GitRepo, releases: Sequence[Tag]) -> None:
         self._repo = repo
         self._releases = sorted(releases, key=lambda t: version_key(t.name))
-        self._sets: list[frozenset[bytes]] = []
+        self._labels: dict[bytes, int] | None = None
         self._lock = threading.Lock()  # windows are computed in threads
 
-    def _members(self, i: int) -> frozenset[bytes]:
+    def _walk(self) -> dict[bytes, int]:
         with self._lock:
-            while len(self._sets) <= i:
-                k = len(self._sets)
-                spec = "".join(f"^{t.commit}\n" for t in self._releases[:k])
-                spec += f"{self._releases[k].commit}\n"
-                out = self._repo.run("rev-list", "--stdin", input=spec.encode())
-                self._sets.append(frozenset(bytes.fromhex(h.decode()) for h in out.split()))
-            return self._sets[i]
+            if self._labels is None:
+                self._labels = self._label_history()
+            return self._labels
+
+    def _label_history(self) -> dict[bytes, int]:
+        tips: dict[bytes, int] = {}
+        for i, tag in enumerate(self._releases):
+            tips.setdefault(tag.commit.encode(), i)  # tags on one commit: the first version
+        if not tips:
+            return {}
+        unset = len(self._releases)
+        waiting: dict[bytes, int] = {}  # seen as a parent, not yet listed itself
+        labels: dict[bytes, int] = {}
+        pending = b""
+        spec = b"".join(tip + b"\n" for tip in tips)
+        for chunk in self._repo.stream(
+            "rev-list", "--topo-order", "--parents", "--stdin", input=spec
+        ):
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                commit, *parents = line.split(b" ")
+                label = min(waiting.pop(commit, unset), tips.get(commit, unset))
+                labels[bytes.fromhex(commit.decode())] = label
+                for parent in parents:
+                    if waiting.get(parent, unset) > label:
+                        waiting[parent] = label
+        return labels
 
     def first_releases(self, commits: Iterable[str], until: str | None = None) -> dict[str, str]:
         """For each commit, the first release in version order that contains it (absent: none),
         looking no further than the release `until` (so later tags change nothing)."""
-        wanted = {bytes.fromhex(c): c for c in set(commits)}
-        remaining = set(wanted)
+        names = [t.name for t in self._releases]
+        last = names.index(until) if until in names else len(names) - 1
+        labels = self._walk()
         found: dict[str, str] = {}
-        for i, tag in enumerate(self._releases):
-            if not remaining:
-                break
-            hits = remaining.intersection(self._members(i))  # walks the smaller set
-            remaining -= hits
-            found.update((wanted[key], tag.name) for key in hits)
-            if tag.name == until:
-                break
+        for commit in set(commits):
+            label = labels.get(bytes.fromhex(commit), len(names))
+            if label <= last:
+                found[commit] = names[label]
         return found
 
 

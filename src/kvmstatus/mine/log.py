@@ -14,7 +14,6 @@ at a time through GitPython; measured on kvm-unit-tests it is about six times sl
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -30,8 +29,6 @@ from kvmstatus.mine.trailers import parse_trailers
 MARKER = b"\0\x01kvmstatus\x02"
 _FIELDS = ("%H", "%P", "%aN", "%aE", "%an", "%ae", "%aI", "%cN", "%cE", "%cI", "%B")
 LOG_FORMAT = "%x00%x01kvmstatus%x02" + "%x00".join(_FIELDS)
-# Small reads let parsing overlap git's output on a second core.
-_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,26 +143,11 @@ def parse_log(stream: Iterable[bytes]) -> Iterator[CommitRecord]:
     return (parse_record(raw) for raw in split_records(stream))
 
 
-def _stream(
-    repo: GitRepo, argv: Sequence[str], config: Sequence[tuple[str, str]]
-) -> Iterator[bytes]:
-    with subprocess.Popen(
-        repo.command(*argv, config=config), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    ) as proc:
-        assert proc.stdout is not None
-        assert proc.stderr is not None
-        while chunk := proc.stdout.read(_CHUNK):
-            yield chunk
-        err = proc.stderr.read().decode("utf-8", "replace")
-        if proc.wait() != 0:
-            raise GitFailure(tuple(argv), proc.returncode, err)
-
-
 def mine(repo: GitRepo, window: Window) -> list[CommitRecord]:
     """Every commit of `window` (merges included) as a record, newest first."""
     config = log_config(window.end)
     try:
-        records = list(parse_log(_stream(repo, log_command(window), config)))
+        records = list(parse_log(repo.stream(*log_command(window), config=config)))
     except GitFailure as exc:
         raise UserError(
             f"git log {' '.join(window.revisions)} failed in {repo.path}: {exc}"
