@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.jobs import steps as runner
+from kvmstatus.jobs import steps
 from kvmstatus.jobs.config import load_config
 from kvmstatus.mine.releases import release_list
 
@@ -44,11 +44,11 @@ def direct(config_path: Path) -> tuple[float, list[str]]:
     """The flow's steps without Prefect; returns the time and the windows computed."""
     start = time.perf_counter()
     config = load_config(config_path)
-    prepared = runner.prepare(config.main, config.cache_dir, False)
-    plan = runner.plan(config, prepared)
-    computed = [job.window.range for job in plan.jobs if runner.compute(job) != "cached"]
-    runner.aggregate(config, plan)
-    runner.publish(config)
+    prepared = steps.prepare(config.main, config.cache_dir, False)
+    plan = steps.plan(config, prepared)
+    computed = [job.window.range for job in plan.jobs if steps.compute(job) != "cached"]
+    steps.aggregate(config, plan)
+    steps.publish(config)
     return time.perf_counter() - start, computed
 
 

@@ -3,7 +3,7 @@
     python bench/bench_mining.py [--repo PATH_OR_BUNDLE] [--repeat N]
 
 Default repository: ../shared/data/kvm-unit-tests.bundle. For each case it times
-`kvmstatus.pipeline.mine_range` (git log + merge paths + mailmap + parsing into records) and
+`kvmstatus.mine.log.mine_range` (git log + merge paths + mailmap + parsing into records) and
 `git log --format=fuller --name-only RANGE -- PATHS` (the same commits, messages and paths,
 printed by git alone), alternating the two, and prints the medians and their ratio.
 """

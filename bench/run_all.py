@@ -10,13 +10,13 @@ peak RSS (`ru_maxrss` of the Python process itself, and of the largest git it st
 
 Stages, all over every release window of `--pattern`:
 
-- mining: `kvmstatus.mining.mine` per window; git: `git log --format=fuller --name-only A..B
+- mining: `kvmstatus.mine.log.mine` per window; git: `git log --format=fuller --name-only A..B
   -- P` with the same commits and pathspecs (computing the pathspecs is reported apart).
-- metrics: `kvmstatus.pipeline.history` (mining, Fixes, every table, first-time authors);
+- metrics: `kvmstatus.jobs.window.history` (mining, Fixes, every table, first-time authors);
   git: the same `git log` as mining. This stage also writes the data directory.
 - fixes: `resolve_fixes` for every window (records mined beforehand, not timed); git: one
   `git cat-file --batch-check` per window fed the quoted hashes.
-- site: `kvmstatus.sitebuild.build_site` on the data directory; git: none.
+- site: `kvmstatus.website.build.build_site` on the data directory; git: none.
 - flow cold / incremental / no change: the flow's steps without Prefect (as in
   `bench/bench_flow.py`: the last release tag is removed for the cold run and put back for the
   incremental one); git: `git log` for the windows the run computed. The note gives the
