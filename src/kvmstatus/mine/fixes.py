@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import re
 import threading
+from binascii import unhexlify
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -355,15 +356,17 @@ class ReleaseIndex:
         labels: dict[bytes, int] = {}
         pending = b""
         spec = b"".join(tip + b"\n" for tip in tips)
-        for chunk in self._repo.stream(
-            "rev-list", "--topo-order", "--parents", "--stdin", input=spec
-        ):
+        walk = self._repo.stream("rev-list", "--topo-order", "--parents", "--stdin", input=spec)
+        for chunk in walk:
             *lines, pending = (pending + chunk).split(b"\n")
             for line in lines:
-                commit, *parents = line.split(b" ")
-                label = min(waiting.pop(commit, unset), tips.get(commit, unset))
-                labels[bytes.fromhex(commit.decode())] = label
-                for parent in parents:
+                parts = line.split(b" ")
+                commit = parts[0]
+                label = waiting.pop(commit, unset)
+                if commit in tips and tips[commit] < label:
+                    label = tips[commit]
+                labels[unhexlify(commit)] = label
+                for parent in parts[1:]:
                     if waiting.get(parent, unset) > label:
                         waiting[parent] = label
         return labels
