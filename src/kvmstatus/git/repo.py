@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from kvmstatus.errors import GitFailure, UserError
+from kvmstatus.shared.stopping import child_stopped
 
 
 def _explain_open_failure(path: Path, stderr: str) -> UserError:
@@ -50,9 +51,11 @@ class GitRepo:
             ["git", "-C", str(self.path), "rev-parse", "--absolute-git-dir"],
             capture_output=True,
             text=True,
+            stdin=subprocess.DEVNULL,
             check=False,
         )
         if proc.returncode != 0:
+            child_stopped(proc.returncode)
             raise _explain_open_failure(self.path, proc.stderr)
         self.git_dir = Path(proc.stdout.strip())
         if self.text("rev-parse", "--is-shallow-repository").strip() == "true":
@@ -74,14 +77,17 @@ class GitRepo:
         input: bytes | None = None,
         config: Sequence[tuple[str, str]] = (),
     ) -> bytes:
-        """Run git and return its stdout; raise `GitFailure` when it exits non-zero."""
+        """Run git and return its stdout; raise `GitFailure` when it exits non-zero (unless a
+        Ctrl-C or SIGTERM stopped it, and with it this command: see `child_stopped`)."""
         proc = subprocess.run(
             self.command(*args, config=config),
             input=input,
             capture_output=True,
+            stdin=None if input is not None else subprocess.DEVNULL,
             check=False,
         )
         if proc.returncode != 0:
+            child_stopped(proc.returncode)
             raise GitFailure(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc.stdout
 

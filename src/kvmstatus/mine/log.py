@@ -24,6 +24,7 @@ from kvmstatus.git.repo import GitRepo, log_config
 from kvmstatus.mine.records import CommitRecord, Person, Trailer
 from kvmstatus.mine.selection import Selection, pathspecs_at
 from kvmstatus.mine.trailers import parse_trailers
+from kvmstatus.shared.stopping import child_stopped
 
 # A record starts with this marker: NUL cannot occur in messages or paths, so a marker that
 # begins with NUL can only be ours.
@@ -131,7 +132,10 @@ def _stream(
     repo: GitRepo, argv: Sequence[str], config: Sequence[tuple[str, str]]
 ) -> Iterator[bytes]:
     with subprocess.Popen(
-        repo.command(*argv, config=config), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        repo.command(*argv, config=config),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     ) as proc:
         assert proc.stdout is not None
         assert proc.stderr is not None
@@ -139,6 +143,7 @@ def _stream(
             yield chunk
         err = proc.stderr.read().decode("utf-8", "replace")
         if proc.wait() != 0:
+            child_stopped(proc.returncode)
             raise GitFailure(tuple(argv), proc.returncode, err)
 
 
