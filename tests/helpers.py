@@ -3,6 +3,7 @@ a flow configuration. Fixtures themselves live in `conftest.py`."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -138,17 +139,20 @@ def session_processes() -> dict[int, str]:
             argv = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if mark in environ and stat.rpartition(")")[2].split()[0] != "Z":
+        state, ppid = stat.rpartition(")")[2].split()[:2]
+        # multiprocessing's resource tracker serves this process until it exits (the site
+        # build's worker pool starts it); it is not something a test left running.
+        if int(ppid) == os.getpid() and "multiprocessing.resource_tracker" in argv:
+            continue
+        if mark in environ and state != "Z":
             found[int(entry.name)] = argv.strip()
     return found
 
 
 def stop_processes(pids: dict[int, str] | list[int]) -> None:
     for pid in pids:
-        try:
+        with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
     time.sleep(0.1)
 
 
@@ -169,7 +173,9 @@ def without_prefect_server() -> dict[str, str]:
 
 def main_quiet(*argv: str) -> None:
     """`kvmstatus ARGV` in this process, outside any test's output capture (for fixtures)."""
+    code: object = 0
     try:
         main(list(argv))
     except SystemExit as exc:
-        assert not exc.code, f"kvmstatus {' '.join(argv)} exited {exc.code}"
+        code = exc.code
+    assert not code, f"kvmstatus {' '.join(argv)} exited {code}"

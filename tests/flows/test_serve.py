@@ -30,8 +30,16 @@ def test_serve_publishes_on_its_schedule_and_stops_on_ctrl_c(tmp_path: Path) -> 
     config = write_config(tmp_path, repo)
     before = set(session_processes())
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kvmstatus", "serve", "--config", str(config)]
-        + ["--cron", "* * * * *"],
+        [
+            sys.executable,
+            "-m",
+            "kvmstatus",
+            "serve",
+            "--config",
+            str(config),
+            "--cron",
+            "* * * * *",
+        ],
         env=without_prefect_server(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -112,7 +112,7 @@ def test_stopped_run_is_clean_and_resumes(
         else:
             proc.send_signal(signal.SIGTERM)
             expected = 143
-        out, err = proc.communicate(timeout=STOP_SECONDS)
+        _out, err = proc.communicate(timeout=STOP_SECONDS)
         took = time.monotonic() - started
     finally:
         if proc.poll() is None:
@@ -164,3 +164,55 @@ def test_killed_main_process_leaves_nothing_running(
     main_quiet("run", "--config", str(tmp_path / "kvmstatus.toml"))
     assert site_files(tmp_path / "public") == clean
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_the_session_finds_a_process_left_running() -> None:
+    """The check the session ends with (conftest.py) sees what a test started and left."""
+    from helpers import session_processes
+
+    proc = subprocess.Popen(["sleep", "60"])
+    try:
+        assert proc.pid in session_processes()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.pid not in session_processes()
+
+
+def test_second_run_is_refused_before_prefect_starts(
+    tmp_path: Path, history: tuple[Path, dict[str, bytes]]
+) -> None:
+    """The data directory is locked before Prefect starts: a second run is refused at once."""
+    repo, _ = history
+    config = write_config(tmp_path, repo)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path\n"
+            "from kvmstatus.store.lock import run_lock\n"
+            "with run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)",
+            str(tmp_path / "data"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        started = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-m", "kvmstatus", "run", "--config", str(config), "--always"],
+            env=without_prefect_server(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        took = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    assert proc.returncode == 1
+    assert f"another kvmstatus run (pid {holder.pid}) is using" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert took < 8  # Python and kvmstatus start; no Prefect server is started
