@@ -8,6 +8,7 @@ kept, and exit status 130 or 143 (`kvmstatus.shared.stopping`).
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -21,7 +22,11 @@ from kvmstatus.shared.notes import show_warnings
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     show_warnings()
-    stopping.install(lambda name: f"stopped ({name})")
+    with stopping.installed(lambda name: f"stopped ({name})"):
+        _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> None:
     try:
         args.func(args)
     except UserError as exc:

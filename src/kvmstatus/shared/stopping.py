@@ -67,6 +67,21 @@ def install(describe: Describe | None = None) -> None:
         signal.signal(signum, _handler)
 
 
+@contextlib.contextmanager
+def installed(describe: Describe) -> Iterator[None]:
+    """`install(describe)` for the block, then the previous handlers again (a command run
+    inside another program, such as a test, leaves its signal handling as it was)."""
+    main = threading.current_thread() is threading.main_thread()
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} if main else {}
+    install(describe)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back
+                signal.signal(signum, handler)
+
+
 def _handler(signum: int, frame: FrameType | None) -> None:
     global _deferred
     if _stopping.is_set():
