@@ -216,3 +216,35 @@ def test_second_run_is_refused_before_prefect_starts(
     assert f"another kvmstatus run (pid {holder.pid}) is using" in proc.stderr
     assert proc.stderr.count("\n") == 1
     assert took < 8  # Python and kvmstatus start; no Prefect server is started
+
+
+def test_stopped_site_build_keeps_the_previous_site(
+    tmp_path: Path, history: tuple[Path, dict[str, bytes]]
+) -> None:
+    """`kvmstatus site` stopped mid-build: one line, exit 143, the previous site untouched."""
+    repo, _ = history
+    data, public = tmp_path / "data", tmp_path / "public"
+    main_quiet("collect", "--repo", str(repo), "--out", str(data))
+    public.mkdir()
+    (public / ".kvmstatus-site").write_text("built by kvmstatus\nold\n")
+    (public / "index.html").write_text("previous site\n")
+    before = site_files(public)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kvmstatus", "site", "--data", str(data), "--out", str(public)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(_building(tmp_path), 60, "the site build")
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=STOP_SECONDS)
+        took = time.monotonic() - started
+    finally:
+        stop_processes([proc.pid])
+    assert took < STOP_SECONDS
+    assert proc.returncode == 143, err
+    assert err == f"kvmstatus: stopped (SIGTERM): the site at {public} is unchanged\n"
+    assert site_files(public) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".public")] == []
