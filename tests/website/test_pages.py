@@ -83,7 +83,7 @@ def test_failed_build_keeps_the_previous_site(data: Path, tmp_path: Path) -> Non
     before = files_of(out)
     (data / "windows" / "v1.2.json").write_text("{ not json")
     try:
-        with pytest.raises(UserError, match="not readable JSON"):
+        with pytest.raises(UserError, match="changed or damaged after kvmstatus wrote it"):
             build_site(data, out, cycles=2)
     finally:
         make_dataset(tmp_path, data)
