@@ -3,8 +3,11 @@ a flow configuration. Fixtures themselves live in `conftest.py`."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,64 @@ def make_dataset(root: Path, data: Path) -> None:
         "architectures": list(arch_map.names),
     }
     write_dataset(data, project_document("KVM status report", "Fixture KVM", docs, settings), docs)
+
+
+SESSION_MARK = "KVMSTATUS_TEST_SESSION"
+"""An environment variable with one value per test session, inherited by every process the
+session starts."""
+
+
+def session_processes() -> dict[int, str]:
+    """The live processes (pid -> command line) that carry this session's mark, other than
+    this process: what the tests started and did not stop."""
+    mark = f"{SESSION_MARK}={os.environ[SESSION_MARK]}".encode()
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text()
+            argv = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        state, ppid = stat.rpartition(")")[2].split()[:2]
+        # multiprocessing's resource tracker serves this process until it exits (the site
+        # build's worker pool starts it); it is not something a test left running.
+        if int(ppid) == os.getpid() and "multiprocessing.resource_tracker" in argv:
+            continue
+        if mark in environ and state != "Z":
+            found[int(entry.name)] = argv.strip()
+    return found
+
+
+def stop_processes(pids: dict[int, str] | list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    time.sleep(0.1)
+
+
+def wait_until(condition: object, seconds: float, what: str) -> None:
+    """Poll `condition()` every 50 ms until it is true; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {seconds:.0f} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def without_prefect_server() -> dict[str, str]:
+    """The environment for a kvmstatus subprocess that must start its own Prefect server."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return env | {"PYTHONUNBUFFERED": "1"}
+
+
+def main_quiet(*argv: str) -> None:
+    """`kvmstatus ARGV` in this process, outside any test's output capture (for fixtures)."""
+    code: object = 0
+    try:
+        main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    assert not code, f"kvmstatus {' '.join(argv)} exited {code}"

@@ -1,24 +1,29 @@
-"""Starting Prefect for kvmstatus: its settings on a fresh machine, the task runner, running
-the flow once and serving it on a schedule. The CLI calls these; Prefect is imported only
-here and in the flow module."""
+"""Starting Prefect for kvmstatus: its settings on a fresh machine, the task runner, the
+server (`server.prefect_server`), running the flow once and serving it on a schedule. The CLI
+calls these; Prefect is imported only here and in the flow and server modules."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
 from kvmstatus.errors import UserError
 from kvmstatus.jobs.config import load_config
+from kvmstatus.shared import stopping
+
+SERVED = "KVMSTATUS_SERVED"
+"""Set by `serve` to its pid: a flow run started by its runner dies with it."""
 
 
 def prefect_defaults() -> None:
     """Settings a fresh machine needs before Prefect is imported.
 
-    Without a Prefect server configured (`PREFECT_API_URL`), each run starts a temporary
-    local one; its first start migrates a new database, which can outlast Prefect's 20 s
-    default on a small machine. Telemetry would try the network and fail on an offline one.
+    A server's first start migrates a new database, which can outlast Prefect's 20 s default
+    on a small machine. Telemetry would try the network and fail on an offline one.
     """
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -58,27 +63,70 @@ def _quiet_user_errors() -> None:
 
 
 def run_flow(parameters: dict[str, Any], runner: str | None = None) -> dict[str, Any]:
-    """Run the publishing flow once with `parameters` and return its summary."""
+    """Run the publishing flow once with `parameters` and return its summary, against the
+    configured Prefect server or a local one started for this run."""
     # The configuration is checked before Prefect starts: a typo costs no server start.
     load_config(Path(parameters["config"]) if parameters.get("config") else None)
     prefect_defaults()
-    from kvmstatus_flows.publish import publish
-
-    _quiet_user_errors()
     chosen = task_runner(runner)
-    flow = publish.with_options(task_runner=chosen) if chosen else publish
-    result: dict[str, Any] = flow(**parameters)
+    from kvmstatus_flows.server import prefect_server
+
+    with prefect_server():
+        from kvmstatus_flows.publish import publish
+
+        _quiet_user_errors()
+        flow = publish.with_options(task_runner=chosen) if chosen else publish
+        result: dict[str, Any] = flow(**parameters)
     return result
+
+
+def check_cron(cron: str) -> None:
+    """A `UserError` naming `cron` unless Prefect can schedule it."""
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=cron)
+    except ValidationError:
+        raise UserError(
+            f"--cron {cron!r} is not a cron expression: give five fields, minute hour "
+            "day-of-month month day-of-week, e.g. '0 */6 * * *' (every six hours, UTC)"
+        ) from None
 
 
 def serve_flow(cron: str, parameters: dict[str, Any]) -> None:
     """Serve the flow as a scheduled deployment from this process until it is stopped."""
     load_config(Path(parameters["config"]) if parameters.get("config") else None)
     prefect_defaults()
-    from prefect import serve
+    check_cron(cron)
+    from prefect.runner import Runner
 
     from kvmstatus_flows.publish import deployment
+    from kvmstatus_flows.server import prefect_server
 
-    scheduled = deployment(cron, parameters)
-    print(f"serving kvmstatus-publish on {cron!r}; Ctrl-C stops")
-    serve(scheduled)
+    class _Runner(Runner):
+        # Prefect's runner takes SIGTERM over for a graceful shutdown that waits for the
+        # flow run; kvmstatus stops within seconds instead, keeping what was stored.
+        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+            stopping.stop(signal.SIGTERM)
+
+    os.environ[SERVED] = str(os.getpid())
+    with prefect_server() as server:
+        runner = _Runner(name="kvmstatus-serve", limit=1, pause_on_shutdown=False)
+        runner.add_deployment(deployment(cron, parameters))
+        where = (
+            f"a local Prefect server at {server.ui_url} (its UI; database in {server.home}), "
+            "stopped with serve"
+            if server.started
+            else f"the Prefect server at {server.api_url}"
+        )
+        print(f"serving kvmstatus-publish on {cron!r} (UTC) with {where}; Ctrl-C stops", flush=True)
+        asyncio.run(runner.start())
+
+
+def served_flow_run() -> None:
+    """In a flow run that `serve`'s runner started: die with `serve`, stop like it."""
+    served = os.environ.get(SERVED)
+    if served and served.isdigit() and os.getppid() == int(served):
+        stopping.die_with_parent(int(served))
+        stopping.install(lambda name: None)  # `serve` says what was stopped

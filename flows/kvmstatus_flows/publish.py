@@ -21,6 +21,9 @@ from kvmstatus.git.sources import NetworkError
 from kvmstatus.jobs import steps
 from kvmstatus.jobs.config import Config, ProjectConfig, load_config
 from kvmstatus.jobs.edition import Steps, edition
+from kvmstatus.shared import stopping
+from kvmstatus.shared.notes import show_warnings
+from kvmstatus_flows.launch import served_flow_run
 
 
 def _network_failure(task: Any, task_run: Any, state: Any) -> bool:
@@ -50,7 +53,7 @@ def compute_window(job: steps.WindowJob) -> str:
 
 
 @task(task_run_name="aggregate {the_plan.project.name}")
-def aggregate(config: Config, the_plan: steps.Plan, synthetic: bool) -> bool:
+def aggregate(config: Config, the_plan: steps.Plan, synthetic: bool) -> steps.Aggregated:
     return steps.aggregate(config, the_plan, synthetic)
 
 
@@ -100,10 +103,20 @@ def publish(
     for the main project as it is (no fetch unless `fetch`). `data`/`out`: override the data
     directory and the publish directory.
     """
+    served_flow_run()
+    # Prefect swaps SIGTERM's handler while a flow runs: kvmstatus's stop (seconds, one
+    # line, nothing half-published) applies inside the flow too.
+    stopping.install()
+    show_warnings()
     logger = get_run_logger()
     settings = steps.with_overrides(load_config(Path(config) if config else None), repo, data)
     summary = edition(
-        settings, steps.fetch_policy(fetch, repo), Path(out) if out else None, synthetic, TASKS
+        settings,
+        steps.fetch_policy(fetch, repo),
+        Path(out) if out else None,
+        synthetic,
+        TASKS,
+        trigger=_trigger(synthetic),
     )
     logger.info(
         "windows: %d computed (%d of them recomputed: damaged), %d reused; site %s %s",
@@ -114,6 +127,15 @@ def publish(
         summary.site,
     )
     return dataclasses.asdict(summary)
+
+
+def _trigger(synthetic: bool) -> str:
+    """How this flow run was started, for the run record."""
+    from prefect.runtime import deployment
+
+    if deployment.name:
+        return f"deployment {deployment.name}"
+    return "demo" if synthetic else "run"
 
 
 def deployment(cron: str, parameters: dict[str, Any]) -> Any:

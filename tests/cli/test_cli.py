@@ -257,3 +257,18 @@ def test_stats_reports_fixes(capsys: pytest.CaptureFixture[str], kernel_repo: Pa
     assert dict(data["fixes"]["problems"])["unknown-hash"] == 1
     assert [f["ref"]["quoted_hash"] for f in data["invalid_fixes"]] == ["0123456789ab"]
     assert data["row"]["fixes_invalid"] == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--releases", "0"], "--releases 0: the demo needs at least 2 releases"),
+        (["--releases", "10", "--commits", "50"], "--commits 50: 10 releases need at least 400"),
+    ],
+)
+def test_demo_bad_sizes_are_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], message: str
+) -> None:
+    line = _error(capsys, "demo", "--out", str(tmp_path / "demo"), *argv)
+    assert line.startswith(f"kvmstatus: error: {message}")
+    assert not (tmp_path / "demo").exists()

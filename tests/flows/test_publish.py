@@ -27,7 +27,6 @@ from helpers import (
     summary,
     write_config,
 )
-from kvmstatus.store.lock import run_lock
 
 
 def test_incremental_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -87,16 +86,24 @@ def test_publishing_to_a_branch_is_skipped_when_nothing_is_new(
     assert git(remote, "rev-parse", "refs/heads/gh-pages^").strip() == tip
 
 
-def test_second_run_on_the_same_data_is_refused(
+def test_unpublishable_out_is_refused_before_computing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
     config = str(write_config(tmp_path, repo))
-    with run_lock(tmp_path / "data"):
-        code, _, err = run(capsys, "run", "--config", config)
-    assert code == 1
-    assert "another kvmstatus run (pid" in err
-    assert "Traceback" not in err
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine\n")
+    for out, reason in (
+        (tmp_path / "mine", "is not empty and is not a kvmstatus site"),
+        (tmp_path / "mine" / "notes.txt", "is a file, not a directory"),
+        (tmp_path / "mine" / "notes.txt" / "public", "is not a directory"),
+    ):
+        code, _, err = run(capsys, "run", "--config", config, "--out", str(out))
+        assert code == 1
+        assert reason in err
+        assert err.count("\n") == 1, err
+        assert not (tmp_path / "data" / "cache").exists()
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "mine\n"
 
 
 def test_user_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

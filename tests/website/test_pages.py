@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 
 from helpers import make_dataset, run
 from kvmstatus.errors import UserError
+from kvmstatus.store.documents import read_dataset, write_dataset
 from kvmstatus.website.build import build_site
 from kvmstatus.website.markdown import escape
 from kvmstatus.website.sitedir import MARKER
@@ -83,7 +83,7 @@ def test_failed_build_keeps_the_previous_site(data: Path, tmp_path: Path) -> Non
     before = files_of(out)
     (data / "windows" / "v1.2.json").write_text("{ not json")
     try:
-        with pytest.raises(UserError, match="not readable JSON"):
+        with pytest.raises(UserError, match="changed or damaged after kvmstatus wrote it"):
             build_site(data, out, cycles=2)
     finally:
         make_dataset(tmp_path, data)
@@ -120,7 +120,7 @@ def test_site_command(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: 
         capsys, "site", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "x")
     )
     assert code == 1
-    assert "project.json is missing" in err
+    assert "checksums.json is missing" in err
 
 
 def test_companion_projects_on_testing_page(data: Path, tmp_path: Path) -> None:
@@ -129,9 +129,9 @@ def test_companion_projects_on_testing_page(data: Path, tmp_path: Path) -> None:
     shutil.copytree(data, combined)
     companion = combined / "companions" / "unit-tests"
     shutil.copytree(data, companion)
-    project = json.loads((companion / "project.json").read_text())
-    project["project"] = "Fixture unit tests"
-    (companion / "project.json").write_text(json.dumps(project))
+    project, windows = read_dataset(companion)
+    # Written as kvmstatus writes data (checksums included): an edit by hand is refused.
+    write_dataset(companion, project | {"project": "Fixture unit tests"}, windows)
     build_site(combined, tmp_path / "site", cycles=2)
     testing = (tmp_path / "site" / "testing.html").read_text()
     assert "Fixture unit tests" in testing

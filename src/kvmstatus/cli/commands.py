@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +17,36 @@ from kvmstatus.analyse.affiliations import AffiliationMap, load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.analyse.row import compare_rows
 from kvmstatus.cli import text
+from kvmstatus.errors import UserError
 from kvmstatus.git.sources import NetworkError, open_repository
 from kvmstatus.jobs import steps
-from kvmstatus.jobs.config import ProjectConfig, load_config, project_name, single_project
+from kvmstatus.jobs.config import (
+    Config,
+    ProjectConfig,
+    load_config,
+    project_name,
+    single_project,
+)
 from kvmstatus.jobs.edition import edition, idle
 from kvmstatus.jobs.window import history as compute_history
 from kvmstatus.jobs.window import range_report, year_reports
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
+from kvmstatus.shared import stopping
 from kvmstatus.shared.numbers import linear_trend
+from kvmstatus.store.lock import run_lock
 from kvmstatus.store.results import window_document
+from kvmstatus.store.runs import health, read_runs
+
+
+def parse_duration(value: str, option: str) -> timedelta:
+    """`90m`, `24h`, `2d`, `1d12h`, `1w`, or plain seconds, as a duration."""
+    compact = value.strip().lower()
+    if not re.fullmatch(r"(?:\d+[smhdw])+|\d+", compact) or not int(re.sub(r"\D", "", compact)):
+        raise UserError(f"{option} {value!r}: give a duration such as 90m, 24h, 2d or 1d12h")
+    units = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+    parts = re.findall(r"(\d+)([smhdw]?)", compact)
+    return timedelta(seconds=sum(int(n) * units[u] for n, u in parts))
 
 
 def warn(message: str) -> None:
@@ -134,7 +156,8 @@ def collect(args: argparse.Namespace) -> None:
         fetch=False,
     )
     config = single_project(project, Path(args.out).resolve(), args.title)
-    summary = edition(config, (False, False), publish=False)
+    stopping.install(_stopped(config, None, site=False))
+    summary = edition(config, (False, False), publish=False, trigger="collect")
     first, last = summary.releases[0], summary.releases[-1]
     print(
         f"{summary.windows} windows ({first} .. {last}): {summary.computed} computed, "
@@ -145,6 +168,7 @@ def collect(args: argparse.Namespace) -> None:
 def site(args: argparse.Namespace) -> None:
     from kvmstatus.website.build import build_site  # MkDocs and Altair load only for this
 
+    stopping.install(lambda name: f"stopped ({name}): the site at {args.out} is unchanged")
     report = build_site(Path(args.data), Path(args.out), cycles=args.cycles)
     print(
         f"{report.pages} pages, {report.charts} charts -> {report.out} "
@@ -162,44 +186,94 @@ def _flow_parameters(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _stored_windows(config: Config) -> int:
+    return sum(1 for _ in config.data_dir.glob("**/cache/*.json"))
+
+
+def _site_stamp(config: Config, out: Path | None) -> str | None:
+    from kvmstatus.website.sitedir import published_stamp
+
+    directory = steps.target(config, out)[1]
+    if directory is not None:
+        return published_stamp(directory)
+    try:
+        return (config.data_dir / steps.PUBLISHED).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _stopped(config: Config, out: Path | None, site: bool = True) -> stopping.Describe:
+    """The line a stopped run prints: what is kept, and that the site is whole."""
+    before = _site_stamp(config, out) if site else None
+
+    def describe(name: str) -> str:
+        line = (
+            f"stopped ({name}): the {_stored_windows(config)} windows stored so far in "
+            f"{config.data_dir} are kept"
+        )
+        if site:
+            where = steps.target(config, out)[0]
+            if _site_stamp(config, out) == before:
+                line += f"; the published site at {where} is unchanged"
+            else:
+                line += f"; the new edition at {where} was published whole before the stop"
+        return line
+
+    return describe
+
+
+def _run_config(args: argparse.Namespace) -> Config:
+    return steps.with_overrides(
+        load_config(Path(args.config) if args.config else None), args.repo, args.data
+    )
+
+
 def run(args: argparse.Namespace) -> None:
     from kvmstatus_flows.launch import run_flow
 
     parameters = _flow_parameters(args)
-    if not args.always:
-        # Before Prefect starts (its temporary server alone takes seconds): is there anything
-        # new? A run that finds no new release then costs the fetch and little else.
-        config = steps.with_overrides(
-            load_config(Path(args.config) if args.config else None), args.repo, args.data
-        )
-        try:
-            nothing_new = idle(
-                config,
-                steps.fetch_policy(args.fetch, args.repo),
-                Path(args.out) if args.out else None,
-            )
-        except NetworkError:
-            nothing_new = None  # the flow fetches again, with retries and backoff
-        else:
-            parameters["fetch"] = False  # fetched just now
-        if nothing_new is not None:
-            windows, where = nothing_new
-            print(
-                f"{windows} windows: 0 computed, {windows} reused; site unchanged at {where} "
-                "(nothing new; Prefect not started, --always records the run anyway)"
-            )
-            return
-    summary = run_flow(parameters, args.task_runner)
+    config = _run_config(args)
+    out = Path(args.out) if args.out else None
+    stopping.install(_stopped(config, out))
+    # The data directory is held from the start (not only once Prefect is up), and a target
+    # that cannot be published to is refused before anything is computed.
+    with run_lock(config.data_dir):
+        steps.check_target(config, out)
+        if not args.always:
+            # Before Prefect starts (a server alone takes seconds): is there anything new?
+            # A run that finds no new release then costs the fetch and little else.
+            try:
+                nothing_new = idle(config, steps.fetch_policy(args.fetch, args.repo), out)
+            except NetworkError:
+                nothing_new = None  # the flow fetches again, with retries and backoff
+            else:
+                parameters["fetch"] = False  # fetched just now
+            if nothing_new is not None:
+                windows, where = nothing_new
+                print(
+                    f"{windows} windows: 0 computed, {windows} reused; site unchanged at {where} "
+                    "(nothing new; Prefect not started, --always records the run anyway)"
+                )
+                return
+        summary = run_flow(parameters, args.task_runner)
+    repaired = len(summary.get("repaired", ()))
     print(
         f"{summary['windows']} windows: {summary['computed']} computed, "
-        f"{summary['cached']} reused; site "
-        f"{'published to' if summary['published'] else 'unchanged at'} {summary['site']}"
+        f"{summary['cached']} reused"
+        + (f", {repaired} damaged data files rewritten" if repaired else "")
+        + f"; site {'published to' if summary['published'] else 'unchanged at'} "
+        f"{summary['site']}"
     )
 
 
 def serve(args: argparse.Namespace) -> None:
     from kvmstatus_flows.launch import serve_flow
 
+    config = _run_config(args)
+    out = Path(args.out) if args.out else None
+    steps.check_target(config, out)
+    describe = _stopped(config, out)
+    stopping.install(lambda name: f"{describe(name)}; serving ended")
     serve_flow(args.cron, _flow_parameters(args))
 
 
@@ -207,9 +281,32 @@ def demo(args: argparse.Namespace) -> None:
     from kvmstatus.demo.project import demo_project
     from kvmstatus_flows.launch import run_flow
 
+    if args.releases < 2:
+        raise UserError(f"--releases {args.releases}: the demo needs at least 2 releases")
+    if args.commits < args.releases * 40:
+        raise UserError(
+            f"--commits {args.commits}: {args.releases} releases need at least "
+            f"{args.releases * 40} commits"
+        )
+    stopping.install(lambda name: f"stopped ({name}): the demo site at {args.out} is unchanged")
     config = demo_project(args.commits, args.releases, Path(args.out).resolve())
+    stopping.install(_stopped(load_config(config), None))
     summary = run_flow({"config": str(config), "fetch": False, "synthetic": True}, args.task_runner)
     print(f"synthetic demo site ({summary['windows']} releases) -> {summary['site']}")
+
+
+def status(args: argparse.Namespace) -> None:
+    """Print the run record; exit 2 when the last run did not succeed, or when no run
+    succeeded within --max-age."""
+    config = _run_config(args)
+    max_age = parse_duration(args.max_age, "--max-age") if args.max_age else None
+    report = health(config.data_dir, read_runs(config.data_dir), max_age)
+    if args.json:
+        print(text.to_json(report))
+    else:
+        print(text.format_status(report))
+    if not report["healthy"]:
+        sys.exit(2)
 
 
 def year(args: argparse.Namespace) -> None:

@@ -117,6 +117,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--task-runner", metavar="dask[=ADDRESS]", help="run windows on Dask")
     demo.set_defaults(func=commands.demo)
 
+    status = sub.add_parser(
+        "status",
+        help="the outcome of the last runs; exits non-zero when publishing stopped working",
+        description="What the last runs did, from the run record in the data directory "
+        "(runs.json). Exit status 0 when the last finished run succeeded (and, with "
+        "--max-age, some run succeeded within that time), 2 otherwise: a check for cron or "
+        "a monitoring system.",
+    )
+    status.add_argument("--config", metavar="FILE", help="kvmstatus.toml (default: Linux KVM)")
+    status.add_argument("--data", metavar="DIR", help="data directory (default: from config)")
+    status.add_argument(
+        "--max-age",
+        metavar="AGE",
+        help="also fail when no run succeeded within AGE (e.g. 90m, 24h, 2d, 1d12h)",
+    )
+    status.add_argument("--json", action="store_true", help="print JSON instead of text")
+    status.set_defaults(func=commands.status, repo=None)
+
     site = sub.add_parser(
         "site",
         help="render the data directory into Markdown pages and build the static site",

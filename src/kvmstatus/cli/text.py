@@ -1,9 +1,11 @@
-"""Text the CLI prints: tables of a window, of a history and of a year, and JSON."""
+"""Text the CLI prints: tables of a window, of a history and of a year, the run status,
+and JSON."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from kvmstatus.analyse.architectures import ArchStats
@@ -181,3 +183,56 @@ def year_rows(rows: list[Row], changes: dict[str, list[float | None]]) -> list[R
                 line[f"c{k}"] = None if pct is None else f"{pct:+.1f}%"
         table.append(line)
     return table
+
+
+def _ago(moment: str | None, now: datetime) -> str:
+    if not moment:
+        return "?"
+    try:
+        when = datetime.fromisoformat(moment)
+    except ValueError:
+        return moment
+    seconds = max(0, int((now - when).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{when:%Y-%m-%d %H:%M:%S} UTC, {seconds // size}{unit} ago"
+    return f"{when:%Y-%m-%d %H:%M:%S} UTC, {seconds}s ago"
+
+
+def _run_line(entry: dict[str, Any], now: datetime) -> list[str]:
+    outcome = entry.get("outcome", "?")
+    lines = [
+        f"{outcome} at {_ago(entry.get('finished') or entry.get('started'), now)} "
+        f"({entry.get('trigger', '?')}, pid {entry.get('pid', '?')})"
+    ]
+    if "windows" in entry:
+        repaired = entry.get("repaired") or []
+        lines.append(
+            f"{entry['windows']} windows: {entry.get('computed', 0)} computed, "
+            f"{entry.get('cached', 0)} reused, {len(repaired)} damaged data files rewritten; "
+            f"site {'published to' if entry.get('published') else 'unchanged at'} "
+            f"{entry.get('site', '?')}"
+        )
+    if entry.get("error"):
+        lines.append(f"error: {entry['error']}")
+    return lines
+
+
+def format_status(report: dict[str, Any], now: datetime | None = None) -> str:
+    """`kvmstatus status` as text: the last run, the last success, the verdict."""
+    now = now or datetime.now(UTC)
+    lines = [f"data:          {report['data']} ({report['runs']} runs recorded)"]
+    if report["running"]:
+        run = report["running"]
+        lines.append(f"running:       since {_ago(run.get('started'), now)} (pid {run.get('pid')})")
+    if report["last"]:
+        first, *rest = _run_line(report["last"], now)
+        lines.append(f"last run:      {first}")
+        lines += [f"               {line}" for line in rest]
+    success = report["last_success"]
+    lines.append(
+        f"last success:  {_ago(success.get('finished'), now) if success else 'none recorded'}"
+    )
+    verdict = "OK" if report["healthy"] else f"FAILING: {report['reason']}"
+    lines.append(f"status:        {verdict}")
+    return "\n".join(lines)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from kvmstatus.errors import GitFailure, UserError
+from kvmstatus.shared.stopping import child_stopped
 
 
 def _explain_open_failure(path: Path, stderr: str) -> UserError:
@@ -54,9 +55,11 @@ class GitRepo:
             ["git", "-C", str(self.path), "rev-parse", "--absolute-git-dir"],
             capture_output=True,
             text=True,
+            stdin=subprocess.DEVNULL,
             check=False,
         )
         if proc.returncode != 0:
+            child_stopped(proc.returncode)
             raise _explain_open_failure(self.path, proc.stderr)
         self.git_dir = Path(proc.stdout.strip())
         if self.text("rev-parse", "--is-shallow-repository").strip() == "true":
@@ -78,14 +81,17 @@ class GitRepo:
         input: bytes | None = None,
         config: Sequence[tuple[str, str]] = (),
     ) -> bytes:
-        """Run git and return its stdout; raise `GitFailure` when it exits non-zero."""
+        """Run git and return its stdout; raise `GitFailure` when it exits non-zero (unless a
+        Ctrl-C or SIGTERM stopped it, and with it this command: see `child_stopped`)."""
         proc = subprocess.run(
             self.command(*args, config=config),
             input=input,
             capture_output=True,
+            stdin=None if input is not None else subprocess.DEVNULL,
             check=False,
         )
         if proc.returncode != 0:
+            child_stopped(proc.returncode)
             raise GitFailure(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc.stdout
 
@@ -93,8 +99,9 @@ class GitRepo:
         self, *args: str, input: bytes | None = None, config: Sequence[tuple[str, str]] = ()
     ) -> Iterator[bytes]:
         """Run git and yield its stdout in chunks as it comes (so parsing overlaps git's work
-        on a second core); raise `GitFailure` at the end when it exits non-zero. `input` is
-        written first, so keep it small."""
+        on a second core); raise `GitFailure` at the end when it exits non-zero (unless a
+        Ctrl-C or SIGTERM stopped it: see `child_stopped`). `input` is written first, so keep
+        it small."""
         with subprocess.Popen(
             self.command(*args, config=config),
             stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
@@ -110,6 +117,7 @@ class GitRepo:
                 yield chunk
             err = proc.stderr.read().decode("utf-8", "replace")
             if proc.wait() != 0:
+                child_stopped(proc.returncode)
                 raise GitFailure(args, proc.returncode, err)
 
     def text(

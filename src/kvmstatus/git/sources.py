@@ -16,6 +16,7 @@ from pathlib import Path
 from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.shared.dirs import cache_dir
+from kvmstatus.shared.stopping import child_stopped
 
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 
@@ -47,8 +48,11 @@ _TRANSIENT = re.compile(
 
 
 def _git(argv: list[str], what: str) -> None:
-    proc = subprocess.run(["git", *argv], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["git", *argv], capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
+    )
     if proc.returncode != 0:
+        child_stopped(proc.returncode)
         lines = proc.stderr.strip().splitlines()
         message = f"{what}: {lines[-1] if lines else 'git failed'}"
         raise (NetworkError if _TRANSIENT.search(proc.stderr) else UserError)(message)

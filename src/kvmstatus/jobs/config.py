@@ -50,6 +50,8 @@ class PublishConfig:
     path: str = "public"
     remote: str = ""
     branch: str = "gh-pages"
+    extra: str = ""
+    """A directory whose files every edition carries (`CNAME`, `robots.txt`, extra pages)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,13 @@ class Config:
 
 
 _SITE_KEYS: dict[str, type] = {"title": str, "base_url": str, "cycles_per_year": int}
-_PUBLISH_KEYS: dict[str, type] = {"target": str, "path": str, "remote": str, "branch": str}
+_PUBLISH_KEYS: dict[str, type] = {
+    "target": str,
+    "path": str,
+    "remote": str,
+    "branch": str,
+    "extra": str,
+}
 _PROJECT_KEYS: dict[str, Any] = {
     "name": str,
     "display_name": str,
@@ -196,6 +204,7 @@ def parse_config(text: str, source: str, base: Path) -> Config:
             path=_path(base, publish_path),
             remote=publish.get("remote", ""),
             branch=publish.get("branch", "gh-pages"),
+            extra=_path(base, publish["extra"]) if publish.get("extra") else "",
         ),
         main=main,
         companions=tuple(p for i, p in enumerate(parsed) if i != mains[0]),

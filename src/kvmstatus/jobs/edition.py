@@ -4,19 +4,26 @@
 companions' at its release dates, compute the windows not stored yet, aggregate each
 project's data directory, publish. `kvmstatus collect` runs it with plain calls (no
 Prefect, nothing published); the Prefect flow runs the very same sequence with its tasks in
-`Steps`; `idle` asks, before Prefect starts, whether a run would change anything.
+`Steps`; `idle` asks, before Prefect starts, whether a run would change anything. Both check
+the publish target before computing anything and record the run's outcome in the data
+directory (`store.runs`), whatever ends it: success, an error, or a signal.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kvmstatus.jobs import steps
 from kvmstatus.jobs.config import Config
+from kvmstatus.shared import stopping
+from kvmstatus.store import runs
 from kvmstatus.store.lock import run_lock
 
 
@@ -33,14 +40,14 @@ class Steps:
     prepare: Callable[..., steps.Prepared] = steps.prepare
     plan: Callable[..., steps.Plan] = steps.plan
     compute_all: Callable[[Sequence[steps.WindowJob]], list[str]] = compute_two_at_a_time
-    aggregate: Callable[..., bool] = steps.aggregate
+    aggregate: Callable[..., steps.Aggregated] = steps.aggregate
     publish: Callable[..., tuple[str, bool]] = steps.publish
 
 
 @dataclass(frozen=True)
 class Summary:
     """What a run did: windows computed (`recomputed`: their stored copy was damaged) and
-    reused, and where the site is."""
+    reused, data files repaired, and where the site is."""
 
     windows: int
     releases: tuple[str, ...]
@@ -50,6 +57,38 @@ class Summary:
     cached: int
     published: bool
     site: str
+    repaired: tuple[str, ...] = ()
+
+
+@contextlib.contextmanager
+def recorded(config: Config, trigger: str) -> Iterator[dict[str, Any]]:
+    """Record a run in the data directory: started now, then succeeded (with the fields the
+    block puts in the yielded dict), failed (with the error's line) or stopped. A block
+    that sets `skip` records nothing (the run goes on elsewhere and records itself)."""
+    entry = runs.begin(config.data_dir, trigger)
+    fields: dict[str, Any] = {}
+
+    def stopped() -> None:
+        runs.finish(config.data_dir, entry, "stopped", fields)
+
+    try:
+        with stopping.on_stop(stopped):
+            yield fields
+    except BaseException as exc:
+        line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        outcome = "stopped" if isinstance(exc, KeyboardInterrupt) else "failed"
+        runs.finish(config.data_dir, entry, outcome, {**fields, "error": line})
+        raise
+    if fields.pop("skip", False):
+        runs.forget(config.data_dir, entry)
+    else:
+        runs.finish(config.data_dir, entry, "succeeded", fields)
+
+
+def _record_fields(summary: Summary) -> dict[str, Any]:
+    return {k: v for k, v in dataclasses.asdict(summary).items() if k not in ("releases",)} | {
+        "repaired": list(summary.repaired)
+    }
 
 
 def plan_all(config: Config, fetch: tuple[bool, bool], how: Steps = Steps()) -> list[steps.Plan]:
@@ -70,39 +109,62 @@ def edition(
     synthetic: bool = False,
     how: Steps = Steps(),
     publish: bool = True,
+    trigger: str = "run",
 ) -> Summary:
     """Run every step once under the data directory's lock; see the module docstring."""
-    with run_lock(config.data_dir):
+    with run_lock(config.data_dir), recorded(config, trigger) as record:
+        if publish:
+            steps.check_target(config, out)
         plans = plan_all(config, fetch, how)
         total = sum(len(p.jobs) for p in plans)
         # Stored windows are not computed (nor made tasks): after a new release, one window.
         todo = [job for p in plans for job in steps.pending(p)]
         counts = Counter(how.compute_all(todo))
-        for p in plans:
-            how.aggregate(config, p, synthetic)
+        repaired = tuple(r for p in plans for r in how.aggregate(config, p, synthetic).repaired)
         if publish:
             where, published = how.publish(config, out)
         else:
             where, published = str(config.data_dir), False
-    return Summary(
-        windows=total,
-        releases=tuple(job.window.name for job in plans[0].jobs),
-        computed=counts["computed"] + counts["recomputed"],
-        recomputed=counts["recomputed"],
-        cached=total - counts["computed"] - counts["recomputed"],
-        published=published,
-        site=where,
-    )
+        summary = Summary(
+            windows=total,
+            releases=tuple(job.window.name for job in plans[0].jobs),
+            computed=counts["computed"] + counts["recomputed"],
+            recomputed=counts["recomputed"],
+            cached=total - counts["computed"] - counts["recomputed"],
+            published=published,
+            site=where,
+            repaired=repaired,
+        )
+        record.update(_record_fields(summary))
+    return summary
 
 
 def idle(
-    config: Config, fetch: tuple[bool, bool], out: Path | None = None, synthetic: bool = False
+    config: Config,
+    fetch: tuple[bool, bool],
+    out: Path | None = None,
+    synthetic: bool = False,
+    trigger: str = "run",
 ) -> tuple[int, str] | None:
     """Fetch and plan every project, and tell whether a run would change nothing: then
-    (windows, where the site is); else None. Cheap enough to run before starting Prefect:
-    a scheduled run that finds no new release costs the fetch and little else."""
-    with run_lock(config.data_dir):
+    (windows, where the site is), recorded as a run; else None, and the run that follows
+    records itself. Cheap enough to run before starting Prefect: a scheduled run that finds
+    no new release costs the fetch and little else."""
+    with run_lock(config.data_dir), recorded(config, trigger) as record:
+        steps.check_target(config, out)
         plans = plan_all(config, fetch)
         if not steps.up_to_date(config, plans, synthetic, out):
+            record["skip"] = True
             return None
-    return sum(len(p.jobs) for p in plans), steps.target(config, out)[0]
+        total = sum(len(p.jobs) for p in plans)
+        where = steps.target(config, out)[0]
+        record.update(
+            windows=total,
+            computed=0,
+            recomputed=0,
+            cached=total,
+            published=False,
+            site=where,
+            repaired=[],
+        )
+    return total, where

@@ -4,7 +4,8 @@
     plan      its release windows (or windows at the main project's release dates) and keys
     pending   the windows whose key is not stored yet (`up_to_date`: is there anything to do?)
     compute   one window -> cached JSON result (skipped when the key is already stored)
-    aggregate cached results -> the data directory the site reads (first-time authors here)
+    aggregate cached results -> the data directory the site reads (first-time authors here);
+              a data file that no longer matches its checksum is rewritten from the cache
     publish   build the site and swap it in, or commit it to a branch and push
 
 Every step takes and returns small, picklable values (paths, names, keys), so the same
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -30,10 +33,19 @@ from kvmstatus.jobs.window import compute_window, first_time_author_keys
 from kvmstatus.mine.fixes import shared_release_index
 from kvmstatus.mine.releases import ReleaseWindow, Tag, release_list, windows_by_dates
 from kvmstatus.mine.selection import Selection
+from kvmstatus.shared.stopping import removed_on_stop
 from kvmstatus.store.cache import load_cached, prune_cache, store_result, window_key
-from kvmstatus.store.documents import project_document, with_first_time_authors, write_dataset
+from kvmstatus.store.documents import (
+    damaged_files,
+    project_document,
+    with_first_time_authors,
+    write_dataset,
+)
 from kvmstatus.store.jsonfile import write_json
 from kvmstatus.store.results import window_document
+from kvmstatus.store.runs import RUNS
+
+log = logging.getLogger("kvmstatus")
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,15 @@ class Plan:
     repo: str
     root: str
     jobs: tuple[WindowJob, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Aggregated:
+    """What `aggregate` did: whether it wrote the data directory, and the files it found
+    damaged (changed, cut short or missing since they were written) and so rewrote."""
+
+    written: bool
+    repaired: tuple[str, ...] = ()
 
 
 def data_root(config: Config, project: ProjectConfig) -> Path:
@@ -134,7 +155,9 @@ def up_to_date(
         return False
     if any(_aggregated_keys(Path(p.root)) != _aggregate_stamp(config, p, synthetic) for p in plans):
         return False
-    return _published(config, out) == data_stamp(config.data_dir)
+    if any(damaged_files(Path(p.root)) for p in plans):
+        return False
+    return _published(config, out) == edition_stamp(config)
 
 
 def compute(job: WindowJob) -> str:
@@ -165,14 +188,26 @@ def compute(job: WindowJob) -> str:
     return "recomputed" if state == "corrupt" else "computed"
 
 
-def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> bool:
-    """Write the project's data directory from its cached window results; False when it
-    already holds exactly these windows (nothing to do)."""
+def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> Aggregated:
+    """Write the project's data directory from its cached window results, unless it already
+    holds exactly these windows, every file as it was written (nothing to do). The cache is
+    the verified copy: a data file edited, cut short or deleted since is rewritten from it,
+    with a warning naming the file, and the result is what an undamaged run writes."""
     root = Path(the_plan.root)
     keys = [job.key for job in the_plan.jobs]
     stamp = _aggregate_stamp(config, the_plan, synthetic)
+    repaired: tuple[str, ...] = ()
     if _aggregated_keys(root) == stamp:
-        return False
+        damaged = damaged_files(root)
+        if not damaged:
+            return Aggregated(written=False)
+        repaired = tuple(str(p) for p in damaged)
+        for path in repaired:
+            log.warning(
+                "%s was changed or damaged after it was written; rewritten from the verified "
+                "window cache",
+                path,
+            )
     docs = []
     for job in the_plan.jobs:
         doc, state = load_cached(root, job.key)
@@ -201,7 +236,7 @@ def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> bool:
     prune_cache(root, set(keys))
     # Written last: a run killed before this point aggregates again.
     write_json(root / "aggregated.json", stamp)
-    return True
+    return Aggregated(written=True, repaired=repaired)
 
 
 def _aggregate_stamp(config: Config, the_plan: Plan, synthetic: bool) -> list[str]:
@@ -219,6 +254,7 @@ def _aggregated_keys(root: Path) -> list[str] | None:
 PUBLISHED = "published.json"
 """In the data directory: where the data was last published to, and its stamp (for targets
 that cannot be asked cheaply, such as a git branch on a remote)."""
+_NOT_DATA = {Path(PUBLISHED), Path(RUNS)}
 
 
 def data_stamp(root: Path) -> str:
@@ -226,11 +262,51 @@ def data_stamp(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.json")):
         relative = path.relative_to(root)
-        if "cache" in relative.parts or relative == Path(PUBLISHED):
+        if "cache" in relative.parts or relative in _NOT_DATA:
             continue
         digest.update(str(relative).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _extra(config: Config) -> Path | None:
+    return Path(config.publish.extra) if config.publish.extra else None
+
+
+def edition_stamp(config: Config) -> str:
+    """A digest of everything an edition is built from: the data (`data_stamp`), the site
+    settings and the user's extra files, so a new `CNAME` publishes a new edition."""
+    digest = hashlib.sha256(data_stamp(config.data_dir).encode())
+    digest.update(json.dumps([config.cycles_per_year, config.base_url]).encode())
+    extra = _extra(config)
+    if extra is not None and extra.is_dir():
+        for path in sorted(p for p in extra.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(extra).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def check_target(config: Config, out: Path | None) -> None:
+    """A `UserError` before anything is computed when the run's target cannot be published
+    to: a directory that is not kvmstatus's, a place that cannot be written, a bad branch."""
+    from kvmstatus.website.sitedir import check_replaceable
+
+    extra = _extra(config)
+    if extra is not None and not extra.is_dir():
+        raise UserError(f"publish.extra: {extra} is not a directory")
+    _, directory = target(config, out)
+    if directory is not None:
+        check_replaceable(directory.resolve())
+        return
+    branch = config.publish.branch
+    valid = subprocess.run(
+        ["git", "check-ref-format", f"refs/heads/{branch}"],
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    if not branch or branch.startswith("-") or valid.returncode != 0:
+        raise UserError(f"publish.branch: {branch!r} is not a valid branch name")
 
 
 def target(config: Config, out: Path | None) -> tuple[str, Path | None]:
@@ -264,10 +340,11 @@ def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
     from kvmstatus.website.build import build_site
     from kvmstatus.website.gitpublish import push_site  # loaded only for a git target
 
-    stamp = data_stamp(config.data_dir)
+    stamp = edition_stamp(config)
     where, directory = target(config, out)
     if _published(config, out) == stamp:
         return where, False
+    extra = _extra(config)
     if directory is not None:
         build_site(
             config.data_dir,
@@ -275,13 +352,22 @@ def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
             config.cycles_per_year,
             stamp=stamp,
             base_url=config.base_url,
+            extra=extra,
         )
         return where, True
     project = json.loads((config.data_dir / "project.json").read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="kvmstatus-site-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="kvmstatus-site-") as tmp,
+        removed_on_stop(Path(tmp)),
+    ):
         site = Path(tmp) / "site"
         build_site(
-            config.data_dir, site, config.cycles_per_year, stamp=stamp, base_url=config.base_url
+            config.data_dir,
+            site,
+            config.cycles_per_year,
+            stamp=stamp,
+            base_url=config.base_url,
+            extra=extra,
         )
         push_site(
             site,

@@ -4,11 +4,14 @@ Layout (schema 1)::
 
     DATA/project.json            the project, its releases in order, the trend, the "as of" date
     DATA/windows/<release>.json  one release window's tables (`store.results.window_document`)
+    DATA/checksums.json          the SHA-256 of each file above, as written
     DATA/companions/<name>/...   the same layout for a companion project (kvm-unit-tests, ...)
 
 Files are written sorted and indented, so the same numbers give the same bytes, and each file
 is replaced atomically (write to a temporary name, then rename), so a reader never sees half a
-file. Everything the site shows comes from here; the site stage never runs git.
+file. Everything the site shows comes from here; the site stage never runs git. What is read
+back is checked against `checksums.json` first: a truncated, edited or missing file is named
+in one line, never half-trusted (a run then rewrites it from the verified window cache).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from kvmstatus.errors import UserError
 from kvmstatus.shared.numbers import linear_trend
-from kvmstatus.store.jsonfile import read_json, write_json
+from kvmstatus.store.jsonfile import RESTORE, digest, read_json, write_json
 
 SCHEMA = 1
 Document = dict[str, Any]
@@ -102,18 +105,77 @@ def hash_name(text: str) -> int:
     return value
 
 
+CHECKSUMS = "checksums.json"
+
+
 def write_dataset(root: Path, project: Document, windows: Sequence[Document]) -> None:
+    """Write the project summary, its windows and their checksums (written last: a run
+    killed before it leaves files that do not match, which the next run rewrites)."""
+    written = {}
     for doc in windows:
-        write_json(root / "windows" / f"{file_name(doc['release'])}.json", doc)
-    write_json(root / "project.json", project)
+        relative = f"windows/{file_name(doc['release'])}.json"
+        written[relative] = write_json(root / relative, doc)
+    written["project.json"] = write_json(root / "project.json", project)
+    write_json(root / CHECKSUMS, {"schema": SCHEMA, "sha256": written})
+
+
+def _checksums(root: Path) -> dict[str, str]:
+    stored = read_json(root / CHECKSUMS)
+    files = stored.get("sha256") if isinstance(stored, dict) else None
+    if (
+        not isinstance(files, dict)
+        or stored.get("schema") != SCHEMA
+        or not all(isinstance(v, str) for v in files.values())
+    ):
+        raise UserError(f"{root / CHECKSUMS} is not kvmstatus data of schema {SCHEMA}: {RESTORE}")
+    return files
+
+
+def damaged_files(root: Path) -> list[Path]:
+    """The dataset's files that are missing or differ from what was written (the checksums
+    file itself when it cannot be read): [] when everything matches."""
+    try:
+        files = _checksums(root)
+    except UserError:
+        return [root / CHECKSUMS]
+    damaged = []
+    for relative, expected in sorted(files.items()):
+        try:
+            if digest((root / relative).read_bytes()) == expected:
+                continue
+        except OSError:
+            pass
+        damaged.append(root / relative)
+    return damaged
+
+
+def _verified(root: Path, relative: str, files: Mapping[str, str]) -> Any:
+    path = root / relative
+    expected = files.get(relative)
+    if expected is None:
+        raise UserError(f"{path} is not listed in {root / CHECKSUMS}: {RESTORE}")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path} is missing: {RESTORE}") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    if digest(data) != expected:
+        raise UserError(
+            f"{path} was changed or damaged after kvmstatus wrote it (its checksum does not "
+            f"match {CHECKSUMS}): {RESTORE}"
+        )
+    return read_json(path)
 
 
 def read_dataset(root: Path) -> tuple[Document, list[Document]]:
-    """The project summary and its windows in release order."""
-    project = read_json(root / "project.json")
+    """The project summary and its windows in release order, each verified against the
+    checksums written with them (a `UserError` naming the first file that does not match)."""
+    files = _checksums(root)
+    project = _verified(root, "project.json", files)
     if not isinstance(project, dict) or project.get("schema") != SCHEMA:
         raise UserError(f"{root / 'project.json'} is not kvmstatus data of schema {SCHEMA}")
     windows = [
-        read_json(root / "windows" / f"{file_name(name)}.json") for name in project["releases"]
+        _verified(root, f"windows/{file_name(name)}.json", files) for name in project["releases"]
     ]
     return project, windows

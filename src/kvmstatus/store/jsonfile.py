@@ -12,44 +12,68 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kvmstatus.errors import UserError
+from kvmstatus.shared.stopping import critical
 
 T = TypeVar("T")
 
 
-def write_json(path: Path, doc: Any) -> None:
-    """Replace `path` with `doc` as sorted, indented JSON, atomically."""
+def json_bytes(doc: Any) -> bytes:
+    """`doc` as the bytes `write_json` writes: sorted, indented UTF-8 JSON."""
+    return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_json(path: Path, doc: Any) -> str:
+    """Replace `path` with `doc` as sorted, indented JSON, atomically; returns the SHA-256
+    of the bytes written. A stop (`shared.stopping`) waits for the replacement to finish,
+    so no temporary file is left behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would keep a published site from serving it
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    data = json_bytes(doc)
+    with critical():
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)  # mkstemp's 0600 would keep a published site from serving it
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return digest(data)
+
+
+RESTORE = "`kvmstatus run` restores it (or `kvmstatus collect`, for data it wrote)"
 
 
 def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UserError(f"{path} is missing: compute the data first (kvmstatus collect)") from None
+        raise UserError(f"{path} is missing: {RESTORE}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"{path} is not readable JSON ({exc}); compute the data again") from None
+        raise UserError(f"{path} is not readable JSON ({exc}): {RESTORE}") from None
 
 
 def cached_json(folder: Path, key: Any, make: Callable[[], T]) -> T:
     """`make()`, kept in `folder` under a hash of `key` (any JSON value): a later call with
-    the same key reads it back; a missing or unreadable file is made again."""
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
-    path = folder / f"{digest}.json"
+    the same key reads it back; a missing, unreadable or edited file (its checksum does not
+    match) is made again."""
+    name = digest(json.dumps(key, sort_keys=True).encode())
+    path = folder / f"{name}.json"
     try:
-        stored: T = json.loads(path.read_text(encoding="utf-8"))
-        return stored
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if (
+            isinstance(stored, dict)
+            and stored.get("key") == key
+            and stored.get("checksum") == digest(json_bytes(stored.get("value")))
+        ):
+            value: T = stored["value"]
+            return value
     except (OSError, ValueError):
         pass  # missing or corrupt: make it again
     value = make()
-    write_json(path, value)
+    write_json(path, {"key": key, "checksum": digest(json_bytes(value)), "value": value})
     return value

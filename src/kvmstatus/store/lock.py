@@ -1,5 +1,7 @@
 """One run at a time per data directory: `run_lock` holds an exclusive `flock` on `DATA/.lock`
-for the whole run; a second run exits with a message naming the first."""
+for the whole run; a second run exits with a message naming the first. The lock is
+re-entrant within a process, so a command can take it before starting Prefect and the flow
+it runs takes it again."""
 
 from __future__ import annotations
 
@@ -11,10 +13,30 @@ from pathlib import Path
 
 from kvmstatus.errors import UserError
 
+_held: dict[Path, int] = {}
+
 
 @contextmanager
 def run_lock(root: Path) -> Iterator[None]:
     """Hold the data directory for one run; a concurrent run gets a `UserError`."""
+    key = root.resolve()
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    with _flock(root):
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
+
+
+@contextmanager
+def _flock(root: Path) -> Iterator[None]:
     try:
         root.mkdir(parents=True, exist_ok=True)
         handle = open(root / ".lock", "a+", encoding="utf-8")  # noqa: SIM115 - held for the run

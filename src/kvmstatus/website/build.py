@@ -2,10 +2,12 @@
 
 `build_site` reads the data (no git), renders pages and charts into a staging copy of the
 hand-written `site/` directory, builds it with MkDocs (`--strict`: a warning fails the build),
-and only then swaps the result into the output directory, so a failed build leaves the
-previous site as it was. The Vega JavaScript is bundled into the site (vl-convert's bundle),
-never fetched from a CDN. `SOURCE_DATE_EPOCH` is the data's "as of" date, so the same data
-gives the same bytes.
+adds the user's extra files (`[publish] extra`: Markdown pages are built with the theme,
+everything else is copied as it is), and only then swaps the result into the output
+directory, so a failed or stopped build leaves the previous site as it was; a build directory
+left by a killed run is removed by the next one. The Vega JavaScript is bundled into the
+site (vl-convert's bundle), never fetched from a CDN. `SOURCE_DATE_EPOCH` is the data's
+"as of" date, so the same data gives the same bytes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import string
 import tempfile
 import time
@@ -37,10 +40,11 @@ from mkdocs.exceptions import MkDocsException
 from kvmstatus.errors import UserError
 from kvmstatus.mine.trailers import PEOPLE_TRAILERS, TRACKED_KEYS
 from kvmstatus.shared.dirs import cache_dir
+from kvmstatus.shared.stopping import removed_on_stop
 from kvmstatus.store.documents import Document, read_dataset
 from kvmstatus.website import charts
 from kvmstatus.website.pages import SitePlan, build_plan
-from kvmstatus.website.sitedir import swap_in
+from kvmstatus.website.sitedir import MARKER, remove_leftovers, staging_prefix, swap_in
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # the kvmstatus package
 
@@ -73,17 +77,35 @@ def _cache() -> Path:
     return cache_dir() / "render"
 
 
+def _read_cached(name: str) -> str | None:
+    """The render cache's `name`, when its checksum (`name.sha256`) says it is intact."""
+    path = _cache() / name
+    try:
+        data = path.read_bytes()
+        expected = path.with_name(path.name + ".sha256").read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != expected:
+        return None  # edited or cut short: made again
+    return data.decode("utf-8")
+
+
 def _cached(name: str, make: Callable[[], str]) -> str:
     """`make()`, kept under the render cache as `name` (a content or version key)."""
-    path = _cache() / name
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
+    if (text := _read_cached(name)) is not None:
+        return text
     text = make()
+    path = _cache() / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        data = text.encode("utf-8")
+        for target, content in (
+            (path, data),
+            (path.with_name(path.name + ".sha256"), hashlib.sha256(data).hexdigest().encode()),
+        ):
+            tmp = target.with_name(f".{target.name}.{os.getpid()}")
+            tmp.write_bytes(content)
+            tmp.replace(target)
     except OSError:
         pass  # a read-only cache only costs the work again next time
     return text
@@ -108,9 +130,8 @@ def render_svgs(specs: dict[str, str]) -> dict[str, str]:
     done: dict[str, str] = {}
     missing = []
     for cid, key in keys.items():
-        path = _cache() / "svg" / f"{key}.svg"
-        if path.is_file():
-            done[cid] = path.read_text(encoding="utf-8")
+        if (text := _read_cached(f"svg/{key}.svg")) is not None:
+            done[cid] = text
         else:
             missing.append(cid)
     docs = [json.loads(specs[cid]) for cid in missing]
@@ -118,7 +139,13 @@ def render_svgs(specs: dict[str, str]) -> dict[str, str]:
         # Spawned, not forked: the caller may have threads (Prefect's), and a forked child
         # can inherit one of their locks held forever.
         spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(min(4, os.cpu_count() or 2), mp_context=spawn) as pool:
+        # The workers ignore Ctrl-C: the command stops them itself, without their tracebacks.
+        with ProcessPoolExecutor(
+            min(4, os.cpu_count() or 2),
+            mp_context=spawn,
+            initializer=signal.signal,
+            initargs=(signal.SIGINT, signal.SIG_IGN),
+        ) as pool:
             rendered = list(pool.map(charts.svg_of_spec, docs, chunksize=8))
     else:
         rendered = [charts.svg_of_spec(doc) for doc in docs]
@@ -221,25 +248,64 @@ def run_mkdocs(
         raise UserError(f"the site build warned (nothing was published): {catcher.messages[0]}")
 
 
+def extra_files(extra: Path | None) -> list[tuple[str, Path]]:
+    """The user's extra files (`[publish] extra`), as (path in the site, file), sorted."""
+    if extra is None:
+        return []
+    if not extra.is_dir():
+        raise UserError(f"publish.extra: {extra} is not a directory (nothing was published)")
+    return [(p.relative_to(extra).as_posix(), p) for p in sorted(extra.rglob("*")) if p.is_file()]
+
+
+def add_extra(files: list[tuple[str, Path]], root: Path, markdown: bool) -> None:
+    """Copy the extra files (the Markdown ones, or all others) into `root`, refusing to
+    replace a file kvmstatus made: the report's pages stay the report's."""
+    for relative, source in files:
+        if relative.endswith(".md") != markdown:
+            continue
+        target = root / relative
+        if target.exists() or relative == MARKER:
+            raise UserError(
+                f"publish.extra: {source} would replace the site's own {relative}; rename it "
+                "(nothing was published)"
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        target.chmod(0o644)
+
+
 def build_site(
-    data: Path, out: Path, cycles: int = 5, stamp: str = "", base_url: str = ""
+    data: Path,
+    out: Path,
+    cycles: int = 5,
+    stamp: str = "",
+    base_url: str = "",
+    extra: Path | None = None,
 ) -> BuildReport:
-    """Render and build the site for the data directory `data` into `out`, atomically."""
+    """Render and build the site for the data directory `data` into `out`, atomically,
+    with the files of `extra` added."""
     project, windows = read_dataset(data)
     if not windows:
         raise UserError(f"{data} holds no release window: nothing to publish")
+    additions = extra_files(extra)
     started = time.perf_counter()
     plan = build_plan(project, windows, read_companions(data), cycles)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)
     template = template_dir()
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.build-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(dir=out.parent, prefix=staging_prefix(out)) as tmp,
+        removed_on_stop(Path(tmp)),
+    ):
         docs = Path(tmp) / "docs"
         shutil.copytree(template / "site", docs)
         render(plan, docs, project)
+        add_extra(additions, docs, markdown=True)
         rendered = time.perf_counter()
         site = Path(tmp) / "site"
         run_mkdocs(template / "mkdocs.yml", docs, site, project, plan.nav, base_url)
+        add_extra(additions, site, markdown=False)
         built = time.perf_counter()
         swap_in(site, out, stamp)
     return BuildReport(out, len(plan.pages), len(plan.charts), rendered - started, built - rendered)

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kvmstatus.errors import GitFailure, UserError
+from kvmstatus.shared.stopping import child_stopped
 from kvmstatus.website.sitedir import MARKER
 
 IDENTITY_NAME = "kvmstatus"
@@ -170,6 +171,7 @@ class _Scratch:
                 tuple(args), -1, f"no answer within {timeout:.0f} seconds (timed out)"
             ) from None
         if proc.returncode != 0:
+            child_stopped(proc.returncode)
             raise GitFailure(tuple(args), proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc.stdout.decode("utf-8", "replace").strip()
 
