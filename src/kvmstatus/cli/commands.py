@@ -172,6 +172,19 @@ def site(args: argparse.Namespace) -> None:
     )
 
 
+def preview(args: argparse.Namespace) -> None:
+    from kvmstatus.website.preview import preview_server
+
+    server = preview_server(Path(args.out), args.port)
+    print(f"serving {args.out} at {server.url} (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    finally:
+        server.server_close()
+
+
 def _flow_parameters(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "config": args.config,

@@ -154,6 +154,19 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--cycles", type=int, default=5, help="release cycles in a year (default 5)")
     site.set_defaults(func=commands.site)
 
+    preview = sub.add_parser(
+        "preview",
+        help="serve a built site on 127.0.0.1 to read it with working search (Ctrl-C stops)",
+        description="Serve the site in --out over HTTP on loopback and print its address. "
+        "Opened from the file system the pages work, but the search box and the interactive "
+        "charts need HTTP; this is the one-command way to have them. Ctrl-C stops it.",
+    )
+    preview.add_argument("--out", required=True, metavar="DIR", help="the built site to serve")
+    preview.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free one)"
+    )
+    preview.set_defaults(func=commands.preview)
+
     year = sub.add_parser(
         "year",
         help="the keynote's yearly window next to the two years before, with changes",
