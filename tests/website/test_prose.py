@@ -172,3 +172,23 @@ def test_real_merge_messages_read_as_lists(kut_repo: Path) -> None:
         assert starts == [html.unescape(i) for i in items] or not items, body
         checked += bool(items)
     assert checked >= 10
+
+
+def test_a_shortlog_is_a_list_of_its_own() -> None:
+    message = (
+        "* tag 'kvm-x86-mmu-6.12' of https://github.com/kvm-x86/linux:\n"
+        "  KVM: x86/mmu: Zap fewer sptes\n"
+        "  KVM: x86/mmu: Drop a lock\n"
+        "  KVM: x86/mmu: Rename a function that has a very long name indeed, it wraps\n"
+        "  ...\n"
+    )
+    out = summary_html(message)
+    assert out == (
+        '<div class="kvm-summary"><ul><li>tag &#39;kvm-x86-mmu-6.12&#39; of '
+        'https://github.com/kvm-x86/linux:<ul class="kvm-shortlog"><li>KVM: x86/mmu: Zap fewer '
+        "sptes</li><li>KVM: x86/mmu: Drop a lock</li><li>KVM: x86/mmu: Rename a function that "
+        "has a very long name indeed, it wraps</li><li>...</li></ul></li></ul></div>"
+    )
+    # Outside a list item too, and never inside a <p>.
+    paragraph = summary_html("Shortlog:\n" + message.split("\n", 1)[1])
+    assert '<p>Shortlog:</p><ul class="kvm-shortlog">' in paragraph

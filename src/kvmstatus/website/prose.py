@@ -13,6 +13,7 @@ the block alone. A long message shows its first blocks and folds the rest behind
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ def _joined(lines: Sequence[str], width: int) -> list[list[str]]:
             meant = (
                 previous.rstrip().endswith(":")
                 or _SUBJECT.match(text) is not None
+                or text in ("...", "\u2026")  # git's "and more" after a shortlog
                 or len(previous) + 1 + len(word) <= 0.75 * width
             )
             if meant:
@@ -88,8 +90,18 @@ def _joined(lines: Sequence[str], width: int) -> list[list[str]]:
     return runs
 
 
-def _inline(lines: Sequence[str], width: int) -> str:
-    return "<br>".join(html_text(" ".join(run)) for run in _joined(lines, width))
+def _inline(lines: Sequence[str], width: int) -> tuple[str, str]:
+    """The lines as text (wrapped lines joined, the author's breaks kept as `<br>`) and, when
+    they end in a run of commit subjects (a shortlog, at least three), that run as a list."""
+    runs = [html_text(" ".join(run)) for run in _joined(lines, width)]
+    split = next((i for i, run in enumerate(runs) if _SUBJECT.match(html.unescape(run))), None)
+    if split is not None:
+        subjects = runs[split:]
+        listed = sum(1 for run in subjects if _SUBJECT.match(html.unescape(run)))
+        if len(subjects) >= 3 and listed * 3 >= len(subjects) * 2:
+            items = "".join(f"<li>{run}</li>" for run in subjects)
+            return "<br>".join(runs[:split]), f'<ul class="kvm-shortlog">{items}</ul>'
+    return "<br>".join(runs), ""
 
 
 def _indent(line: str) -> int:
@@ -157,15 +169,16 @@ def _render(block: _Block, width: int) -> str:
     if block.kind == "hr":
         return "<hr>"
     if block.kind == "p":
-        text = _inline(block.lines, width)
+        text, shortlog = _inline(block.lines, width)
         single = len(block.lines) == 1 and len(block.lines[0].strip()) <= 60
         if single and block.lines[0].rstrip().endswith(":"):
             # "x86:", "* New features:": a heading in all but name.
             return f'<p class="kvm-summary-head">{text}</p>'
-        return f"<p>{text}</p>"
+        return (f"<p>{text}</p>" if text else "") + shortlog
     items = []
     for item in block.items:
-        inner = _inline(item.lines, width) + "".join(_render(b, width) for b in item.children)
+        text, shortlog = _inline(item.lines, width)
+        inner = text + shortlog + "".join(_render(b, width) for b in item.children)
         items.append(f"<li>{inner}</li>")
     start = f' start="{block.start}"' if block.kind == "ol" and block.start != 1 else ""
     return f"<{block.kind}{start}>{''.join(items)}</{block.kind}>"
