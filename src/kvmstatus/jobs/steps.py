@@ -81,7 +81,13 @@ def fetch_policy(fetch: bool | None, repo: str | None) -> tuple[bool, bool]:
 
 
 def prepare(project: ProjectConfig, cache: Path | None, fetch: bool) -> Prepared:
-    opened = prepare_repository(project.repository, update=fetch and project.fetch, cache=cache)
+    try:
+        opened = prepare_repository(project.repository, update=fetch and project.fetch, cache=cache)
+    except UserError as exc:
+        if project.origin.table is None:
+            raise
+        # Which of the configuration's repositories it is (a NetworkError stays one).
+        raise type(exc)(f"{project.origin.key('repository')}: {exc}") from None
     return Prepared(project, str(opened.repo.path), opened.changed)
 
 

@@ -828,6 +828,7 @@ def companies_page(ctx: Context, plan: SitePlan) -> str:
         banner(ctx),
         "An author's company is decided by their email at the commit's author date, from "
         f"gitdm-style maps (see Methodology). `{UNKNOWN}` shows how much the map misses.\n",
+        initial_aside(ctx, page),
         "## Share of commits per release\n",
         chart_block(
             plan,
@@ -1003,6 +1004,7 @@ def fixes_page(ctx: Context, plan: SitePlan) -> str:
                 ),
                 "Median bug lifetime per release",
             ),
+            initial_aside(ctx, page),
             "## Invalid `Fixes:` tags\n",
             invalid_fixes_table(invalid, page, heading=""),
         ]
@@ -1047,7 +1049,14 @@ def testing_page(ctx: Context, plan: SitePlan) -> str:
     page = "testing.md"
     settings = ctx.project.get("settings") or {}
     name, paths = test_suite(settings)
-    out = ["# Testing\n", banner(ctx), f"## {escape(name)}\n", _testing_intro(settings)]
+    out = [
+        "# Testing\n",
+        banner(ctx),
+        "The main project's test suite, then the companion projects its configuration names.\n",
+        initial_aside(ctx, page),
+        f"## {escape(name)}\n",
+        _testing_intro(settings),
+    ]
     if paths != []:
         out += [
             chart_block(
