@@ -96,6 +96,10 @@ class Context:
         to the first release) only when the project counts it."""
         return project_counted(self.project, self.windows)
 
+    def counted_before(self, index: int) -> list[Document]:
+        """The counted windows before window `index` (the initial window is always first)."""
+        return self.windows[len(self.windows) - len(self.counted) : index]
+
     def last_year(self) -> list[Document]:
         return self.counted[-self.cycles :]
 
@@ -140,7 +144,7 @@ def initial_note(project: Document, w: Document) -> str:
 def initial_aside(ctx: Context, page: str) -> str:
     """On a page of trends: that the initial window is left out, and where it is."""
     first = ctx.windows[0]
-    if not is_initial(first) or first in ctx.counted:
+    if len(ctx.counted) == len(ctx.windows):
         return ""
     return (
         f"*{link(page, release_page(first['release']), escape(first['release']))} is all "
@@ -392,11 +396,12 @@ def home(ctx: Context, plan: SitePlan) -> str:
     last = years[0]
     trend = ctx.project.get("trend")
     page = "index.md"
+    settings = ctx.project.get("settings") or {}
+    suite, suite_paths = suite_of(settings)
     out = [
         f"# {escape(ctx.project['title'])}\n",
         f"**{escape(ctx.project['project'])}**, as of {escape(ctx.project['as_of'])} "
-        f"(release {escape(ctx.releases[-1])}), counting "
-        f"{selection_text(ctx.project.get('settings') or {})}. "
+        f"(release {escape(ctx.releases[-1])}), counting {selection_text(settings)}. "
         f"A year is {ctx.cycles} release cycles.\n",
         banner(ctx),
         f"## The last year: {escape(range_label(last['range']))}\n",
@@ -442,10 +447,8 @@ def home(ctx: Context, plan: SitePlan) -> str:
         "### Topics\n",
         TOPICS_NOTE,
         topic_summary(ctx, ctx.last_year(), ctx.year_before()),
-        f"## Testing: {escape(test_suite(ctx.project.get('settings') or {})[0])}\n",
-        testing_summary(ctx, ctx.last_year())
-        if test_suite(ctx.project.get("settings") or {})[1] != []
-        else _testing_intro(ctx.project.get("settings") or {}),
+        f"## Testing: {escape(suite)}\n",
+        _testing_intro(settings) if suite_paths == [] else testing_summary(ctx, ctx.last_year()),
         f"More on the {link(page, 'testing.md', 'Testing')} page.\n",
     ]
     return "\n".join(out)
@@ -578,7 +581,6 @@ def release(ctx: Context, plan: SitePlan, index: int) -> str:
     if index + 1 < len(ctx.windows):
         nxt = ctx.windows[index + 1]["release"]
         nav.append(f"{link(page, release_page(nxt), escape(nxt))} →")
-    earlier = [x for x in ctx.counted if ctx.releases.index(x["release"]) < index]
     out = [
         f"# {escape(w['release'])}\n",
         banner(ctx),
@@ -604,7 +606,7 @@ def release(ctx: Context, plan: SitePlan, index: int) -> str:
         ),
         "## Topics\n",
         TOPICS_NOTE,
-        topic_summary(ctx, [w], earlier[-ctx.cycles :]),
+        topic_summary(ctx, [w], ctx.counted_before(index)[-ctx.cycles :]),
         "## Highlights, in the maintainers' words\n",
         highlights_intro(w),
         highlights(ctx, w),
@@ -721,7 +723,7 @@ TREND_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("review_coverage", "Review coverage"),
             *_trailer_metrics([k for k in ROW_TRAILERS if k.key in ("Reviewed-by", "Acked-by")]),
-            ("applied_by_others_share", "Share committed by someone else than the author"),
+            ("applied_by_others_share", "Share committed by someone other than the author"),
         ),
     ),
     (
@@ -1011,7 +1013,7 @@ def fixes_page(ctx: Context, plan: SitePlan) -> str:
     )
 
 
-def test_suite(settings: Document) -> tuple[str, list[str] | None]:
+def suite_of(settings: Document) -> tuple[str, list[str] | None]:
     """The main project's test suite: its name (from the configuration) and its paths (from
     the architecture mapping; None in data written before they were recorded)."""
     paths = settings.get("testing_paths")
@@ -1019,7 +1021,7 @@ def test_suite(settings: Document) -> tuple[str, list[str] | None]:
 
 
 def _testing_intro(settings: Document) -> str:
-    name, paths = test_suite(settings)
+    name, paths = suite_of(settings)
     mapping = f"the <code>{html_text(settings.get('arch_map', ''))}</code> architecture mapping"
     if paths is None:
         return "Commits touching the test-suite paths of the architecture mapping.\n"
@@ -1048,11 +1050,12 @@ def companion_window(settings: Document, w: Document, previous: Document | None)
 def testing_page(ctx: Context, plan: SitePlan) -> str:
     page = "testing.md"
     settings = ctx.project.get("settings") or {}
-    name, paths = test_suite(settings)
+    name, paths = suite_of(settings)
     out = [
         "# Testing\n",
         banner(ctx),
-        "The main project's test suite, then the companion projects its configuration names.\n",
+        "The main project's test suite"
+        + (", then the companion projects its configuration names.\n" if ctx.companions else ".\n"),
         initial_aside(ctx, page),
         f"## {escape(name)}\n",
         _testing_intro(settings),
