@@ -7,7 +7,6 @@ one of them an octopus merge without a body.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import markdown
@@ -16,7 +15,12 @@ import pytest
 from helpers import build_repo, git
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
-from kvmstatus.analyse.merges import brought_in, brought_in_all, parse_merge_subject
+from kvmstatus.analyse.merges import (
+    brought_in,
+    brought_in_all,
+    mainline_brought_in,
+    parse_merge_subject,
+)
 from kvmstatus.analyse.window import WindowResult
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.window import compute_window
@@ -364,7 +368,8 @@ def test_highlights_render_bodies_as_text(result: WindowResult) -> None:
         "### x86",
         "### arm64",
     ]
-    assert " - Zap fewer sptes\n\n - " in html.unescape(out)
+    # The maintainer's list is a list again, still escaped.
+    assert "<li>Zap fewer sptes</li><li>&lt;script&gt;alert(1)&lt;/script&gt;</li>" in out
     octopus = next(p for p in doc["pulls"] if p["parents"] == 3)
     assert "an octopus of 3 parents" in pull_heading(octopus)
 
@@ -384,3 +389,23 @@ def test_brought_in_all_when_only_some_merges_are_asked_for() -> None:
     assert brought_in(graph, "M2") == {"Z"}
     assert brought_in_all(graph, ["M2"]) == {"M2": {"Z"}}
     assert brought_in_all(graph, ["M1", "M2"]) == {"M1": {"X", "Y"}, "M2": {"Z"}}
+
+
+def test_mainline_merges_count_what_path_limiting_drops() -> None:
+    """Merges on the first-parent line that brought selected commits in, kept by `git log
+    -- P` or not: M1 brought the selected S, M2 only the unselected U, and the topic merge
+    T (inside M3's branch) is not on the mainline, though M3 that brought it is."""
+    graph = {
+        "S": ("B",),
+        "M1": ("B", "S"),
+        "U": ("M1",),
+        "M2": ("M1", "U"),
+        "S2": ("M2",),
+        "S3": ("M2",),
+        "T": ("S2", "S3"),
+        "M3": ("M2", "T"),
+    }
+    mainline = mainline_brought_in(graph)
+    assert mainline == {"M1": {"S"}, "M2": {"U"}, "M3": {"T", "S2", "S3"}}
+    selected = {"S", "S2", "S3"}
+    assert sum(1 for found in mainline.values() if found & selected) == 2

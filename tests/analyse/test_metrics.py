@@ -5,6 +5,7 @@ from kvmstatus.analyse.metrics import MalformedTrailer, Ranked, TrailerCount, ra
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.log import mine
 from kvmstatus.mine.records import Person
+from kvmstatus.mine.trailers import with_cc_stable
 
 SEAN = "sean@example.com"
 
@@ -12,7 +13,8 @@ SEAN = "sean@example.com"
 def test_window_stats_exact(kernel_repo: Path) -> None:
     repo = GitRepo(kernel_repo)
     w = window(repo, "v1.1", "v1.2")
-    stats = window_stats(mine(repo, w), "v1.1..v1.2", w.pathspecs)
+    # Cc-stable is derived from the Cc lines with the project's stable lists (the kernel's).
+    stats = window_stats(with_cc_stable(mine(repo, w)), "v1.1..v1.2", w.pathspecs)
     assert (stats.commits, stats.merges, stats.authors) == (4, 1, 2)
     assert stats.trailers == {
         "Reviewed-by": TrailerCount(commits=4, lines=5),

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kvmstatus.errors import UserError
-from kvmstatus.jobs.config import load_config, parse_config
+from kvmstatus.errors import Origin, UserError
+from kvmstatus.jobs.config import Config, load_config, parse_config
 
 MINIMAL = """
 [[project]]
@@ -23,6 +23,10 @@ def parse(text: str, base: Path = Path("/cfg")) -> object:
 def test_shipped_default() -> None:
     config = load_config(None)
     assert config.main.name == "linux-kvm"
+    assert config.title == "KVM status report"
+    assert config.main.test_suite == "KVM selftests"
+    assert config.main.stable_lists == ("stable@vger.kernel.org", "stable@kernel.org")
+    assert config.main.origin == Origin("project[0]")
     assert config.main.repository.startswith("https://")
     assert config.main.since == "v3.8"
     assert [c.name for c in config.companions] == ["kvm-unit-tests", "kvmtool"]
@@ -63,6 +67,13 @@ def test_relative_paths_are_relative_to_the_file() -> None:
         (MINIMAL + "[[project]]\nname='x'\nrepository='y'\nrole='main'\n", "exactly one project"),
         ("[[project]]\nname = 'a b'\nrepository = 'r'\n", r"project\[0\]\.name: use letters"),
         ("[[project]\n", "not valid TOML"),
+        (MINIMAL + "stable_lists = 'stable@x.org'\n", r"project\[0\]\.stable_lists: expected list"),
+        (
+            MINIMAL + "stable_lists = ['stable']\n",
+            r"project\[0\]\.stable_lists: 'stable' is not an email address",
+        ),
+        (MINIMAL + "test_suite = 3\n", r"project\[0\]\.test_suite: expected str"),
+        (MINIMAL + "count_initial_window = 1\n", r"project\[0\]\.count_initial_window"),
     ],
 )
 def test_errors_name_the_key(text: str, message: str) -> None:
@@ -73,3 +84,39 @@ def test_errors_name_the_key(text: str, message: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="cannot read the configuration"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_labels_default_from_the_project() -> None:
+    # A KVM selection is the KVM status report; anything else is the project's own report.
+    kvm = parse(MINIMAL)
+    assert isinstance(kvm, Config)
+    assert kvm.title == "KVM status report"
+    whole = parse(MINIMAL.replace('name = "linux-kvm"', 'name = "kut"') + 'paths = ["."]\n')
+    assert isinstance(whole, Config)
+    assert (whole.main.display_name, whole.title) == ("kut", "kut status report")
+    own = parse(MINIMAL + 'display_name = "KUT"\npaths = ["."]\n[site]\ntitle = "Mine"\n')
+    assert isinstance(own, Config)
+    assert (own.main.display_name, own.title) == ("KUT", "Mine")
+
+
+def test_stable_lists_and_initial_window() -> None:
+    config = parse(MINIMAL + "stable_lists = []\ncount_initial_window = true\n")
+    assert isinstance(config, Config)
+    assert config.main.stable_lists == ()
+    assert config.main.count_initial_window
+
+
+def test_stable_lists_are_in_the_window_key(tmp_path: Path) -> None:
+    """They decide which Cc: lines count as Cc-stable: a window computed with other lists is
+    not reused."""
+    from fixture_history import fast_import_stream
+    from helpers import build_repo, write_config
+    from kvmstatus.jobs import steps
+
+    repo = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    keys = []
+    for lists in ("", 'stable_lists = ["stable@example.org"]\n', "stable_lists = []\n"):
+        config = load_config(write_config(tmp_path, repo, lists))
+        prepared = steps.prepare(config.main, None, fetch=False)
+        keys.append([job.key for job in steps.plan(config, prepared).jobs])
+    assert len({key for run in keys for key in run}) == 3 * len(keys[0])

@@ -49,8 +49,7 @@ def test_record_fields_and_mailmap_at_window_end(kernel_repo: Path) -> None:
     assert not fix.is_merge
     assert [t.key for t in fix.trailers] == [
         "Fixes",
-        "Cc",
-        "Cc-stable",
+        "Cc",  # Cc-stable is the analysis' to derive (the project's stable lists)
         "Reported-by",
         "Reviewed-by",
         "Signed-off-by",

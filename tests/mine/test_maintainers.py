@@ -510,7 +510,7 @@ def test_first_malformed_line_is_reported_with_a_count() -> None:
 
 
 def test_invalid_name_regex_is_a_user_error() -> None:
-    with pytest.raises(UserError, match=r"invalid subsystem regex '\(KVM'"):
+    with pytest.raises(UserError, match=r"--subsystem '\(KVM' is not a valid regex"):
         select_entries(parse_maintainers(KERNEL_STYLE), "(KVM")
 
 

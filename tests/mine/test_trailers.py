@@ -1,5 +1,13 @@
-from kvmstatus.mine.records import Person, Trailer
-from kvmstatus.mine.trailers import CC_STABLE, TRACKED_KEYS, parse_person, parse_trailers
+from datetime import UTC, datetime
+
+from kvmstatus.mine.records import CommitRecord, Person, Trailer
+from kvmstatus.mine.trailers import (
+    CC_STABLE,
+    TRACKED_KEYS,
+    parse_person,
+    parse_trailers,
+    with_cc_stable,
+)
 
 
 def keys(message: str) -> list[tuple[str, str]]:
@@ -49,13 +57,34 @@ def test_malformed_person_is_kept_and_flagged() -> None:
     assert trailer == Trailer("Reviewed-by", "John Doe", None, malformed=True)
 
 
-def test_cc_stable_is_its_own_key_and_still_a_cc() -> None:
-    found = parse_trailers(
-        "s\n\nCc: stable@vger.kernel.org # 5.10+\nCc: Stable <stable@kernel.org>\n"
+def record(message: str) -> CommitRecord:
+    when = datetime(2024, 1, 1, tzinfo=UTC)
+    who = Person("A", "a@x.org")
+    return CommitRecord(
+        "0" * 40, ("1" * 40,), who, when, who, when, "s", parse_trailers(message), ()
     )
-    assert [t.key for t in found] == ["Cc", CC_STABLE, "Cc", CC_STABLE]
-    assert parse_trailers("s\n\nCc: kvm@vger.kernel.org\n")[0].key == "Cc"
-    assert len(parse_trailers("s\n\nCc: kvm@vger.kernel.org\n")) == 1
+
+
+def test_cc_stable_is_its_own_key_and_still_a_cc() -> None:
+    message = "s\n\nCc: stable@vger.kernel.org # 5.10+\nCc: Stable <stable@kernel.org>\n"
+    # The parser reads what the message says; the project's stable lists derive Cc-stable.
+    assert [t.key for t in parse_trailers(message)] == ["Cc", "Cc"]
+    (derived,) = with_cc_stable([record(message)])
+    assert [t.key for t in derived.trailers] == ["Cc", CC_STABLE, "Cc", CC_STABLE]
+    (plain,) = with_cc_stable([record("s\n\nCc: kvm@vger.kernel.org\n")])
+    assert [t.key for t in plain.trailers] == ["Cc"]
+
+
+def test_stable_lists_are_the_projects() -> None:
+    message = "s\n\nCc: stable@qemu.org\nCc: stable@vger.kernel.org\nCc: nostable@qemu.org\n"
+    (own,) = with_cc_stable([record(message)], ("stable@qemu.org",))
+    assert [(t.key, t.value) for t in own.trailers if t.key == CC_STABLE] == [
+        (CC_STABLE, "stable@qemu.org")
+    ]
+    (kernel,) = with_cc_stable([record(message)])
+    assert [t.value for t in kernel.trailers if t.key == CC_STABLE] == ["stable@vger.kernel.org"]
+    (none,) = with_cc_stable([record(message)], ())
+    assert CC_STABLE not in {t.key for t in none.trailers}
 
 
 def test_fixes_keeps_its_text() -> None:

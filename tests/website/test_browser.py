@@ -1,19 +1,18 @@
 """The built site in a real browser: headless Debian Chromium driven by Playwright.
 
-Builds the site from the hostile fixture history, serves it on localhost and checks every
-page type: charts rendered, no console errors, no broken internal links, navigation and
-search work, hostile names show as text. Screenshots of the home page (desktop and mobile)
-go to `$KVMSTATUS_SCREENSHOTS` (default: the test's temporary directory).
+Builds the site from the hostile fixture history, serves it on localhost with the server of
+`kvmstatus preview` and checks every page type: charts rendered, no console errors, no broken
+internal links, navigation and search work, hostile names show as text. Screenshots of the
+home page (desktop and mobile) go to `$KVMSTATUS_SCREENSHOTS` (default: the test's temporary
+directory).
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -23,6 +22,7 @@ from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG
 from helpers import make_dataset
 from kvmstatus.store.documents import file_name
 from kvmstatus.website.build import build_site
+from kvmstatus.website.preview import preview_server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -51,17 +51,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    """The site as `kvmstatus preview` serves it (so search is tested through it)."""
+    httpd = preview_server(site, 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    yield httpd.url
     httpd.shutdown()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    httpd.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
 from kvmstatus.shared.labels import UNKNOWN
 from kvmstatus.shared.numbers import linear_trend
-from kvmstatus.store.documents import project_document
+from kvmstatus.store.documents import counted_windows, project_document
 from kvmstatus.website import charts
 
 SCRIPT = "<script>alert(1)</script>"
@@ -561,8 +561,11 @@ def test_real_data_charts(
     releases = project["releases"]
     arches = project["settings"]["architectures"]
     findings = [f for w in ws for f in w["fix_findings"]]
+    # The trend leaves out the window of all history before the first release.
+    counted = counted_windows(ws)
+    assert len(counted) == len(ws) - 1 == project["trend"]["n"]
     made: dict[str, charts.AnyChart] = {
-        "commits_per_release": charts.commits_per_release(ws, project["trend"]),
+        "commits_per_release": charts.commits_per_release(counted, project["trend"]),
         "reviewed_share": charts.metric_trend(ws, "reviewed_share", "Reviewed-by"),
         "median_lifetime": charts.metric_trend(ws, "fixes_median_lifetime_days", "Median"),
         "trailer_shares": charts.trailer_shares(ws),
@@ -589,18 +592,19 @@ def test_real_data_charts(
         for unit in units(doc):
             x = unit["encoding"].get("x", {})
             if x.get("field") == "release" and name != "introducing":
-                assert x["sort"] == releases
+                shown = [w["release"] for w in counted] if name == "commits_per_release" else None
+                assert x["sort"] == (shown or releases)
     record_property("svg_seconds", json.dumps(timings, sort_keys=True))
     # Generous: a chart takes tens of milliseconds; seconds would make the site step slow.
     assert max(timings.values()) < 2.0, timings
 
     doc = charts.spec(made["commits_per_release"])
     bars, line = list(units(doc))
-    assert [r["commits"] for r in values(doc, bars)] == [w["commits"] for w in ws]
+    assert [r["commits"] for r in values(doc, bars)] == [w["commits"] for w in counted]
     trend = project["trend"]
     ends = [p["trend"] for p in values(doc, line)]
     assert ends[0] == pytest.approx(trend["intercept"])
-    assert ends[-1] == pytest.approx(trend["slope"] * (len(ws) - 1) + trend["intercept"])
+    assert ends[-1] == pytest.approx(trend["slope"] * (len(counted) - 1) + trend["intercept"])
     _, rows = only_unit(charts.spec(made["companies"]))
     for w in ws:
         mine = sum(r["value"] for r in rows if r["release"] == w["release"])
@@ -609,3 +613,129 @@ def test_real_data_charts(
     assert sum(r["count"] for r in rows) == sum(
         1 for f in findings if f["lifetime_days"] is not None
     )
+
+
+# --- colours that stay apart, in light and dark mode -------------------------------------
+
+WHITE, SLATE = "#ffffff", "#1e2129"  # Material's default and slate backgrounds
+
+
+def _linear(hex_colour: str) -> list[float]:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio."""
+
+    def luminance(colour: str) -> float:
+        r, g, b = _linear(colour)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    r, g, b = _linear(colour)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def delta_e(one: str, two: str) -> float:
+    """CIEDE2000 colour difference (Sharma, Wu and Dalal's formulation)."""
+    (l1, a1, b1), (l2, a2, b2) = _lab(one), _lab(two)
+    mean_c = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(mean_c**7 / (mean_c**7 + 25**7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1, h2 = (math.degrees(math.atan2(b, a)) % 360 for a, b in ((a1, b1), (a2, b2)))
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    d_l, d_c = l2 - l1, c2 - c1
+    d_h = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
+    mean_l, mean_cp = (l1 + l2) / 2, (c1 + c2) / 2
+    if c1 * c2 == 0:
+        mean_h = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        mean_h = (h1 + h2) / 2
+    else:
+        mean_h = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    t = (
+        1
+        - 0.17 * math.cos(math.radians(mean_h - 30))
+        + 0.24 * math.cos(math.radians(2 * mean_h))
+        + 0.32 * math.cos(math.radians(3 * mean_h + 6))
+        - 0.20 * math.cos(math.radians(4 * mean_h - 63))
+    )
+    s_l = 1 + 0.015 * (mean_l - 50) ** 2 / math.sqrt(20 + (mean_l - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * mean_cp, 1 + 0.015 * mean_cp * t
+    r_c = 2 * math.sqrt(mean_cp**7 / (mean_cp**7 + 25**7))
+    r_t = -math.sin(math.radians(60 * math.exp(-(((mean_h - 275) / 25) ** 2)))) * r_c
+    return math.sqrt(
+        (d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (d_c / s_c) * (d_h / s_h)
+    )
+
+
+def test_delta_e_matches_the_published_examples() -> None:
+    # Two pairs of Sharma et al.'s test data, as sRGB: equal colours, and black to white.
+    assert delta_e("#0072b2", "#0072b2") == 0
+    assert delta_e("#000000", "#ffffff") == pytest.approx(100, abs=0.1)
+
+
+def test_palette_reads_on_both_backgrounds_and_stays_apart() -> None:
+    colours = [*charts.PALETTE, charts.INK]
+    for colour in colours:
+        # WCAG's minimum for graphics, on the light and the dark (slate) page alike.
+        assert contrast(colour, WHITE) >= 3, colour
+        assert contrast(colour, SLATE) >= 3, colour
+    closest = min((delta_e(a, b), a, b) for i, a in enumerate(colours) for b in colours[i + 1 :])
+    assert closest[0] >= 19, closest
+    assert len(set(charts.SHAPES)) == len(charts.SHAPES) == len(charts.PALETTE) + 1
+
+
+LINUX_ARCHES = list(load_arch_map("linux-kvm").names)  # eight architectures and common
+
+
+def _styles(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
+    unit, _ = only_unit(doc)
+    colour, shape = unit["encoding"]["color"]["scale"], unit["encoding"].get("shape")
+    shapes = shape["scale"]["range"] if shape else [""] * len(colour["domain"])
+    return list(zip(colour["domain"], colour["range"], shapes, strict=True))
+
+
+def test_every_series_has_its_own_colour_and_shape(windows: list[dict[str, Any]]) -> None:
+    many = [window(i % 4, f"v6.{i}") for i in range(4)]
+    for w in many:
+        w["architectures"] = [{"name": a, "commits": 10 + k} for k, a in enumerate(LINUX_ARCHES)]
+        w["trees"] = [{"tree": f"git.example.org/t{k}", "commits": k + 1} for k in range(8)]
+        w["companies"] = [{"company": f"Co {k}", "commits": 20 - k} for k in range(10)]
+        w["companies"].append({"company": UNKNOWN, "commits": 3})
+    for chart in (
+        charts.arch_commits(many, LINUX_ARCHES),
+        charts.testing_activity(many, LINUX_ARCHES),
+        charts.tree_commits(many),
+        charts.trailer_shares(many),
+    ):
+        styles = _styles(charts.spec(chart))
+        colours = [c for _, c, _ in styles]
+        assert len(set(colours)) == len(colours), styles
+        assert len({s for _, _, s in styles}) == len(styles), styles
+    # x86 and common were the same blue with the same circle: common is now the neutral grey.
+    arch = {n: (c, s) for n, c, s in _styles(charts.spec(charts.arch_commits(many, LINUX_ARCHES)))}
+    assert arch["common"][0] == charts.INK
+    assert arch["x86"] != arch["common"]
+    companies = _styles(charts.spec(charts.company_shares(many)))
+    colours = [c for _, c, _ in companies]
+    assert len(set(colours)) == len(colours) == 10  # eight companies, Other, (Unknown)
+
+
+def test_past_the_palette_colour_and_shape_never_both_repeat() -> None:
+    names = [f"s{i}" for i in range(40)]
+    pairs = list(zip(charts.series_colours(names), charts.series_shapes(len(names)), strict=True))
+    assert len(set(pairs)) == len(pairs)

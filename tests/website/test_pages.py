@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import json
 import re
+import shlex
 import shutil
+import subprocess
 from pathlib import Path
 
 import markdown
@@ -12,11 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import make_dataset, run
+from helpers import KVM, make_dataset, run
 from kvmstatus.errors import UserError
+from kvmstatus.mine.trailers import STABLE_LISTS
 from kvmstatus.store.documents import read_dataset, write_dataset
-from kvmstatus.website.build import build_site
-from kvmstatus.website.markdown import escape
+from kvmstatus.website.build import build_site, stable_sentence
+from kvmstatus.website.markdown import escape, people_table
 from kvmstatus.website.sitedir import MARKER
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition", "toc"]
@@ -136,3 +140,47 @@ def test_companion_projects_on_testing_page(data: Path, tmp_path: Path) -> None:
     testing = (tmp_path / "site" / "testing.html").read_text()
     assert "Fixture unit tests" in testing
     assert "charts/testing-unit-tests.svg" in testing
+
+
+def test_initial_window_is_labelled_and_left_out_of_trends(data: Path, tmp_path: Path) -> None:
+    build_site(data, tmp_path / "site", cycles=2)
+    project = json.loads((data / "project.json").read_text())
+    first = project["releases"][0]
+    assert project["trend"]["n"] == len(project["releases"]) - 1
+    index = (tmp_path / "site" / "releases" / "index.html").read_text()
+    assert "all history up to it" in index
+    own = (tmp_path / "site" / "releases" / f"{first}.html").read_text()
+    assert "Not a release cycle" in own
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "not a release cycle: it is left out of the trends" in home
+    spec = json.loads((tmp_path / "site" / "charts" / "home-commits.vl.json").read_text())
+    assert first not in spec["layer"][0]["encoding"]["x"]["sort"]
+
+
+def test_people_who_share_a_name_show_their_addresses() -> None:
+    rows = [
+        {"name": "Andrew Jones", "email": "drjones@redhat.com", "count": 5},
+        {"name": "Sean", "email": "sean@example.com", "count": 3},
+        {"name": "andrew jones", "email": "<b>@evil.example", "count": 1},
+    ]
+    out = markdown.Markdown(extensions=EXTENSIONS).convert(people_table(rows, "Authors"))
+    assert '<small class="kvm-email">drjones@redhat.com</small>' in out
+    assert '<small class="kvm-email">&lt;b&gt;@evil.example</small>' in out
+    assert "Sean</span>" in out  # a name of its own stays a plain name
+
+
+def test_methodology_stable_command_reproduces_the_count(kernel_repo: Path) -> None:
+    """The Cc-stable command the Methodology page prints, run on the fixture history."""
+    line = stable_sentence(list(STABLE_LISTS))
+    command = re.search(r"`(git log [^`]*)`", line)
+    assert command is not None
+    shell = (
+        command.group(1)
+        .replace("A..B", "v1.1..v1.2")
+        .replace("-- P", "-- " + " ".join(shlex.quote(p) for p in KVM))
+    )
+    found = subprocess.run(
+        ["bash", "-c", shell], cwd=kernel_repo, capture_output=True, text=True, check=True
+    )
+    assert int(found.stdout) == 1  # `kvmstatus stats --range v1.1..v1.2`: Cc-stable 1
+    assert "names no stable list" in stable_sentence([])

@@ -20,6 +20,12 @@ Counting rules:
   so the commits per tree do not add up to the window's.
 - A merge's *architecture* is the one architecture among the paths it changed against its
   first parent; `common` when it changed none, `several` when it changed more than one.
+- A window's *mainline merges* are the merges on the first-parent line of its end that
+  brought in at least one selected commit: `git rev-list --first-parent --merges A..B`,
+  each with `git rev-list --count --no-merges M^1..M ^A -- P` above zero. Path limiting
+  (`git log -- P`) drops a merge whose selected files equal one parent's, so it keeps fewer
+  merges than brought commits in (on a whole tree, every merge that could have been a
+  fast-forward).
 - *Committers* are counted over non-merge commits by mailmapped committer email; a commit
   is *applied by someone else* when its committer's key differs from its author's.
 """
@@ -96,17 +102,14 @@ def brought_in(graph: Mapping[str, Sequence[str]], merge: str) -> set[str]:
     return _reachable(graph, list(parents[1:]), below)
 
 
-def brought_in_all(
-    graph: Mapping[str, Sequence[str]], merges: Iterable[str]
-) -> dict[str, set[str]]:
-    """`brought_in` for each of `merges`, in time linear in the graph for the merges on the
-    first-parent line of the window's tip (a release's mainline: nearly all of them).
+def mainline_brought_in(graph: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
+    """What each merge on the first-parent line of the window's tip (a release's mainline)
+    brought in, in time linear in the graph.
 
     Walking that line oldest first, everything reached so far is exactly what the next
     commit's first parent reaches, so each merge's walk stops where earlier ones went and no
-    commit is visited twice. Other merges (inside topic branches) walk on their own.
+    commit is visited twice.
     """
-    wanted = set(merges)
     tips = set(graph).difference(p for parents in graph.values() for p in parents)
     line: list[str] = []
     commit = next(iter(tips)) if len(tips) == 1 else None
@@ -118,12 +121,24 @@ def brought_in_all(
     seen: set[str] = set()
     for commit in reversed(line):
         parents = graph[commit]
-        if len(parents) > 1:  # every merge of the line, wanted or not, moves `seen` on
-            brought = _reachable(graph, list(parents[1:]), seen)
-            seen |= brought
-            if commit in wanted:
-                found[commit] = brought
+        if len(parents) > 1:
+            found[commit] = _reachable(graph, list(parents[1:]), seen)
+            seen |= found[commit]
         seen.add(commit)
+    return found
+
+
+def brought_in_all(
+    graph: Mapping[str, Sequence[str]],
+    merges: Iterable[str],
+    mainline: Mapping[str, set[str]] | None = None,
+) -> dict[str, set[str]]:
+    """`brought_in` for each of `merges`: those on the mainline from `mainline_brought_in`
+    (nearly all of them; `mainline` when the caller has it), the others (inside topic
+    branches) walked on their own."""
+    wanted = set(merges)
+    mainline = mainline_brought_in(graph) if mainline is None else mainline
+    found = {merge: mainline[merge] for merge in wanted & mainline.keys()}
     for merge in wanted - found.keys():
         found[merge] = brought_in(graph, merge)
     return found
@@ -170,6 +185,9 @@ class MaintainerFlow:
     trees: list[TreeFlow]
     top_committers: list[Ranked]
     applied_by_others: int
+    mainline_merges: int = 0
+    """Merges on the release's first-parent line that brought in selected commits, whether
+    or not git's path limiting keeps them (`pulls` are the ones it keeps)."""
 
 
 def merge_architecture(paths: Sequence[str], amap: ArchMap) -> str:
@@ -193,7 +211,8 @@ def maintainer_flow(
     committer_names = {r.committer.key: r.committer.name for r in commits if r.committer.name}
     names = committer_names | names
     pulls = []
-    brought_by = brought_in_all(graph, (r.hash for r in records if r.is_merge))
+    mainline = mainline_brought_in(graph)
+    brought_by = brought_in_all(graph, (r.hash for r in records if r.is_merge), mainline)
     # Records come newest first; a release's story reads oldest first.
     for record in reversed(records):
         if not record.is_merge:
@@ -226,4 +245,5 @@ def maintainer_flow(
         trees=trees,
         top_committers=rank((r.committer for r in commits), names, top),
         applied_by_others=sum(1 for r in commits if r.committer.key != r.author.key),
+        mainline_merges=sum(1 for found in mainline.values() if not found.isdisjoint(selected)),
     )

@@ -39,6 +39,7 @@ def window_row(
         "commits": stats.commits,
         "merges": stats.merges,
         "merge_share": share(stats.merges, total),
+        "mainline_merges": flow.mainline_merges,
         "authors": stats.authors,
         "first_time_authors": first_time_authors,
         "review_coverage": None if coverage is None else round(coverage, 4),

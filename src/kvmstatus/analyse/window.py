@@ -27,6 +27,7 @@ from kvmstatus.analyse.newcomers import author_contacts, first_time_authors
 from kvmstatus.analyse.row import Row, window_row
 from kvmstatus.analyse.topics import arch_topic_counts, topic_counts
 from kvmstatus.mine.records import CommitRecord, FixesFinding
+from kvmstatus.mine.trailers import STABLE_LISTS, with_cc_stable
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,16 @@ def analyse_window(
     release: str = "",
     date: str = "",
     graph: Mapping[str, Sequence[str]] | None = None,
+    stable_lists: tuple[str, ...] = STABLE_LISTS,
 ) -> WindowResult:
     """All tables of one window from its records and checked Fixes lines.
 
     `earlier`: the author keys before the window, or None when first-time authors are judged
     later against the windows before (`newcomers.new_author_keys`). `graph` is the window's
     commit graph (`mine.log.window_graph`), which tells the commits each merge brought in;
-    without it merges count no commits."""
+    without it merges count no commits. A `Cc:` naming one of `stable_lists` counts as
+    Cc-stable."""
+    records = with_cc_stable(records, stable_lists)
     companies = commits_by_company(records, affiliations)
     review_companies = reviews_by_company(records, affiliations)
     fixes_summary = summarize_fixes(fixes, top)

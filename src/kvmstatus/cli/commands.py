@@ -23,6 +23,7 @@ from kvmstatus.jobs import steps
 from kvmstatus.jobs.config import (
     Config,
     ProjectConfig,
+    default_display_name,
     load_config,
     project_name,
     single_project,
@@ -34,6 +35,7 @@ from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
 from kvmstatus.shared import stopping
 from kvmstatus.shared.numbers import linear_trend
+from kvmstatus.store.documents import counted_windows
 from kvmstatus.store.lock import run_lock
 from kvmstatus.store.results import window_document
 from kvmstatus.store.runs import health, read_runs
@@ -95,6 +97,7 @@ def stats(args: argparse.Namespace) -> None:
         _affiliations(args),
         top=args.top,
         release_pattern=args.pattern,
+        stable_lists=tuple(args.stable_lists),
     )
     found = result.stats
     if found.malformed_trailers:
@@ -123,9 +126,11 @@ def history(args: argparse.Namespace) -> None:
         load_arch_map(args.arch_map),
         _affiliations(args),
         top=args.top,
+        stable_lists=tuple(args.stable_lists),
     )
     rows = [d["row"] for d in docs]
-    trend = linear_trend([float(d["commits"]) for d in docs])
+    counted = counted_windows(docs, args.count_initial_window)
+    trend = linear_trend([float(d["commits"]) for d in counted])
     if args.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
@@ -139,23 +144,33 @@ def history(args: argparse.Namespace) -> None:
                 f"\ncommits per release: trend {trend.slope:+.1f} per release "
                 f"(intercept {trend.intercept:.1f}, r\u00b2 {trend.r2:.2f}, {trend.n} releases)"
             )
+        if len(counted) < len(docs):
+            print(
+                f"{docs[0]['release']} is all history up to the first release, not a release "
+                "cycle: it is not in the trend (--count-initial-window counts it)"
+            )
 
 
 def collect(args: argparse.Namespace) -> None:
     repository = str(open_repository(args.repo).path)
+    name = project_name(repository)
+    paths = tuple(args.paths or ())
     project = ProjectConfig(
-        name=project_name(repository),
-        display_name=args.project,
+        name=name,
+        display_name=args.project or default_display_name(name, paths, args.subsystem),
         repository=repository,
         release_pattern=args.pattern,
         since=args.since,
         subsystem=args.subsystem,
-        paths=tuple(args.paths or ()),
+        paths=paths,
         architectures=args.arch_map,
         affiliations=tuple(args.affiliations or ()),
         fetch=False,
+        test_suite=args.test_suite,
+        stable_lists=tuple(args.stable_lists),
+        count_initial_window=args.count_initial_window,
     )
-    config = single_project(project, Path(args.out).resolve(), args.title)
+    config = single_project(project, Path(args.out).resolve(), args.title or "")
     stopping.install(_stopped(config, None, site=False))
     summary = edition(config, (False, False), publish=False, trigger="collect")
     first, last = summary.releases[0], summary.releases[-1]
@@ -174,6 +189,19 @@ def site(args: argparse.Namespace) -> None:
         f"{report.pages} pages, {report.charts} charts -> {report.out} "
         f"(render {report.seconds_render:.1f}s, mkdocs {report.seconds_mkdocs:.1f}s)"
     )
+
+
+def preview(args: argparse.Namespace) -> None:
+    from kvmstatus.website.preview import preview_server
+
+    server = preview_server(Path(args.out), args.port)
+    print(f"serving {args.out} at {server.url} (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    finally:
+        server.server_close()
 
 
 def _flow_parameters(args: argparse.Namespace) -> dict[str, Any]:
@@ -320,6 +348,7 @@ def year(args: argparse.Namespace) -> None:
         load_arch_map(args.arch_map),
         _affiliations(args),
         args.top,
+        tuple(args.stable_lists),
     )
     rows = [r.row for r in results]
     changes = compare_rows(rows)

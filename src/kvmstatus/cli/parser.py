@@ -9,6 +9,15 @@ from kvmstatus.analyse.architectures import DEFAULT_MAPPING
 from kvmstatus.cli import commands
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
+from kvmstatus.mine.trailers import STABLE_LISTS
+
+# Defaults shown as typed: `repr` would double every backslash of a regex.
+_PATTERN = f"'{KERNEL_RELEASE_PATTERN}'"
+_INITIAL = (
+    "count the window of all history before the first release in the trend (and on the "
+    "site's yearly comparisons); by default it is reported on its own, as it is not a "
+    "release cycle"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     releases.add_argument(
         "--pattern",
         default=KERNEL_RELEASE_PATTERN,
-        help=f"regex a release tag matches (default: {KERNEL_RELEASE_PATTERN!r}; "
+        help=f"regex a release tag matches (default: {_PATTERN}; "
         r"with rc tags: '^v\d+\.\d+(-rc\d+)?$')",
     )
     releases.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -60,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_repo(hist)
     hist.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
     hist.add_argument("--since", metavar="TAG", help="first release to report (e.g. v3.8)")
+    hist.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
     _add_selection(hist)
     output = hist.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="rows, trend and per-window detail")
@@ -75,8 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--out", required=True, metavar="DIR", help="data directory to write")
     collect.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
     collect.add_argument("--since", metavar="TAG", help="first release to include (e.g. v3.8)")
-    collect.add_argument("--title", default="KVM status report", help="the site's title")
-    collect.add_argument("--project", default="Linux KVM", help="the project's display name")
+    collect.add_argument(
+        "--title",
+        help="the site's title (default: 'KVM status report' for the KVM subsystem, else "
+        "'PROJECT status report')",
+    )
+    collect.add_argument(
+        "--project",
+        help="the project's display name (default: the repository's name, with the subsystem "
+        "when MAINTAINERS chooses the files: 'Linux KVM' for a linux clone)",
+    )
+    collect.add_argument(
+        "--test-suite",
+        default="",
+        metavar="NAME",
+        help="what the Testing page calls the architecture mapping's test-suite paths "
+        "(e.g. 'KVM selftests')",
+    )
+    collect.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
     _add_selection(collect, top=False)
     collect.set_defaults(func=commands.collect)
 
@@ -146,6 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--cycles", type=int, default=5, help="release cycles in a year (default 5)")
     site.set_defaults(func=commands.site)
 
+    preview = sub.add_parser(
+        "preview",
+        help="serve a built site on 127.0.0.1 to read it with working search (Ctrl-C stops)",
+        description="Serve the site in --out over HTTP on loopback and print its address. "
+        "Opened from the file system the pages work, but the search box and the interactive "
+        "charts need HTTP; this is the one-command way to have them. Ctrl-C stops it.",
+    )
+    preview.add_argument("--out", required=True, metavar="DIR", help="the built site to serve")
+    preview.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free one)"
+    )
+    preview.set_defaults(func=commands.preview)
+
     year = sub.add_parser(
         "year",
         help="the keynote's yearly window next to the two years before, with changes",
@@ -195,7 +234,7 @@ def _add_selection(parser: argparse.ArgumentParser, top: bool = True) -> None:
         default=DEFAULT_SUBSYSTEM,
         metavar="REGEX",
         help="regex on MAINTAINERS entry names, read at each window's end "
-        f"(default: KVM, {DEFAULT_SUBSYSTEM!r})",
+        f"(default: KVM, '{DEFAULT_SUBSYSTEM}')",
     )
     parser.add_argument(
         "--arch-map",
@@ -210,6 +249,14 @@ def _add_selection(parser: argparse.ArgumentParser, top: bool = True) -> None:
         metavar="PATH",
         help="gitdm EmailMap/EmailAliases files or gitdm.config directories, layered over the "
         "shipped map (later ones win)",
+    )
+    parser.add_argument(
+        "--stable-lists",
+        nargs="*",
+        default=list(STABLE_LISTS),
+        metavar="ADDRESS",
+        help="addresses of the project's stable list: a Cc: naming one counts as Cc: stable "
+        f"(default: {' '.join(STABLE_LISTS)}; none: no stable list)",
     )
     if top:
         parser.add_argument("--top", type=int, default=10, help="rows per top list (default 10)")

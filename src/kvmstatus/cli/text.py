@@ -45,7 +45,7 @@ def format_stats(stats: WindowStats) -> str:
         f"paths    {' '.join(stats.paths)}",
         "",
         f"commits  {stats.commits:>6}   (non-merge)",
-        f"merges   {stats.merges:>6}   ({merge_share} of all commits)",
+        f"merges   {stats.merges:>6}   ({merge_share} of all commits; kept by path limiting)",
         f"authors  {stats.authors:>6}",
         "",
         f"{'trailer':<16} {'commits':>7} {'share':>7} {'lines':>7}",
@@ -108,6 +108,8 @@ def format_result(result: WindowResult) -> str:
     lines = [
         format_stats(result.stats),
         "",
+        f"mainline merges       {row.get('mainline_merges')} (on the end's first-parent line, "
+        "bringing selected commits in)",
         f"review coverage       {coverage:.1%}" if isinstance(coverage, float) else "",
         f"first-time authors    {row['first_time_authors']}",
         "bot-reported          "
@@ -127,6 +129,7 @@ HISTORY_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("release", "release", "{}"),
     ("commits", "commits", "{}"),
     ("merges", "merges", "{}"),
+    ("mainline_merges", "mainline", "{}"),
     ("authors", "authors", "{}"),
     ("first_time_authors", "new", "{}"),
     *((f"{k.row}_share", str(k.row).replace("_", " "), "{:.1%}") for k in HEADLINE_TRAILERS),

@@ -24,7 +24,7 @@ def _explain_open_failure(path: Path, stderr: str) -> UserError:
             f"`git config --global --add safe.directory {path}`"
         )
     if "not a git repository" in stderr:
-        return UserError(f"{path} is not a git repository (clone one, or pass --repo PATH)")
+        return UserError(f"{path} is not a git repository (give the path of a clone, or a URL)")
     first = stderr.strip().splitlines()[0] if stderr.strip() else "unknown error"
     return UserError(f"cannot open {path} as a git repository: {first}")
 
@@ -50,7 +50,7 @@ class GitRepo:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser().resolve()
         if not self.path.exists():
-            raise UserError(f"{self.path} does not exist (pass --repo PATH of a git clone)")
+            raise UserError(f"{self.path} does not exist (give the path of a git clone, or a URL)")
         proc = subprocess.run(
             ["git", "-C", str(self.path), "rev-parse", "--absolute-git-dir"],
             capture_output=True,

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from kvmstatus.errors import UserError
+from kvmstatus.errors import COMMAND_LINE, Origin, UserError
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
+from kvmstatus.mine.trailers import STABLE_LISTS
 
 DEFAULT_CONFIG_NAME = "kvmstatus.toml"
 WINDOW_KINDS = ("tags", "main-release-dates")
@@ -41,6 +42,15 @@ class ProjectConfig:
     windows: str = "tags"
     """`tags`: its own release tags; `main-release-dates`: the main project's release dates."""
     fetch: bool = True
+    test_suite: str = ""
+    """What the Testing page calls the test-suite paths of the architecture mapping."""
+    stable_lists: tuple[str, ...] = STABLE_LISTS
+    """The addresses whose `Cc:` counts as Cc-stable (the kernel's by default)."""
+    count_initial_window: bool = False
+    """Count the window of all history before the first release in trends and yearly
+    comparisons (by default it is reported on its own: it is not a release cycle)."""
+    origin: Origin = COMMAND_LINE
+    """Where these settings were written, so errors name the key or the flag."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,9 @@ _PROJECT_KEYS: dict[str, Any] = {
     "windows": str,
     "fetch": bool,
     "role": str,
+    "test_suite": str,
+    "stable_lists": list,
+    "count_initial_window": bool,
 }
 
 
@@ -134,6 +147,9 @@ def _project(table: Mapping[str, Any], where: str, base: Path) -> ProjectConfig:
                 re.compile(table[key])
             except re.error as exc:
                 raise UserError(f"{where}.{key}: invalid regex: {exc}") from None
+    for address in table.get("stable_lists", ()):
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+", address):
+            raise UserError(f"{where}.stable_lists: {address!r} is not an email address")
     architectures = table.get("architectures", "linux-kvm")
     if architectures.endswith(".toml"):
         architectures = _path(base, architectures)
@@ -150,6 +166,10 @@ def _project(table: Mapping[str, Any], where: str, base: Path) -> ProjectConfig:
         branch=table.get("branch", "HEAD"),
         windows=windows,
         fetch=table.get("fetch", True),
+        test_suite=table.get("test_suite", ""),
+        stable_lists=tuple(table.get("stable_lists", STABLE_LISTS)),
+        count_initial_window=table.get("count_initial_window", False),
+        origin=Origin(where),
     )
 
 
@@ -194,7 +214,7 @@ def parse_config(text: str, source: str, base: Path) -> Config:
         raise UserError("site.cycles_per_year: expected a positive integer")
     publish_path = publish.get("path", "public")
     return Config(
-        title=site.get("title", "KVM status report"),
+        title=site.get("title") or default_title(main.display_name, main.paths, main.subsystem),
         base_url=site.get("base_url", ""),
         cycles_per_year=cycles,
         data_dir=Path(_path(base, store.get("dir", "data"))),
@@ -233,13 +253,30 @@ def project_name(repository: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "project"
 
 
-def single_project(
-    project: ProjectConfig, data_dir: Path, title: str = "KVM status report"
-) -> Config:
+def default_display_name(name: str, paths: Sequence[str], subsystem: str) -> str:
+    """What the site calls a project nobody named: its repository's name, followed by the
+    subsystem when `MAINTAINERS` chooses the files (a `linux` clone and the default regex
+    are "Linux KVM")."""
+    if paths:
+        return name
+    if subsystem == DEFAULT_SUBSYSTEM:
+        return "Linux KVM" if name.lower() == "linux" else f"{name} KVM"
+    return f"{name} ({subsystem})"
+
+
+def default_title(display_name: str, paths: Sequence[str], subsystem: str) -> str:
+    """The site's title when none is given: the KVM status report for KVM, else the
+    project's own report."""
+    if not paths and subsystem == DEFAULT_SUBSYSTEM:
+        return "KVM status report"
+    return f"{display_name} status report"
+
+
+def single_project(project: ProjectConfig, data_dir: Path, title: str = "") -> Config:
     """A configuration with `project` alone, for `kvmstatus collect`: no companions, no
     publishing (its data directory is the output)."""
     return Config(
-        title=title,
+        title=title or default_title(project.display_name, project.paths, project.subsystem),
         base_url="",
         cycles_per_year=5,
         data_dir=data_dir,

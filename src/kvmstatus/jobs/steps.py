@@ -92,7 +92,7 @@ def data_root(config: Config, project: ProjectConfig) -> Path:
 
 
 def selection_of(project: ProjectConfig) -> Selection:
-    return Selection(paths=project.paths, subsystem=project.subsystem)
+    return Selection(paths=project.paths, subsystem=project.subsystem, origin=project.origin)
 
 
 def fetch_policy(fetch: bool | None, repo: str | None) -> tuple[bool, bool]:
@@ -102,7 +102,13 @@ def fetch_policy(fetch: bool | None, repo: str | None) -> tuple[bool, bool]:
 
 
 def prepare(project: ProjectConfig, cache: Path | None, fetch: bool) -> Prepared:
-    opened = prepare_repository(project.repository, update=fetch and project.fetch, cache=cache)
+    try:
+        opened = prepare_repository(project.repository, update=fetch and project.fetch, cache=cache)
+    except UserError as exc:
+        if project.origin.table is None:
+            raise
+        # Which of the configuration's repositories it is (a NetworkError stays one).
+        raise type(exc)(f"{project.origin.key('repository')}: {exc}") from None
     return Prepared(project, str(opened.repo.path), opened.changed)
 
 
@@ -115,11 +121,11 @@ def plan(config: Config, prepared: Prepared, main_windows: Sequence[ReleaseWindo
     project = prepared.project
     repo = GitRepo(prepared.repo)
     if project.windows == "tags":
-        found = release_list(repo, project.release_pattern, project.since)
+        found = release_list(repo, project.release_pattern, project.since, project.origin)
         windows, tags = found.windows, found.tags
     else:
         anchors = [(w.name, w.end.date) for w in main_windows]
-        windows = windows_by_dates(repo, project.branch, anchors)
+        windows = windows_by_dates(repo, project.branch, anchors, project.origin)
         tags = [w.end for w in windows]
     selection = {"paths": list(project.paths), "subsystem": project.subsystem}
     arch = _mapping_digest(project)
@@ -131,7 +137,9 @@ def plan(config: Config, prepared: Prepared, main_windows: Sequence[ReleaseWindo
             repo=prepared.repo,
             window=w,
             releases=tuple(tags),
-            key=window_key(project.name, w, tags, selection, arch, affiliations).digest(),
+            key=window_key(
+                project.name, w, tags, selection, arch, affiliations, project.stable_lists
+            ).digest(),
             root=str(root),
         )
         for w in windows
@@ -183,6 +191,7 @@ def compute(job: WindowJob) -> str:
         load_arch_map(project.architectures),
         load_affiliations([Path(p) for p in project.affiliations]),
         release_index=shared_release_index(repo, job.releases),
+        stable_lists=project.stable_lists,
     )
     store_result(root, job.key, window_document(result))
     return "recomputed" if state == "corrupt" else "computed"
@@ -222,16 +231,9 @@ def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> Aggreg
     )
     docs = [with_first_time_authors(d, n) for d, n in zip(docs, new, strict=True)]
     project = the_plan.project
-    settings = {
-        "repository": project.repository,
-        "pattern": project.release_pattern if project.windows == "tags" else None,
-        "windows": project.windows,
-        "since": project.since,
-        "selection": {"paths": list(project.paths), "subsystem": project.subsystem},
-        "arch_map": Path(project.architectures).name,
-        "architectures": list(load_arch_map(project.architectures).names),
-    }
-    summary = project_document(config.title, project.display_name, docs, settings, synthetic)
+    summary = project_document(
+        config.title, project.display_name, docs, project_settings(project), synthetic
+    )
     write_dataset(root, summary, docs)
     prune_cache(root, set(keys))
     # Written last: a run killed before this point aggregates again.
@@ -239,8 +241,30 @@ def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> Aggreg
     return Aggregated(written=True, repaired=repaired)
 
 
+def project_settings(project: ProjectConfig) -> dict[str, object]:
+    """What the site says about how a project was counted (`project.json`'s `settings`)."""
+    arch_map = load_arch_map(project.architectures)
+    return {
+        "repository": project.repository,
+        "pattern": project.release_pattern if project.windows == "tags" else None,
+        "windows": project.windows,
+        "since": project.since,
+        "selection": {"paths": list(project.paths), "subsystem": project.subsystem},
+        "arch_map": Path(project.architectures).name,
+        "architectures": list(arch_map.names),
+        "testing_paths": list(arch_map.testing),
+        "test_suite": project.test_suite,
+        "stable_lists": list(project.stable_lists),
+        "count_initial_window": project.count_initial_window,
+    }
+
+
 def _aggregate_stamp(config: Config, the_plan: Plan, synthetic: bool) -> list[str]:
-    return [*(job.key for job in the_plan.jobs), config.title, str(synthetic)]
+    # Labels and settings are in the stamp: renaming a project or its test suite changes
+    # no window, but it changes the data the site is built from.
+    project = the_plan.project
+    labels = json.dumps([project.display_name, project_settings(project)], sort_keys=True)
+    return [*(job.key for job in the_plan.jobs), config.title, str(synthetic), labels]
 
 
 def _aggregated_keys(root: Path) -> list[str] | None:

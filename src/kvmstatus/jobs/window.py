@@ -33,6 +33,7 @@ from kvmstatus.mine.releases import (
     release_tags,
 )
 from kvmstatus.mine.selection import Selection, pathspecs_at
+from kvmstatus.mine.trailers import STABLE_LISTS
 from kvmstatus.store.documents import Document, trimmed, with_first_time_authors
 from kvmstatus.store.jsonfile import cached_json
 from kvmstatus.store.results import window_document
@@ -48,10 +49,12 @@ def compute_window(
     top: int = 0,
     release_index: ReleaseIndex | None = None,
     specs: tuple[str, ...] | None = None,
+    stable_lists: tuple[str, ...] = STABLE_LISTS,
 ) -> WindowResult:
     """One release window, on its own: a pure function of its two commits, the selection,
-    the releases up to its end, the mappings and the code, so results can be cached.
-    `specs` are the selection's pathspecs at the window's end, when the caller has them.
+    the releases up to its end, the mappings, the stable lists and the code, so results can
+    be cached. `specs` are the selection's pathspecs at the window's end, when the caller
+    has them.
 
     First-time authors depend on every earlier window, so they are left for
     `first_time_author_keys` and `store.documents.with_first_time_authors`.
@@ -77,14 +80,16 @@ def compute_window(
         window.name,
         date,
         merge_graph(repo, mined, records),
+        stable_lists,
     )
 
 
 def merge_graph(
     repo: GitRepo, window: Window, records: Sequence[CommitRecord]
 ) -> dict[str, tuple[str, ...]]:
-    """The window's commit graph when it has merges to attribute commits to (else empty)."""
-    return window_graph(repo, window) if any(r.is_merge for r in records) else {}
+    """The window's commit graph when it has commits that merges may have brought in (else
+    empty): path limiting can drop every merge of a window that still brought them."""
+    return window_graph(repo, window) if records else {}
 
 
 def first_time_author_keys(
@@ -121,6 +126,7 @@ def history(
     arch_map: ArchMap,
     affiliations: AffiliationMap,
     top: int = 10,
+    stable_lists: tuple[str, ...] = STABLE_LISTS,
 ) -> list[Document]:
     """Every window's document, oldest first, first-time authors included, in memory.
 
@@ -144,6 +150,7 @@ def history(
                     0,
                     index,
                     specs[w.end.commit],
+                    stable_lists,
                 ),
                 releases.windows,
             )
@@ -163,6 +170,7 @@ def range_report(
     affiliations: AffiliationMap,
     top: int = 10,
     release_pattern: str = KERNEL_RELEASE_PATTERN,
+    stable_lists: tuple[str, ...] = STABLE_LISTS,
 ) -> WindowResult:
     """The tables of a user-given range, first-time authors judged against its start.
 
@@ -187,6 +195,7 @@ def range_report(
         fixes,
         top,
         graph=merge_graph(repo, window, mined.records),
+        stable_lists=stable_lists,
     )
 
 
@@ -202,6 +211,7 @@ def year_reports(
     arch_map: ArchMap,
     affiliations: AffiliationMap,
     top: int = 10,
+    stable_lists: tuple[str, ...] = STABLE_LISTS,
 ) -> list[WindowResult]:
     """The keynote's comparison: the window of `cycles` release cycles ending at `end`, and
     the same-length windows one and two years earlier (those that exist), latest first.
@@ -212,13 +222,21 @@ def year_reports(
     pattern = pattern or (RC1_PATTERN if end.endswith("-rc1") else KERNEL_RELEASE_PATTERN)
     names = [w.name for w in release_list(repo, pattern).windows]
     if end not in names:
-        raise UserError(f"--end {end!r} is not one of the tags matching {pattern!r}")
+        raise UserError(f"--end '{end}' is not one of the tags matching '{pattern}'")
     last = names.index(end)
     spans = [(last - (k + 1) * cycles, last - k * cycles) for k in range(3)]
     spans = [(a, b) for a, b in spans if a >= 0]
     if not spans:
         raise UserError(f"there are fewer than {cycles} releases before {end}")
     return [
-        range_report(repo, f"{names[a]}..{names[b]}", chosen, arch_map, affiliations, top)
+        range_report(
+            repo,
+            f"{names[a]}..{names[b]}",
+            chosen,
+            arch_map,
+            affiliations,
+            top,
+            stable_lists=stable_lists,
+        )
         for a, b in spans
     ]

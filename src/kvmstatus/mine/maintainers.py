@@ -45,7 +45,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kvmstatus.errors import UserError
+from kvmstatus.errors import COMMAND_LINE, Origin, UserError, quoted
 
 DEFAULT_SUBSYSTEM: str = r"KERNEL VIRTUAL MACHINE|^KVM(?![A-Z])"
 """The entries that are KVM itself (matched case-insensitively by `select_entries`).
@@ -129,13 +129,15 @@ def parse_maintainers(text: str, source: str = "MAINTAINERS") -> tuple[Maintaine
 
 
 def select_entries(
-    entries: Iterable[MaintainersEntry], name_regex: str
+    entries: Iterable[MaintainersEntry], name_regex: str, origin: Origin = COMMAND_LINE
 ) -> tuple[MaintainersEntry, ...]:
     """The entries whose name contains a match of `name_regex` (case-insensitive)."""
     try:
         compiled = re.compile(name_regex, re.IGNORECASE)
     except re.error as err:
-        raise UserError(f"invalid subsystem regex {name_regex!r}: {err}") from None
+        raise UserError(
+            f"{origin.key('subsystem')} {quoted(name_regex)} is not a valid regex: {err}"
+        ) from None
     return tuple(entry for entry in entries if compiled.search(entry.name))
 
 

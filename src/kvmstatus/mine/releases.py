@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kvmstatus.errors import GitFailure, UserError
+from kvmstatus.errors import COMMAND_LINE, GitFailure, Origin, UserError, quoted
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.shared.versions import version_key
 
@@ -43,11 +43,13 @@ class ReleaseWindow:
         return f"{self.start.name}..{self.end.name}" if self.start else self.end.name
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
+def compile_pattern(pattern: str, origin: Origin = COMMAND_LINE) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as exc:
-        raise UserError(f"invalid tag pattern {pattern!r}: {exc}") from None
+        raise UserError(
+            f"invalid tag pattern {origin.key('release_pattern')} {quoted(pattern)}: {exc}"
+        ) from None
 
 
 def list_tags(repo: GitRepo) -> tuple[list[Tag], list[str]]:
@@ -81,9 +83,11 @@ def _date(unix: str) -> datetime:
     return datetime.fromtimestamp(int(unix or 0), tz=UTC)
 
 
-def release_tags(tags: list[Tag], pattern: str = KERNEL_RELEASE_PATTERN) -> list[Tag]:
+def release_tags(
+    tags: list[Tag], pattern: str = KERNEL_RELEASE_PATTERN, origin: Origin = COMMAND_LINE
+) -> list[Tag]:
     """The tags matching `pattern`, sorted by version (not by date or name)."""
-    regex = compile_pattern(pattern)
+    regex = compile_pattern(pattern, origin)
     return sorted((t for t in tags if regex.search(t.name)), key=lambda t: version_key(t.name))
 
 
@@ -96,7 +100,7 @@ def release_windows(releases: list[Tag]) -> list[ReleaseWindow]:
 
 
 def windows_by_dates(
-    repo: GitRepo, branch: str, anchors: list[tuple[str, datetime]]
+    repo: GitRepo, branch: str, anchors: list[tuple[str, datetime]], origin: Origin = COMMAND_LINE
 ) -> list[ReleaseWindow]:
     """Windows of a project without release tags, aligned to another project's releases.
 
@@ -108,7 +112,10 @@ def windows_by_dates(
     try:
         out = repo.text("log", "--first-parent", "--format=%H %ct", branch)
     except GitFailure:
-        raise UserError(f"{repo.path} has no branch {branch!r} (see `git branch -a`)") from None
+        raise UserError(
+            f"{repo.path} has no branch {origin.key('branch')} {quoted(branch)} "
+            "(see `git branch -a`)"
+        ) from None
     line = [(h, int(t)) for h, t in (row.split() for row in out.splitlines())]
     line.sort(key=lambda item: item[1])  # oldest first; first-parent dates can be out of order
     times = [t for _, t in line]
@@ -135,20 +142,26 @@ class Releases:
     skipped: list[str]
 
 
-def release_list(repo: GitRepo, pattern: str, since: str | None = None) -> Releases:
-    """The release windows of `repo` from `since` (its window included) on."""
+def release_list(
+    repo: GitRepo, pattern: str, since: str | None = None, origin: Origin = COMMAND_LINE
+) -> Releases:
+    """The release windows of `repo` from `since` (its window included) on. `origin` says
+    where `pattern` and `since` were written, for the errors."""
     tags, skipped = list_tags(repo)
-    releases = release_tags(tags, pattern)
+    releases = release_tags(tags, pattern, origin)
     windows = release_windows(releases)
+    key = origin.key("release_pattern")
     if not windows:
         raise UserError(
-            f"no tag in {repo.path} matches {pattern!r} (see `git tag -l`; use --pattern)"
+            f"no tag in {repo.path} matches {key} {quoted(pattern)} (see `git tag -l`; "
+            f"{origin.verb} {key} to the regex of its release tags)"
         )
     if since is not None:
         names = [w.name for w in windows]
         if since not in names:
             raise UserError(
-                f"--since {since!r} is not one of the release tags matching {pattern!r}"
+                f"{origin.key('since')} {quoted(since)} is not one of the release tags matching "
+                f"{key} {quoted(pattern)} (the first is {names[0]}, the last {names[-1]})"
             )
         windows = windows[names.index(since) :]
     return Releases(windows, releases, skipped)

@@ -6,15 +6,19 @@ The trailers the report knows are one registry, `TRAILERS`, matched case-insensi
 A line counts when it looks like `^\\s*Key:\\s*value` anywhere after the subject line (the
 kernel's trailers are not always in the last paragraph). Each (key, value) pair counts once
 per commit. Person values that do not parse are kept and flagged, never dropped.
+
+The parser reads what the message says; which `Cc:` addresses are a stable list is the
+project's to say (`STABLE_LISTS` for the kernel), so `with_cc_stable` derives that key.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from kvmstatus.mine.records import Person, Trailer
+from kvmstatus.mine.records import CommitRecord, Person, Trailer
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,9 @@ class TrailerKind:
 
 CC_STABLE = "Cc-stable"
 """A derived key: a `Cc:` naming the stable list, counted on its own as the report does."""
+STABLE_LISTS: tuple[str, ...] = ("stable@vger.kernel.org", "stable@kernel.org")
+"""The kernel's stable list, and its address before vger hosted it (until 2011): the default
+of a project's `stable_lists`."""
 
 TRAILERS: tuple[TrailerKind, ...] = (
     TrailerKind("Signed-off-by", person=True, reported=False),
@@ -91,8 +98,6 @@ _LINE = re.compile(
 )
 _NAMED = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>(?P<rest>.*)$")
 _BARE = re.compile(r"^(?P<email>[^<>\s\"]+@[^<>\s\"]+?)(?P<rest>[\s,#].*)?$")
-# stable@kernel.org was the stable list's address before vger hosted it (until 2011).
-_STABLE = re.compile(r"\bstable@(?:vger\.)?kernel\.org\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 
@@ -132,7 +137,37 @@ def _make(written_key: str, raw_value: str) -> tuple[Trailer, ...]:
     if key not in PERSON_KEYS:
         return (Trailer(key=key, value=value, malformed=not value),)
     person = parse_person(value)
-    trailer = Trailer(key=key, value=value, person=person, malformed=person is None)
-    if key == "Cc" and _STABLE.search(value):
-        return trailer, Trailer(key=CC_STABLE, value=value, person=person)
-    return (trailer,)
+    return (Trailer(key=key, value=value, person=person, malformed=person is None),)
+
+
+@lru_cache(maxsize=16)
+def stable_regex(addresses: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A `Cc:` value naming one of `addresses` (anywhere in it, as `git log --grep` reads
+    it; case-insensitive); None when the project has no stable list."""
+    if not addresses:
+        return None
+    alternatives = "|".join(re.escape(a) for a in addresses)
+    return re.compile(rf"(?<![\w.+-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+def with_cc_stable(
+    records: Sequence[CommitRecord], addresses: tuple[str, ...] = STABLE_LISTS
+) -> list[CommitRecord]:
+    """`records` with a `Cc-stable` trailer after each `Cc:` that names one of the stable
+    lists `addresses` (each pair once per commit, like every key)."""
+    regex = stable_regex(tuple(addresses))
+    if regex is None:
+        return list(records)
+    out = []
+    for record in records:
+        ccs = [t for t in record.trailers if t.key == "Cc" and regex.search(t.value)]
+        if not ccs:
+            out.append(record)
+            continue
+        trailers: list[Trailer] = []
+        for trailer in record.trailers:
+            trailers.append(trailer)
+            if trailer in ccs:
+                trailers.append(Trailer(key=CC_STABLE, value=trailer.value, person=trailer.person))
+        out.append(replace(record, trailers=tuple(trailers)))
+    return out

@@ -1,7 +1,8 @@
 """The data directory across runs: cached window results and their keys.
 
 A window's result is a pure function of its start and end commits, the selection, the
-releases up to its end, the architecture mapping, the affiliation data and the code. Its
+releases up to its end, the architecture mapping, the affiliation data, the stable-list
+addresses (which `Cc:` lines count as Cc-stable) and the code. Its
 cache key is a hash of exactly those; the result is stored as `cache/<key>.json` with the key
 and a checksum of its content inside, so a truncated, edited or foreign file is detected and
 recomputed instead of trusted. Writes are atomic (`jsonfile.write_json`).
@@ -111,6 +112,7 @@ class WindowKey:
     arch_map: str
     affiliations: str
     code: str
+    stable_lists: Sequence[str] = ()
 
     def digest(self) -> str:
         text = json.dumps(
@@ -123,6 +125,7 @@ class WindowKey:
                 "arch_map": self.arch_map,
                 "affiliations": self.affiliations,
                 "code": self.code,
+                "stable_lists": list(self.stable_lists),
             },
             sort_keys=True,
         )
@@ -136,6 +139,7 @@ def window_key(
     selection: Mapping[str, Any],
     arch_map: str,
     affiliations: str,
+    stable_lists: Sequence[str] = (),
 ) -> WindowKey:
     """The key of `window`: releases after its end do not count (they cannot change it)."""
     names = [t.name for t in releases]
@@ -149,6 +153,7 @@ def window_key(
         arch_map=arch_map,
         affiliations=affiliations,
         code=code_version(),
+        stable_lists=tuple(stable_lists),
     )
 
 

@@ -67,6 +67,19 @@ def trimmed(doc: Document, top: int) -> Document:
     }
 
 
+def is_initial(window: Document) -> bool:
+    """Whether `window` is all history up to the first release (its range has no start): not
+    a release cycle, and as big as everything before it."""
+    return ".." not in str(window["range"])
+
+
+def counted_windows(windows: Sequence[Document], count_initial: bool = False) -> list[Document]:
+    """The windows that trends and yearly comparisons are made of: every release cycle, and
+    the initial window (`is_initial`) only when asked for, or when it is all there is."""
+    cycles = [w for w in windows if not is_initial(w)]
+    return list(windows) if count_initial or not cycles else cycles
+
+
 def project_document(
     title: str,
     project: str,
@@ -74,8 +87,10 @@ def project_document(
     settings: Mapping[str, Any],
     synthetic: bool = False,
 ) -> Document:
-    """The project summary: release order, the commits trend and the data's own date."""
-    trend = linear_trend([float(w["commits"]) for w in windows])
+    """The project summary: release order, the commits trend (over `counted_windows`, as
+    `settings["count_initial_window"]` says) and the data's own date."""
+    counted = counted_windows(windows, bool(settings.get("count_initial_window")))
+    trend = linear_trend([float(w["commits"]) for w in counted])
     return {
         "schema": SCHEMA,
         "title": title,

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kvmstatus.errors import UserError
+from kvmstatus.shared.dirs import make_directory
 
 _held: dict[Path, int] = {}
 
@@ -37,8 +38,8 @@ def run_lock(root: Path) -> Iterator[None]:
 
 @contextmanager
 def _flock(root: Path) -> Iterator[None]:
+    make_directory(root, "the data directory")
     try:
-        root.mkdir(parents=True, exist_ok=True)
         handle = open(root / ".lock", "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
     except OSError as exc:
         raise UserError(f"cannot use the data directory {root}: {exc.strerror}") from None

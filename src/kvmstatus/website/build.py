@@ -18,6 +18,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import string
@@ -38,8 +39,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from kvmstatus.errors import UserError
-from kvmstatus.mine.trailers import PEOPLE_TRAILERS, TRACKED_KEYS
-from kvmstatus.shared.dirs import cache_dir
+from kvmstatus.mine.trailers import PEOPLE_TRAILERS, STABLE_LISTS, TRACKED_KEYS
+from kvmstatus.shared.dirs import cache_dir, make_directory
 from kvmstatus.shared.stopping import removed_on_stop
 from kvmstatus.store.documents import Document, read_dataset
 from kvmstatus.website import charts
@@ -159,10 +160,12 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _methodology(text: str, project: Document) -> str:
+def _methodology(text: str, project: Document, cycles: int = 5) -> str:
     settings = project.get("settings", {})
     chosen = settings.get("selection", {})
-    if chosen.get("paths"):
+    if chosen.get("paths") == ["."]:
+        selection = "the whole tree (the pathspec `.`)."
+    elif chosen.get("paths"):
         selection = "the pathspecs " + ", ".join(f"`{p}`" for p in chosen["paths"]) + "."
     else:
         selection = (
@@ -175,10 +178,50 @@ def _methodology(text: str, project: Document) -> str:
         arch_map=f"the `{settings.get('arch_map', 'linux-kvm')}`",
         trailers=", ".join(TRACKED_KEYS),
         people=", ".join(str(k.people) for k in PEOPLE_TRAILERS),
+        stable=stable_sentence(settings.get("stable_lists", list(STABLE_LISTS))),
+        initial=_initial(bool(settings.get("count_initial_window"))),
+        test_suite=_suite(settings),
+        cycles=f"{cycles} release cycle{'s' * (cycles != 1)}",
     )
 
 
-def render(plan: SitePlan, docs: Path, project: Document) -> None:
+def stable_sentence(addresses: list[str]) -> str:
+    """The Methodology's sentence on Cc: stable, with the command that counts it."""
+    if not addresses:
+        return 'The project names no stable list, so no commit counts as "Cc: stable".'
+    names = " or ".join(f"`{a}`" for a in addresses)
+    grep = "|".join(re.escape(a) for a in addresses)
+    return (
+        f'A `Cc:` naming {names} (the project\'s stable lists) also counts as "Cc: stable": '
+        f"`git log --no-merges -i -E --grep='^[[:space:]]*cc:.*({grep})' --format=%H A..B -- P "
+        "| wc -l`."
+    )
+
+
+def _initial(counted: bool) -> str:
+    how = (
+        "The project's settings count it in the trends and yearly comparisons like a release."
+        if counted
+        else "It is not a release cycle and is as big as everything before it, so it is kept "
+        "out of the trends and the yearly comparisons (`count_initial_window = true` in the "
+        "configuration, or `--count-initial-window`, counts it); its own page is labelled "
+        "for what it is."
+    )
+    return (
+        "Without `since`, the first release has no previous one: its window is all history "
+        f"up to it (`git rev-list B`). {how}"
+    )
+
+
+def _suite(settings: Document) -> str:
+    paths = settings.get("testing_paths")
+    name = settings.get("test_suite") or "the test suite"
+    if not paths:
+        return f"{name}: none configured" if paths == [] else name
+    return f"{name}: " + ", ".join(f"`{p}`" for p in paths)
+
+
+def render(plan: SitePlan, docs: Path, project: Document, cycles: int = 5) -> None:
     """Write the plan's pages, files and charts into the staging docs directory."""
     for rel, text in plan.pages.items():
         _write(docs / rel, text)
@@ -186,7 +229,7 @@ def render(plan: SitePlan, docs: Path, project: Document) -> None:
         _write(docs / rel, text)
     methodology = docs / "methodology.md"
     methodology.write_text(
-        _methodology(methodology.read_text(encoding="utf-8"), project), encoding="utf-8"
+        _methodology(methodology.read_text(encoding="utf-8"), project, cycles), encoding="utf-8"
     )
     _write(docs / "assets" / "vega-bundle.js", _vega_bundle())
     specs = {cid: charts.spec_json(chart) for cid, chart in sorted(plan.charts.items())}
@@ -288,11 +331,13 @@ def build_site(
     if not windows:
         raise UserError(f"{data} holds no release window: nothing to publish")
     additions = extra_files(extra)
+    out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise UserError(f"cannot use {out} as the site: it is a file, not a directory")
+    make_directory(out.parent, "the site", named=out)
+    remove_leftovers(out)
     started = time.perf_counter()
     plan = build_plan(project, windows, read_companions(data), cycles)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(out)
     template = template_dir()
     with (
         tempfile.TemporaryDirectory(dir=out.parent, prefix=staging_prefix(out)) as tmp,
@@ -300,7 +345,7 @@ def build_site(
     ):
         docs = Path(tmp) / "docs"
         shutil.copytree(template / "site", docs)
-        render(plan, docs, project)
+        render(plan, docs, project, cycles)
         add_extra(additions, docs, markdown=True)
         rendered = time.perf_counter()
         site = Path(tmp) / "site"

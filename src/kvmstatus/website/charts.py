@@ -28,8 +28,8 @@ from typing import Any, Final, Literal, TypeVar
 import altair as alt
 import vl_convert
 
-from kvmstatus.mine.trailers import CHARTED_TRAILERS, HEADLINE_TRAILERS
-from kvmstatus.shared.labels import UNKNOWN
+from kvmstatus.mine.trailers import CHARTED_TRAILERS, HEADLINE_TRAILERS, TrailerKind
+from kvmstatus.shared.labels import COMMON, UNKNOWN
 from kvmstatus.shared.numbers import by_count, nearest_rank
 
 Doc = Mapping[str, Any]
@@ -51,18 +51,36 @@ FONT: Final = (
 # Material's slate background (#1e2129); no single colour does better on both, and the
 # charts are static SVG that cannot follow the page's colour scheme.
 INK: Final = "#808080"
-# Okabe & Ito's colour-blind-safe set without its black (invisible on slate), ordered so
-# the first four (lines) keep a contrast of >= 3:1 on both backgrounds; olive (Paul Tol's
-# muted set) makes an eighth for the top-8 company bars.
+# Eight series colours, each with a contrast of >= 3:1 on white and on slate (WCAG's
+# minimum for graphics: the charts are transparent over either page) and at least 19
+# CIEDE2000 units from every other and from INK (which catch-alls such as `common` take).
+# The first four are Okabe & Ito's; light ones (their orange, sky blue and yellow) vanish on
+# white and were replaced. Colour alone cannot keep eight series apart for every reader, so
+# lines also get a point shape of their own (`SHAPES`).
 PALETTE: Final = (
     "#0072B2",  # blue
     "#D55E00",  # vermillion
     "#009E73",  # bluish green
     "#CC79A7",  # reddish purple
-    "#E69F00",  # orange
-    "#56B4E9",  # sky blue
-    "#F0E442",  # yellow
-    "#999933",  # olive
+    "#B8860B",  # dark goldenrod
+    "#8C6BD6",  # violet
+    "#0098A8",  # teal
+    "#E0565B",  # coral red
+)
+# Vega's built-in symbols plus a star (an SVG path in Vega's -1..1 symbol box): nine, so
+# the eight colours and the neutral grey each get their own shape, and no two series of a
+# chart share both colour and shape.
+SHAPES: Final = (
+    "circle",
+    "square",
+    "triangle-up",
+    "diamond",
+    "cross",
+    "triangle-down",
+    "triangle-right",
+    "triangle-left",
+    "M0,-1L0.24,-0.33L0.95,-0.31L0.39,0.13L0.59,0.81L0,0.4L-0.59,0.81L-0.39,0.13L-0.95,-0.31"
+    "L-0.24,-0.33Z",
 )
 # Translucent grey blends into either background (light grey on white, dark grey on slate),
 # so "everyone else" recedes in both modes where any solid grey would stand out in one.
@@ -382,8 +400,10 @@ def _series_chart(
     y: alt.Y,
     value_tips: Sequence[alt.Tooltip],
     legend_title: str,
+    neutral: Sequence[str] = (),
 ) -> alt.Chart:
-    """Lines (one per name, fixed colour and shape order) across releases."""
+    """Lines (one per name, fixed colour and shape order) across releases; the names in
+    `neutral` (catch-alls) are grey."""
     domain = list(names)
     chart: alt.Chart = (
         alt.Chart(_data(rows))
@@ -395,11 +415,14 @@ def _series_chart(
                 "series:N",
                 title=legend_title,
                 sort=domain,
-                scale=alt.Scale(domain=domain, range=_colours(len(domain))),
+                scale=alt.Scale(domain=domain, range=series_colours(domain, neutral)),
             ),
             # A second cue besides colour: the point shape.
             shape=alt.Shape(
-                "series:N", title=legend_title, sort=domain, scale=alt.Scale(domain=domain)
+                "series:N",
+                title=legend_title,
+                sort=domain,
+                scale=alt.Scale(domain=domain, range=series_shapes(len(domain))),
             ),
             tooltip=[*_RELEASE_TIPS, alt.Tooltip("series:N", title=legend_title), *value_tips],
         )
@@ -408,8 +431,27 @@ def _series_chart(
     return _described(chart, title)
 
 
+def series_colours(names: Sequence[str], neutral: Sequence[str] = ()) -> list[str]:
+    """A colour per series: the palette in order, INK for the catch-alls in `neutral`
+    (`common`). Colours repeat only past len(PALETTE) series, and then `series_shapes`
+    still tells them apart."""
+    colours = []
+    k = 0
+    for name in names:
+        if name in neutral:
+            colours.append(INK)
+        else:
+            colours.append(PALETTE[k % len(PALETTE)])
+            k += 1
+    return colours
+
+
+def series_shapes(n: int) -> list[str]:
+    return [SHAPES[i % len(SHAPES)] for i in range(n)]
+
+
 def _colours(n: int) -> list[str]:
-    return [PALETTE[i % len(PALETTE)] for i in range(n)]
+    return series_colours([str(i) for i in range(n)])
 
 
 def trailer_shares(windows: Sequence[Doc]) -> alt.Chart:
@@ -568,6 +610,7 @@ def arch_commits(windows: Sequence[Doc], arch_names: Sequence[str]) -> alt.Chart
                 }
             )
     note = "A commit touching several architectures counts for each"
+    common = [n for arch, n in zip(arch_names, names, strict=True) if arch == COMMON]
     tips = [
         alt.Tooltip("value:Q", title="commits", format=","),
         alt.Tooltip("authors:Q", title="authors", format=","),
@@ -582,6 +625,7 @@ def arch_commits(windows: Sequence[Doc], arch_names: Sequence[str]) -> alt.Chart
             _y_metric("value", "Commits (non-merge)", share=False, integer=True),
             tips,
             "Architecture",
+            common,
         )
     title = f"Commits per architecture in {releases[0]}"
     chart: alt.Chart = (
@@ -595,7 +639,7 @@ def arch_commits(windows: Sequence[Doc], arch_names: Sequence[str]) -> alt.Chart
             color=alt.Color(
                 "series:N",
                 sort=list(names),
-                scale=alt.Scale(domain=list(names), range=_colours(len(names))),
+                scale=alt.Scale(domain=list(names), range=series_colours(names, common)),
                 legend=None,
             ),
             tooltip=[*_RELEASE_TIPS, alt.Tooltip("series:N", title="architecture"), *tips],
@@ -724,6 +768,7 @@ def testing_activity(windows: Sequence[Doc], arch_names: Sequence[str]) -> alt.C
         _y_metric("value", "Commits touching tests", share=False, integer=True),
         [alt.Tooltip("value:Q", title="commits", format=",")],
         "Architecture",
+        [n for arch, n in zip(arch_names, names, strict=True) if arch == COMMON],
     )
 
 
@@ -900,14 +945,20 @@ def top_people(rows: Sequence[Doc], title: str, top: int = 10) -> alt.LayerChart
 
 # --- 9. year comparison ----------------------------------------------------------------------
 
-YEAR_METRICS: Final = (
-    ("commits", "Commits"),
-    ("authors", "Authors"),
-    ("first_time_authors", "First-time authors"),
-    ("merge_share", "Merges"),
-    *((f"{k.row}_share", k.title) for k in HEADLINE_TRAILERS),
-    ("review_coverage", "Review coverage"),
-)
+
+def year_metrics(kinds: Sequence[TrailerKind] = HEADLINE_TRAILERS) -> tuple[tuple[str, str], ...]:
+    """The year comparison's panels, with the headline trailers `kinds`."""
+    return (
+        ("commits", "Commits"),
+        ("authors", "Authors"),
+        ("first_time_authors", "First-time authors"),
+        ("merge_share", "Merges"),
+        *((f"{k.row}_share", k.title) for k in kinds),
+        ("review_coverage", "Review coverage"),
+    )
+
+
+YEAR_METRICS: Final = year_metrics()
 YEAR_PANEL_WIDTH: Final = 120
 
 

@@ -8,6 +8,7 @@ each makes it inert, so `<script>` or `[x](javascript:...)` show as typed.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from kvmstatus.shared.numbers import percent_change
@@ -69,13 +70,28 @@ def table(head: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -
     return "\n".join(lines) + "\n"
 
 
-def person(row: Document) -> str:
+def person(row: Document, with_email: bool = False) -> str:
+    """A person's name, their email on hover; `with_email` shows it too (for two rows that
+    share a name: the same person under two addresses, or two people)."""
     name = row.get("name") or row["email"]
-    return f'<span title="{attr(row["email"])}">{escape(name)}</span>'
+    shown = escape(name)
+    if with_email and row.get("name"):
+        shown += f' <small class="kvm-email">{escape(row["email"])}</small>'
+    return f'<span title="{attr(row["email"])}">{shown}</span>'
+
+
+def people(rows: Sequence[Document]) -> list[str]:
+    """`person` for each row, with the email shown where a name occurs more than once."""
+    names = Counter(str(r.get("name") or "").casefold() for r in rows if r.get("name"))
+    return [person(r, names[str(r.get("name") or "").casefold()] > 1) for r in rows]
 
 
 def people_table(rows: Sequence[Document], title: str, top: int = 10) -> str:
-    body = [[str(i), person(r), fmt_int(r["count"])] for i, r in enumerate(rows[:top], 1)]
+    shown = rows[:top]
+    body = [
+        [str(i), who, fmt_int(r["count"])]
+        for i, (r, who) in enumerate(zip(shown, people(shown), strict=True), 1)
+    ]
     return table(["#", title, "count"], body, "llr")
 
 

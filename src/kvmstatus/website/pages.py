@@ -19,9 +19,17 @@ from typing import Any
 
 import altair as alt
 
-from kvmstatus.mine.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS, REPORTED_TRAILERS
+from kvmstatus.mine.trailers import (
+    CC_STABLE,
+    HEADLINE_TRAILERS,
+    PEOPLE_TRAILERS,
+    REPORTED_TRAILERS,
+    ROW_TRAILERS,
+    TRAILERS,
+    TrailerKind,
+)
 from kvmstatus.shared.labels import GENERAL, NO_PREFIX, SEVERAL, UNKNOWN
-from kvmstatus.store.documents import Document, file_name
+from kvmstatus.store.documents import Document, counted_windows, file_name, is_initial
 from kvmstatus.website import charts, periods
 from kvmstatus.website.markdown import (
     DASH,
@@ -33,14 +41,17 @@ from kvmstatus.website.markdown import (
     fmt_pct,
     html_text,
     link,
+    people,
     people_table,
     person,
     table,
 )
 from kvmstatus.website.periods import aggregate, merge_people, year_spans
+from kvmstatus.website.prose import summary_html
 
 YEAR_LABELS = ("this year", "1 year earlier", "2 years earlier")
 _TRAILER_ORDER = {key: i for i, key in enumerate(REPORTED_TRAILERS)}
+_TRAILER_TITLES = {kind.key: kind.title for kind in TRAILERS}
 
 
 @dataclass
@@ -69,10 +80,91 @@ class Context:
         names: list[str] = self.project["settings"].get("architectures") or []
         return names
 
+    @property
+    def absent_trailers(self) -> frozenset[str]:
+        """Derived trailers the project has no definition for (no stable list: no Cc-stable)."""
+        settings = self.project.get("settings") or {}
+        return frozenset({CC_STABLE} if settings.get("stable_lists") == [] else ())
+
+    @property
+    def headline_trailers(self) -> tuple[TrailerKind, ...]:
+        return tuple(k for k in HEADLINE_TRAILERS if k.key not in self.absent_trailers)
+
+    @property
+    def counted(self) -> list[Document]:
+        """The windows of trends and yearly comparisons: the initial window (all history up
+        to the first release) only when the project counts it."""
+        return project_counted(self.project, self.windows)
+
+    def counted_before(self, index: int) -> list[Document]:
+        """The counted windows before window `index` (the initial window is always first)."""
+        return self.windows[len(self.windows) - len(self.counted) : index]
+
+    def last_year(self) -> list[Document]:
+        return self.counted[-self.cycles :]
+
+    def year_before(self) -> list[Document]:
+        return self.counted[-2 * self.cycles : -self.cycles]
+
     def years(self) -> list[Document]:
         """The last year and the two before it, aggregated, newest first."""
-        spans = year_spans(len(self.windows), self.cycles)
-        return [aggregate(self.windows[a:b]) for a, b in spans]
+        spans = year_spans(len(self.counted), self.cycles)
+        return [aggregate(self.counted[a:b]) for a, b in spans]
+
+
+def project_counted(project: Document, windows: list[Document]) -> list[Document]:
+    settings = project.get("settings") or {}
+    return counted_windows(windows, bool(settings.get("count_initial_window")))
+
+
+def range_label(range_: str) -> str:
+    """A window's or a period's range for readers: `A..B`, or "all history up to B" for the
+    initial window (git's own spelling of it is just `B`)."""
+    return range_ if ".." in range_ else f"all history up to {range_}"
+
+
+def initial_note(project: Document, w: Document) -> str:
+    """What the initial window is, on its own page."""
+    counted = bool((project.get("settings") or {}).get("count_initial_window"))
+    how = (
+        "The project's settings count it in the trends and yearly comparisons like a release cycle."
+        if counted
+        else "It is kept out of the trends and the yearly comparisons (`count_initial_window` "
+        "in the configuration, or `--count-initial-window`, counts it)."
+    )
+    return (
+        '!!! note "Not a release cycle"\n'
+        f"    This window is all history up to {escape(w['release'])}, the first release: "
+        f"{fmt_int(w['commits'])} commits (<code>git rev-list {html_text(w['release'])}</code>). "
+        f"{how} "
+        "Every author in it counts as a first-time author, as nothing came before.\n\n"
+    )
+
+
+def initial_aside(ctx: Context, page: str) -> str:
+    """On a page of trends: that the initial window is left out, and where it is."""
+    first = ctx.windows[0]
+    if len(ctx.counted) == len(ctx.windows):
+        return ""
+    return (
+        f"*{link(page, release_page(first['release']), escape(first['release']))} is all "
+        f"history up to the first release ({fmt_int(first['commits'])} commits), not a "
+        "release cycle: it is left out of the trends and the yearly comparisons.*\n"
+    )
+
+
+def selection_text(settings: Document) -> str:
+    """Which files the numbers count, in words."""
+    chosen = settings.get("selection") or {}
+    paths = chosen.get("paths") or []
+    if paths == ["."]:
+        return "the whole tree"
+    if paths:
+        return "the paths " + ", ".join(f"<code>{html_text(p)}</code>" for p in paths)
+    return (
+        "the files of the <code>MAINTAINERS</code> entries whose names match "
+        f"<code>{html_text(chosen.get('subsystem', ''))}</code>"
+    )
 
 
 # --- small renderers ------------------------------------------------------------------------
@@ -169,8 +261,32 @@ def highlights(ctx: Context, w: Document) -> str:
         out.append(f"### {escape(arch)}\n")
         for pull in members:
             out.append(pull_heading(pull) + "\n")
-            out.append(f'<pre class="kvm-highlight">{html_text(pull["body"])}</pre>\n')
+            out.append(summary_html(pull["body"]) + "\n")
     return "\n".join(out)
+
+
+def highlights_intro(w: Document) -> str:
+    mainline = w["row"].get("mainline_merges")
+    brought = (
+        f"{fmt_int(mainline)} merges on the release's first-parent line brought selected commits in"
+        if mainline is not None
+        else ""
+    )
+    if not w["merges"]:
+        return (
+            "Git's path limiting (`git log A..B -- P`) keeps no merge of this window"
+            + (f"; {brought}" if brought else "")
+            + " (see Methodology).\n"
+        )
+    return (
+        f"The messages of the {plural(w['merges'], 'merge')} that `git log A..B -- P` keeps, "
+        "as their maintainers wrote them, grouped by the architecture whose files each merge "
+        "changed" + (f" ({brought}; see Methodology)" if brought else "") + ".\n"
+    )
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{fmt_int(n)} {noun}{'' if n == 1 else 's'}"
 
 
 def pull_heading(pull: Document) -> str:
@@ -178,8 +294,9 @@ def pull_heading(pull: Document) -> str:
     octopus = f", an octopus of {pull['parents']} parents" if pull["parents"] > 2 else ""
     return (
         f"**{escape(pull['tree'])}**: {escape(pull['kind'])} {refs}, "
-        f"{fmt_int(pull['commits'])} commits{octopus} "
-        f'(<code title="{attr(pull["subject"])}">{escape(pull["hash"][:12])}</code>)'
+        f"{plural(pull['commits'], 'commit')}{octopus} "
+        f'(<code class="kvm-hash" title="{attr(pull["subject"])}">{escape(pull["hash"][:12])}'
+        "</code>)"
     )
 
 
@@ -207,7 +324,7 @@ def maintainer_flow(w: Document) -> str:
 Headline = tuple[str, Callable[[Document], object], Callable[[object], str]]
 
 
-def _trailer_headlines() -> list[Headline]:
+def _trailer_headlines(kinds: Sequence[TrailerKind]) -> list[Headline]:
     def count(key: str) -> Callable[[Document], object]:
         return lambda year: year["trailers"][key]
 
@@ -215,28 +332,31 @@ def _trailer_headlines() -> list[Headline]:
         return lambda year: year["shares"][key]
 
     rows: list[Headline] = []
-    for kind in HEADLINE_TRAILERS:
+    for kind in kinds:
         rows += [(f"Commits with {kind.title}", count(kind.key), fmt_int)]
         rows += [("… share", part(kind.key), fmt_pct)]
     return rows
 
 
-HEADLINES: tuple[Headline, ...] = (
-    ("Commits (non-merge)", lambda y: y["commits"], fmt_int),
-    ("Merges", lambda y: y["merges"], fmt_int),
-    ("Merge share", lambda y: y["merge_share"], fmt_pct),
-    ("Authors", lambda y: y["authors"], fmt_int),
-    ("First-time authors", lambda y: y["first_time_authors"], fmt_int),
-    *_trailer_headlines(),
-    ("Review coverage", lambda y: y["review_coverage"], fmt_pct),
-    ("Median bug lifetime (Fixes:)", lambda y: y["fixes_median_lifetime_days"], fmt_days),
-)
+def headlines(kinds: Sequence[TrailerKind] = HEADLINE_TRAILERS) -> tuple[Headline, ...]:
+    """The home page's rows, with the headline trailers `kinds` the project has."""
+    return (
+        ("Commits (non-merge)", lambda y: y["commits"], fmt_int),
+        ("Merges (path-limited)", lambda y: y["merges"], fmt_int),
+        ("Mainline merges bringing commits", lambda y: y.get("mainline_merges"), fmt_int),
+        ("Merge share", lambda y: y["merge_share"], fmt_pct),
+        ("Authors", lambda y: y["authors"], fmt_int),
+        ("First-time authors", lambda y: y["first_time_authors"], fmt_int),
+        *_trailer_headlines(kinds),
+        ("Review coverage", lambda y: y["review_coverage"], fmt_pct),
+        ("Median bug lifetime (Fixes:)", lambda y: y["fixes_median_lifetime_days"], fmt_days),
+    )
 
 
 def year_row(year: Document) -> Document:
     """A period in the `row` shape the charts read."""
     return {
-        "range": year["range"],
+        "range": range_label(year["range"]),
         "commits": year["commits"],
         "authors": year["authors"],
         "first_time_authors": year["first_time_authors"],
@@ -246,12 +366,24 @@ def year_row(year: Document) -> Document:
     }
 
 
-def headline_table(years: Sequence[Document]) -> str:
-    head = ["", *(f"{YEAR_LABELS[0]}<br>{escape(years[0]['range'])}",)]
+def range_head(range_: str) -> str:
+    """A range in a table heading: each end unbroken, a break allowed after the dots."""
+    label = escape(range_label(range_))
+    ends = label.split("\\.\\.")
+    if len(ends) != 2:
+        return f'<span class="kvm-nowrap">{label}</span>'
+    start, end = ends
+    return (
+        f'<span class="kvm-nowrap">{start}\\.\\.</span><wbr><span class="kvm-nowrap">{end}</span>'
+    )
+
+
+def headline_table(years: Sequence[Document], kinds: Sequence[TrailerKind]) -> str:
+    head = ["", f"{YEAR_LABELS[0]}<br>{range_head(years[0]['range'])}"]
     for k, year in enumerate(years[1:], 1):
-        head += [f"{YEAR_LABELS[k]}<br>{escape(year['range'])}", "change"]
+        head += [f"{YEAR_LABELS[k]}<br>{range_head(year['range'])}", "change"]
     rows = []
-    for label, get, fmt in HEADLINES:
+    for label, get, fmt in headlines(kinds):
         row = [label, fmt(get(years[0]))]
         for year in years[1:]:
             row += [fmt(get(year)), change(get(years[0]), get(year))]
@@ -264,18 +396,23 @@ def home(ctx: Context, plan: SitePlan) -> str:
     last = years[0]
     trend = ctx.project.get("trend")
     page = "index.md"
+    settings = ctx.project.get("settings") or {}
+    suite, suite_paths = suite_of(settings)
     out = [
         f"# {escape(ctx.project['title'])}\n",
         f"**{escape(ctx.project['project'])}**, as of {escape(ctx.project['as_of'])} "
-        f"(release {escape(ctx.releases[-1])}). A year is {ctx.cycles} release cycles.\n",
+        f"(release {escape(ctx.releases[-1])}), counting {selection_text(settings)}. "
+        f"A year is {ctx.cycles} release cycles.\n",
         banner(ctx),
-        f"## The last year: {escape(last['range'])}\n",
-        headline_table(years),
+        f"## The last year: {escape(range_label(last['range']))}\n",
+        headline_table(years, ctx.headline_trailers),
         chart_block(
             plan,
             page,
             "home-years",
-            charts.year_comparison([year_row(y) for y in years]),
+            charts.year_comparison(
+                [year_row(y) for y in years], metrics=charts.year_metrics(ctx.headline_trailers)
+            ),
             "The last year next to the two before",
         ),
         "## Commits per release\n",
@@ -283,7 +420,7 @@ def home(ctx: Context, plan: SitePlan) -> str:
             plan,
             page,
             "home-commits",
-            charts.commits_per_release(ctx.windows, trend),
+            charts.commits_per_release(ctx.counted, trend),
             "Commits per release with the linear trend",
         ),
     ]
@@ -292,6 +429,7 @@ def home(ctx: Context, plan: SitePlan) -> str:
             f"Linear trend: {trend['slope']:+.1f} commits per release "
             f"(r² = {trend['r2']:.2f}, over {trend['n']} releases).\n"
         )
+    out.append(initial_aside(ctx, page))
     out += [
         "## Top people of the last year\n",
         '<div class="grid" markdown>\n',
@@ -305,12 +443,12 @@ def home(ctx: Context, plan: SitePlan) -> str:
         f"`{UNKNOWN}` is {fmt_pct(last['unknown_company_share'])} of the commits. "
         f"More on the {link(page, 'companies.md', 'Companies')} page.\n",
         "## Architectures in the last year\n",
-        arch_summary(ctx, ctx.windows[-ctx.cycles :], page),
+        arch_summary(ctx, ctx.last_year(), page),
         "### Topics\n",
         TOPICS_NOTE,
-        topic_summary(ctx, ctx.windows[-ctx.cycles :], ctx.windows[-2 * ctx.cycles : -ctx.cycles]),
-        "## Testing\n",
-        testing_summary(ctx, ctx.windows[-ctx.cycles :]),
+        topic_summary(ctx, ctx.last_year(), ctx.year_before()),
+        f"## Testing: {escape(suite)}\n",
+        _testing_intro(settings) if suite_paths == [] else testing_summary(ctx, ctx.last_year()),
         f"More on the {link(page, 'testing.md', 'Testing')} page.\n",
     ]
     return "\n".join(out)
@@ -372,10 +510,12 @@ def releases_index(ctx: Context, plan: SitePlan) -> str:
         [
             link(
                 "releases/index.md", f"releases/{file_name(w['release'])}.md", escape(w["release"])
-            ),
+            )
+            + (" · all history up to it" if is_initial(w) else ""),
             escape(w["date"]),
             fmt_int(w["commits"]),
             fmt_int(w["merges"]),
+            fmt_int(w["row"].get("mainline_merges")),
             fmt_int(w["authors"]),
             fmt_pct(w["row"]["reviewed_share"]),
             fmt_pct(w["row"]["review_coverage"]),
@@ -387,11 +527,24 @@ def releases_index(ctx: Context, plan: SitePlan) -> str:
             "# Releases\n",
             banner(ctx),
             "Every release window, newest first. A window is every commit reachable from the "
-            "release and not from the previous one (`git rev-list A..B`).\n",
+            "release and not from the previous one (`git rev-list A..B`); the first release's "
+            "window without a previous one is all history up to it. *merges*: the merges "
+            "`git log A..B -- P` keeps; *mainline*: the merges on the release's first-parent line "
+            "that brought selected commits in (path limiting drops a merge whose selected files "
+            "equal a parent's, see Methodology).\n",
             table(
-                ["Release", "date", "commits", "merges", "authors", "reviewed", "coverage"],
+                [
+                    "Release",
+                    "date",
+                    "commits",
+                    "merges",
+                    "mainline",
+                    "authors",
+                    "reviewed",
+                    "coverage",
+                ],
                 rows,
-                "llrrrrr",
+                "llrrrrrr",
             ),
             "## Commits per source tree\n",
             "The trees whose merges brought the window's commits in (see each release's "
@@ -400,7 +553,7 @@ def releases_index(ctx: Context, plan: SitePlan) -> str:
                 plan,
                 "releases/index.md",
                 "releases-trees",
-                charts.tree_commits(ctx.windows),
+                charts.tree_commits(ctx.counted),
                 "Commits brought in per source tree per release",
             ),
         ]
@@ -413,12 +566,13 @@ def release(ctx: Context, plan: SitePlan, index: int) -> str:
     fixes = w["fixes"]
     trailer_rows = [
         [
-            escape(k),
+            escape(_TRAILER_TITLES.get(k, k)),
             fmt_int(v["commits"]),
             fmt_pct(v["commits"] / w["commits"] if w["commits"] else None),
             fmt_int(v["lines"]),
         ]
         for k, v in sorted(w["trailers"].items(), key=lambda kv: _TRAILER_ORDER.get(kv[0], 99))
+        if k not in ctx.absent_trailers
     ]
     nav = []
     if index > 0:
@@ -430,12 +584,19 @@ def release(ctx: Context, plan: SitePlan, index: int) -> str:
     out = [
         f"# {escape(w['release'])}\n",
         banner(ctx),
-        f"Window {escape(w['range'])}, released {escape(w['date'])}. " + " · ".join(nav) + "\n",
+        initial_note(ctx.project, w) if is_initial(w) else "",
+        f"Window: {escape(range_label(w['range']))}, released {escape(w['date'])}. "
+        + " · ".join(nav)
+        + "\n",
         table(
             ["", "value"],
             [
                 ["Commits (non-merge)", fmt_int(w["commits"])],
-                ["Merges", fmt_int(w["merges"])],
+                ["Merges kept by path limiting", fmt_int(w["merges"])],
+                [
+                    "Mainline merges that brought selected commits in",
+                    fmt_int(w["row"].get("mainline_merges")),
+                ],
                 ["Authors", fmt_int(w["authors"])],
                 ["First-time authors", fmt_int(w["first_time_authors"])],
                 ["Review coverage", fmt_pct(w["review_coverage"])],
@@ -445,10 +606,9 @@ def release(ctx: Context, plan: SitePlan, index: int) -> str:
         ),
         "## Topics\n",
         TOPICS_NOTE,
-        topic_summary(ctx, [w], ctx.windows[max(0, index - ctx.cycles) : index]),
+        topic_summary(ctx, [w], ctx.counted_before(index)[-ctx.cycles :]),
         "## Highlights, in the maintainers' words\n",
-        "The messages of the window's merges, as their maintainers wrote them, grouped by "
-        "the architecture whose files each merge changed.\n",
+        highlights_intro(w),
         highlights(ctx, w),
         "## Trailers\n",
         table(["Trailer", "commits", "share", "lines"], trailer_rows, "lrrr"),
@@ -509,51 +669,129 @@ def fixes_summary(fixes: Document) -> str:
     )
 
 
-def invalid_fixes_table(findings: Sequence[Document], page: str) -> str:
+def invalid_fixes_table(
+    findings: Sequence[Document], page: str, heading: str = "### Invalid `Fixes:` tags\n\n"
+) -> str:
     rows = []
     for f in findings:
         ref = f["ref"]
         rows.append(
             [
-                f"<code>{escape(ref['commit'][:12])}</code>",
+                f'<code class="kvm-hash">{escape(ref["commit"][:12])}</code>',
                 escape(ref["value"][:300]),
                 escape(", ".join(f["problems"])),
             ]
         )
     if not rows:
         return "No invalid `Fixes:` tags.\n"
-    return "### Invalid `Fixes:` tags\n\n" + table(
-        ["commit", "Fixes: value", "problems"], rows, "lll"
-    )
+    return heading + table(["commit", "Fixes: value", "problems"], rows, "lll")
+
+
+def _trailer_metrics(kinds: Sequence[TrailerKind]) -> list[tuple[str, str]]:
+    return [
+        pair
+        for k in kinds
+        for pair in (
+            (f"{k.row}_commits", f"Commits with {k.title}"),
+            (f"{k.row}_share", f"Share of commits with {k.title}"),
+        )
+    ]
+
+
+TREND_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Commits and merges",
+        (
+            ("commits", "Commits (non-merge)"),
+            ("merges", "Merges (path-limited)"),
+            ("mainline_merges", "Mainline merges bringing commits"),
+            ("merge_share", "Merge share"),
+        ),
+    ),
+    (
+        "People and companies",
+        (
+            ("authors", "Authors"),
+            ("first_time_authors", "First-time authors"),
+            ("companies", "Companies"),
+            ("unknown_company_share", f"Share of commits by {UNKNOWN} authors"),
+            ("unknown_reviewer_company_share", f"Share of reviews by {UNKNOWN} reviewers"),
+        ),
+    ),
+    (
+        "Review",
+        (
+            ("review_coverage", "Review coverage"),
+            *_trailer_metrics([k for k in ROW_TRAILERS if k.key in ("Reviewed-by", "Acked-by")]),
+            ("applied_by_others_share", "Share committed by someone other than the author"),
+        ),
+    ),
+    (
+        "Trailers",
+        (
+            *_trailer_metrics(
+                [k for k in ROW_TRAILERS if k.key not in ("Reviewed-by", "Acked-by", "Fixes")]
+            ),
+            ("bot_reported_syzbot", "Commits reported by syzbot"),
+            ("bot_reported_kernel_test_robot", "Commits reported by the kernel test robot"),
+            ("malformed_trailers", "Malformed trailer lines"),
+        ),
+    ),
+    (
+        "Fixes",
+        (
+            *_trailer_metrics([k for k in ROW_TRAILERS if k.key == "Fixes"]),
+            ("fixes_lines", "Fixes: lines"),
+            ("fixes_invalid", "Invalid Fixes: lines"),
+            ("fixes_same_release", "Fixes of a bug from the same release"),
+            ("fixes_median_lifetime_days", "Median bug lifetime (days)"),
+            ("fixes_p90_lifetime_days", "90th percentile bug lifetime (days)"),
+        ),
+    ),
+)
+"""The Trends page: every scalar of the per-window row, grouped, with a reader's title."""
 
 
 def trends_page(ctx: Context, plan: SitePlan) -> str:
     page = "trends.md"
     out = ["# Trends\n", banner(ctx), "Every scalar metric across releases, oldest first.\n"]
+    out.append(initial_aside(ctx, page))
     out.append(
         chart_block(
             plan,
             page,
             "trend-trailers",
-            charts.trailer_shares(ctx.windows),
+            charts.trailer_shares(ctx.counted),
             "Trailer shares per release",
         )
     )
-    keys = [k for k, v in ctx.windows[-1]["row"].items() if isinstance(v, int | float) or v is None]
-    for key in keys:
-        if key in {"release", "date", "range"}:
+    row = ctx.windows[-1]["row"]
+    numeric = {k for k, v in row.items() if isinstance(v, int | float) or v is None}
+    absent = {
+        f"{k.row}_{part}"
+        for k in ROW_TRAILERS
+        if k.key in ctx.absent_trailers
+        for part in ("commits", "share")
+    }
+    listed = {key for _, metrics in TREND_SECTIONS for key, _ in metrics}
+    # A metric added to the row shows up even before it gets its place here.
+    others = tuple((k, k.replace("_", " ").capitalize()) for k in sorted(numeric - listed))
+    for section, metrics in (*TREND_SECTIONS, ("Other metrics", others)):
+        shown = [(k, t) for k, t in metrics if k in numeric and k not in absent]
+        if not shown:
             continue
-        title = key.replace("_", " ")
-        out.append(f"## {escape(title.capitalize())}\n")
-        out.append(
-            chart_block(
-                plan,
-                page,
-                f"trend-{key}",
-                charts.metric_trend(ctx.windows, key, title.capitalize()),
-                title,
+        out.append(f"## {escape(section)}\n")
+        for key, title in shown:
+            out.append(f"### {escape(title)}\n")
+            out.append(
+                chart_block(
+                    plan,
+                    page,
+                    f"trend-{key}",
+                    charts.metric_trend(ctx.counted, key, title),
+                    title,
+                )
             )
-        )
     return "\n".join(out)
 
 
@@ -563,8 +801,8 @@ def people_page(ctx: Context, plan: SitePlan) -> str:
     out = [
         "# People\n",
         banner(ctx),
-        f"The last year: {escape(last['range'])}. People are counted by mailmapped email; "
-        "hover a name for the address.\n",
+        f"The last year: {escape(range_label(last['range']))}. People are counted by "
+        "mailmapped email; hover a name for the address (shown when two share a name).\n",
     ]
     lists = [("top_authors", "Authors")]
     lists += [
@@ -579,7 +817,7 @@ def people_page(ctx: Context, plan: SitePlan) -> str:
             )
         out.append(people_table(last[key], title.split(" ")[0], 20))
     out.append("## First-time authors\n")
-    names = ", ".join(person(r) for r in last["top_first_time_authors"]) or "*None.*"
+    names = ", ".join(people(last["top_first_time_authors"])) or "*None.*"
     out.append(names + "\n")
     return "\n".join(out)
 
@@ -592,12 +830,13 @@ def companies_page(ctx: Context, plan: SitePlan) -> str:
         banner(ctx),
         "An author's company is decided by their email at the commit's author date, from "
         f"gitdm-style maps (see Methodology). `{UNKNOWN}` shows how much the map misses.\n",
+        initial_aside(ctx, page),
         "## Share of commits per release\n",
         chart_block(
             plan,
             page,
             "companies-commits",
-            charts.company_shares(ctx.windows, "commits"),
+            charts.company_shares(ctx.counted, "commits"),
             "Share of commits per company per release",
         ),
         "## Share of reviews per release\n",
@@ -605,7 +844,7 @@ def companies_page(ctx: Context, plan: SitePlan) -> str:
             plan,
             page,
             "companies-reviews",
-            charts.company_shares(ctx.windows, "reviews"),
+            charts.company_shares(ctx.counted, "reviews"),
             "Share of Reviewed-by per company per release",
         ),
         f"## `{UNKNOWN}` share\n",
@@ -614,13 +853,13 @@ def companies_page(ctx: Context, plan: SitePlan) -> str:
             page,
             "companies-unknown",
             charts.metric_trend(
-                ctx.windows, "unknown_company_share", f"Commits by {UNKNOWN} authors"
+                ctx.counted, "unknown_company_share", f"Commits by {UNKNOWN} authors"
             ),
             f"{UNKNOWN} share per release",
         ),
     ]
     for label, year in zip(YEAR_LABELS, years, strict=False):
-        out.append(f"## Top companies, {label}: {escape(year['range'])}\n")
+        out.append(f"## Top companies, {label}: {escape(range_label(year['range']))}\n")
         out.append('<div class="grid" markdown>\n')
         out.append(company_table(year["companies"], "commits", 15))
         out.append(company_table(year["review_companies"], "reviews", 15))
@@ -640,18 +879,19 @@ def architectures_index(ctx: Context, plan: SitePlan) -> str:
                 plan,
                 page,
                 "arches-all",
-                charts.arch_commits(ctx.windows, ctx.arch_names),
+                charts.arch_commits(ctx.counted, ctx.arch_names),
                 "Commits per architecture per release",
             ),
+            initial_aside(ctx, page),
             "## The last year\n",
-            arch_summary(ctx, ctx.windows[-ctx.cycles :], page),
+            arch_summary(ctx, ctx.last_year(), page),
         ]
     )
 
 
 def architecture(ctx: Context, plan: SitePlan, name: str) -> str:
     page = arch_page(name)
-    year = _arch_rows(ctx, ctx.windows[-ctx.cycles :])[name]
+    year = _arch_rows(ctx, ctx.last_year())[name]
     rows = []
     for w in reversed(ctx.windows):
         arch = next((a for a in w["architectures"] if a["name"] == name), None)
@@ -659,7 +899,8 @@ def architecture(ctx: Context, plan: SitePlan, name: str) -> str:
             continue
         rows.append(
             [
-                link(page, release_page(w["release"]), escape(w["release"])),
+                link(page, release_page(w["release"]), escape(w["release"]))
+                + (" · all history up to it" if is_initial(w) else ""),
                 fmt_int(arch["commits"]),
                 fmt_int(arch["authors"]),
                 fmt_int(arch["trailers"]["Reviewed-by"]["commits"]),
@@ -675,7 +916,7 @@ def architecture(ctx: Context, plan: SitePlan, name: str) -> str:
                 plan,
                 page,
                 f"arch-{file_name(name)}",
-                charts.arch_trend(ctx.windows, name),
+                charts.arch_trend(ctx.counted, name),
                 f"Commits for {name} per release",
             ),
             "## Topics of the last year\n",
@@ -695,8 +936,8 @@ def architecture(ctx: Context, plan: SitePlan, name: str) -> str:
 
 def arch_topics(ctx: Context, name: str) -> str:
     """The architecture's topics of the last year as a table, marked against the year before."""
-    year = ctx.windows[-ctx.cycles :]
-    before = ctx.windows[-2 * ctx.cycles : -ctx.cycles]
+    year = ctx.last_year()
+    before = ctx.year_before()
     rows = _arch_topic_rows(year, name)
     previous = (
         periods.add_up(w.get("arch_topics", {}).get(name, []) for w in before) if before else None
@@ -715,7 +956,7 @@ def arch_topics(ctx: Context, name: str) -> str:
 
 def fixes_page(ctx: Context, plan: SitePlan) -> str:
     page = "fixes.md"
-    windows = ctx.windows[-ctx.cycles :]
+    windows = ctx.last_year()
     findings = [f for w in windows for f in w.get("fix_findings", [])]
     introduced: dict[str | None, int] = {}
     for f in findings:
@@ -733,7 +974,8 @@ def fixes_page(ctx: Context, plan: SitePlan) -> str:
         [
             "# Fixes\n",
             banner(ctx),
-            f"Every `Fixes:` line of the last year ({escape(last['range'])}), traced to the "
+            f"Every `Fixes:` line of the last year ({escape(range_label(last['range']))}), "
+            "traced to the "
             "commit it names: how long the bug lived and which release brought it.\n",
             f"Median bug lifetime {fmt_days(last['fixes_median_lifetime_days'])}, 90th "
             f"percentile {fmt_days(last['fixes_p90_lifetime_days'])}, over "
@@ -760,53 +1002,107 @@ def fixes_page(ctx: Context, plan: SitePlan) -> str:
                 page,
                 "fixes-median",
                 charts.metric_trend(
-                    ctx.windows, "fixes_median_lifetime_days", "Median bug lifetime (days)"
+                    ctx.counted, "fixes_median_lifetime_days", "Median bug lifetime (days)"
                 ),
                 "Median bug lifetime per release",
             ),
-            "## Invalid tags\n",
-            invalid_fixes_table(invalid, page),
+            initial_aside(ctx, page),
+            "## Invalid `Fixes:` tags\n",
+            invalid_fixes_table(invalid, page, heading=""),
         ]
     )
 
 
+def suite_of(settings: Document) -> tuple[str, list[str] | None]:
+    """The main project's test suite: its name (from the configuration) and its paths (from
+    the architecture mapping; None in data written before they were recorded)."""
+    paths = settings.get("testing_paths")
+    return settings.get("test_suite") or "Test suite", paths
+
+
+def _testing_intro(settings: Document) -> str:
+    name, paths = suite_of(settings)
+    mapping = f"the <code>{html_text(settings.get('arch_map', ''))}</code> architecture mapping"
+    if paths is None:
+        return "Commits touching the test-suite paths of the architecture mapping.\n"
+    if not paths:
+        return f"T{mapping[1:]} names no test-suite paths, so there is nothing to count.\n"
+    if paths == ["**"]:
+        where = "every path (the whole project is its test suite)"
+    else:
+        where = "the paths " + ", ".join(f"<code>{html_text(p)}</code>" for p in paths)
+    return (
+        f"Commits of {escape(name)}: those touching {where}, from {mapping}, counted for the "
+        "architecture of those paths.\n"
+    )
+
+
+def companion_window(settings: Document, w: Document, previous: Document | None) -> str:
+    """A companion's window for readers: its own release range, or the dates it spans when
+    it has no release tags and follows the main project's release dates."""
+    if settings.get("windows") != "main-release-dates":
+        return escape(range_label(w["range"]))
+    if previous is None:
+        return f"all history up to {escape(w['date'])}"
+    return f"{escape(previous['date'])} to {escape(w['date'])}"
+
+
 def testing_page(ctx: Context, plan: SitePlan) -> str:
     page = "testing.md"
+    settings = ctx.project.get("settings") or {}
+    name, paths = suite_of(settings)
     out = [
         "# Testing\n",
         banner(ctx),
-        "## Kernel selftests\n",
-        "Commits touching the project's test-suite paths, per architecture of those paths.\n",
-        chart_block(
-            plan,
-            page,
-            "testing-selftests",
-            charts.testing_activity(ctx.windows, ctx.arch_names),
-            "Test-suite commits per architecture",
-        ),
-        testing_summary(ctx, ctx.windows[-ctx.cycles :]),
+        "The main project's test suite"
+        + (", then the companion projects its configuration names.\n" if ctx.companions else ".\n"),
+        initial_aside(ctx, page),
+        f"## {escape(name)}\n",
+        _testing_intro(settings),
     ]
-    for name, (project, windows) in sorted(ctx.companions.items()):
-        arches = project["settings"].get("architectures") or []
+    if paths != []:
         out += [
-            f"## {escape(project['project'])}\n",
             chart_block(
                 plan,
                 page,
-                f"testing-{file_name(name)}",
-                charts.arch_commits(windows, arches),
+                "testing-suite",
+                charts.testing_activity(ctx.counted, ctx.arch_names),
+                f"{name} commits per architecture",
+            ),
+            f"The last year ({escape(range_label(ctx.years()[0]['range']))}):\n",
+            testing_summary(ctx, ctx.last_year()),
+        ]
+    for key, (project, windows) in sorted(ctx.companions.items()):
+        arches = project["settings"].get("architectures") or []
+        companion = project["settings"]
+        if companion.get("windows") == "main-release-dates":
+            how = (
+                f"{escape(project['project'])}'s commits between the release dates of "
+                f"{escape(ctx.project['project'])} (on its branch's first-parent line), "
+                "counting "
+            )
+        else:
+            how = f"{escape(project['project'])}'s release windows, counting "
+        out += [
+            f"## {escape(project['project'])}\n",
+            how + selection_text(companion) + ".\n",
+            chart_block(
+                plan,
+                page,
+                f"testing-{file_name(key)}",
+                charts.arch_commits(project_counted(project, windows), arches),
                 f"{project['project']} commits per architecture",
             ),
             table(
                 ["Window", "commits", "authors", "reviewed"],
                 [
                     [
-                        escape(w["range"]),
+                        companion_window(companion, w, windows[i - 1] if i else None),
                         fmt_int(w["commits"]),
                         fmt_int(w["authors"]),
                         fmt_pct(w["row"]["reviewed_share"]),
                     ]
-                    for w in reversed(windows)
+                    for i, w in reversed(list(enumerate(windows)))
                 ],
                 "lrrr",
             ),

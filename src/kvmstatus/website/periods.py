@@ -87,6 +87,7 @@ def aggregate(windows: Sequence[Document]) -> Document:
         "releases": [w["release"] for w in windows],
         "commits": commits,
         "merges": merges,
+        "mainline_merges": sum(w["row"].get("mainline_merges") or 0 for w in windows),
         "merge_share": share(merges, commits + merges),
         "authors": len(authors),
         "first_time_authors": sum(w["first_time_authors"] for w in windows),
