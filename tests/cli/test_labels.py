@@ -126,7 +126,8 @@ def test_config_errors_name_the_key(
         )
         return str(path)
 
-    line = _error(capsys, "run", "--config", config('since = "v9.9"\n'), "--out", str(tmp_path))
+    out = str(tmp_path / "public")
+    line = _error(capsys, "run", "--config", config('since = "v9.9"\n'), "--out", out)
     assert (
         r"project[0].since 'v9.9' is not one of the release tags matching "
         r"project[0].release_pattern '^v\d\.\d$'"
@@ -137,9 +138,7 @@ def test_config_errors_name_the_key(
         edition(load_config(Path(config('subsystem = "XEN"\n'))), (False, False), publish=False)
     assert "matches project[0].subsystem 'XEN'" in str(found.value)
     assert 'set project[0].paths = ["."] for the whole tree' in str(found.value)
-    line = _error(
-        capsys, "run", "--config", config('stable_lists = ["stable"]\n'), "--out", str(tmp_path)
-    )
+    line = _error(capsys, "run", "--config", config('stable_lists = ["stable"]\n'), "--out", out)
     assert "project[0].stable_lists: 'stable' is not an email address" in line
 
 

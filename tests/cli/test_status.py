@@ -44,7 +44,7 @@ def test_status_follows_the_runs(capsys: pytest.CaptureFixture[str], tmp_path: P
     code, text = _status(capsys, config)
     assert code == 2
     assert "last run:      failed at " in text
-    assert f"error: {tmp_path / 'gone.git'} does not exist" in text
+    assert f"{tmp_path / 'gone.git'} does not exist" in text
     assert "status:        FAILING: the last run failed" in text
 
     code, out, _ = run(capsys, "status", "--config", str(config), "--json")

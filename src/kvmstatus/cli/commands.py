@@ -195,11 +195,10 @@ def preview(args: argparse.Namespace) -> None:
     from kvmstatus.website.preview import preview_server
 
     server = preview_server(Path(args.out), args.port)
+    stopping.install(lambda name: f"stopped ({name}): no longer serving {args.out}")
     print(f"serving {args.out} at {server.url} (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        print("stopped", flush=True)
     finally:
         server.server_close()
 
