@@ -8,6 +8,7 @@ from typing import Any
 
 from kvmstatus.analyse.architectures import ArchStats
 from kvmstatus.analyse.metrics import Ranked, WindowStats
+from kvmstatus.analyse.review import ReviewStats
 from kvmstatus.analyse.row import Row
 from kvmstatus.analyse.window import WindowResult
 from kvmstatus.mine.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
@@ -181,3 +182,39 @@ def year_rows(rows: list[Row], changes: dict[str, list[float | None]]) -> list[R
                 line[f"c{k}"] = None if pct is None else f"{pct:+.1f}%"
         table.append(line)
     return table
+
+
+def format_review(stats: ReviewStats, archives: list[str]) -> str:
+    """`kvmstatus review`'s table."""
+
+    def n(value: int) -> str:
+        return f"{value:,}"
+
+    hours = stats.median_hours_to_review
+    tags = ", ".join(f"{k} {n(v)}" for k, v in stats.tags_given.items())
+    reviewed = f"{stats.reviewed_share:.1%} of the series" if stats.reviewed_share else "-"
+    lines = [
+        f"archives          {' '.join(archives)}",
+        f"range             {stats.since} .. {stats.until} (FROM <= Date < TO)",
+        f"scope             {stats.scope}",
+        "",
+        f"messages          {n(stats.messages):>7}",
+        f"patch messages    {n(stats.patch_messages):>7}   "
+        f"(cover letters {n(stats.cover_letters)}, patches {n(stats.patches)})",
+        f"series            {n(stats.series):>7}   posted by {n(stats.posters)} people",
+        f"replies           {n(stats.replies):>7}   (from bots {n(stats.bot_replies)})",
+        f"reviewed series   {n(stats.reviewed_series):>7}   {reviewed}",
+        "first review      "
+        + ("-" if hours is None else f"{hours:,.1f} hours after posting")
+        + " (median)",
+        f"unanswered        {n(stats.unanswered):>7}   series with no reply from anyone else "
+        f"within 14 days (of {n(stats.answer_checked)} old enough to tell)",
+        f"tags on the list  {tags}",
+        f"unparseable       {n(stats.unparseable):>7}",
+        "",
+        *_ranked(
+            "Top list reviewers (distinct series of others replied to)",
+            stats.top_list_reviewers[:10],
+        ),
+    ]
+    return "\n".join(lines)

@@ -1,8 +1,9 @@
 """One edition of the report: the order of the steps a run is made of, in one place.
 
-`edition` runs them: update every repository, plan the main project's windows and the
-companions' at its release dates, compute the windows not stored yet, aggregate each
-project's data directory, publish. `kvmstatus collect` runs it with plain calls (no
+`edition` runs them: update every repository and list archive, plan the main project's
+windows and the companions' at its release dates, compute the windows not stored yet,
+aggregate each project's data directory, index the lists' new messages and review every
+window on the lists (`jobs.lists`), publish. `kvmstatus collect` runs it with plain calls (no
 Prefect, nothing published); the Prefect flow runs the very same sequence with its tasks in
 `Steps`; `idle` asks, before Prefect starts, whether a run would change anything.
 """
@@ -15,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from kvmstatus.jobs import steps
+from kvmstatus.git.archives import Archive
+from kvmstatus.jobs import lists, steps
 from kvmstatus.jobs.config import Config
 from kvmstatus.store.lock import run_lock
 
@@ -35,6 +37,9 @@ class Steps:
     compute_all: Callable[[Sequence[steps.WindowJob]], list[str]] = compute_two_at_a_time
     aggregate: Callable[..., bool] = steps.aggregate
     publish: Callable[..., tuple[str, bool]] = steps.publish
+    fetch_lists: Callable[..., tuple[Archive, ...]] = lists.fetch_lists
+    index_lists: Callable[..., lists.IndexSummary] = lists.index_lists
+    review: Callable[..., bool] = lists.review_project
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,10 @@ class Summary:
     cached: int
     published: bool
     site: str
+    messages_read: int = 0
+    """List messages read from git (0: the index held every one)."""
+    reviews: int = 0
+    """Projects whose review on the lists was computed anew."""
 
 
 def plan_all(config: Config, fetch: tuple[bool, bool], how: Steps = Steps()) -> list[steps.Plan]:
@@ -80,6 +89,7 @@ def edition(
         counts = Counter(how.compute_all(todo))
         for p in plans:
             how.aggregate(config, p, synthetic)
+        indexed, reviews = review_lists(config, plans, fetch, how)
         if publish:
             where, published = how.publish(config, out)
         else:
@@ -92,7 +102,20 @@ def edition(
         cached=total - counts["computed"] - counts["recomputed"],
         published=published,
         site=where,
+        messages_read=indexed,
+        reviews=reviews,
     )
+
+
+def review_lists(
+    config: Config, plans: Sequence[steps.Plan], fetch: tuple[bool, bool], how: Steps = Steps()
+) -> tuple[int, int]:
+    """Fetch the lists (when the companions are fetched: unless `--no-fetch`), index their
+    new messages and review each project's windows: (messages read, projects reviewed)."""
+    archives = how.fetch_lists(config, fetch[1]) if lists.list_specs(config) else ()
+    read = how.index_lists(config, archives).read if archives else 0
+    reviewed = [how.review(config, job, archives) for job in lists.review_jobs(plans)]
+    return read, sum(reviewed)
 
 
 def idle(
@@ -104,5 +127,8 @@ def idle(
     with run_lock(config.data_dir):
         plans = plan_all(config, fetch)
         if not steps.up_to_date(config, plans, synthetic, out):
+            return None
+        archives = lists.fetch_lists(config, fetch[1]) if lists.list_specs(config) else ()
+        if not all(lists.review_current(config, j, archives) for j in lists.review_jobs(plans)):
             return None
     return sum(len(p.jobs) for p in plans), steps.target(config, out)[0]

@@ -16,10 +16,12 @@ from kvmstatus.errors import UserError
 T = TypeVar("T")
 
 
-def write_json(path: Path, doc: Any) -> None:
-    """Replace `path` with `doc` as sorted, indented JSON, atomically."""
+def write_json(path: Path, doc: Any, compact: bool = False) -> None:
+    """Replace `path` with `doc` as sorted, indented JSON (`compact`: on one line, for large
+    machine-read files), atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 1}
+    text = json.dumps(doc, sort_keys=True, ensure_ascii=False, **layout) + "\n"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
