@@ -443,6 +443,7 @@ def fast_import_stream(items: list[Message] | None = None, append: bool = False)
     out = bytearray()
     for n, msg in enumerate(items if items is not None else messages()):
         name, address = msg.sender
+        name = name.replace("<", "").replace(">", "")  # as public-inbox: git forbids them
         when = int(BASE + msg.day * DAY)
         subject = (msg.key + "\n").encode()
         out += b"commit refs/heads/master\n"

@@ -163,8 +163,11 @@ def test_demo(
     out = tmp_path / "demo"
     line = summary(capsys, "demo", "--out", str(out), "--commits", "3000", "--releases", "6")
     assert line.startswith("synthetic demo site (6 releases)")
-    for page in ("index.html", "releases/index.html", "people.html", "fixes.html"):
+    for page in ("index.html", "releases/index.html", "people.html", "fixes.html", "review.html"):
         assert "synthetic demo data" in (out / page).read_text().lower(), page
+    # The demo's list next to its tags, on every release page.
+    for page in sorted((out / "releases").glob("v*.html")):
+        assert "Series reviewed on the list" in page.read_text(), page
 
 
 @pytest.mark.realdata

@@ -63,6 +63,10 @@ def test_relative_paths_are_relative_to_the_file() -> None:
         (MINIMAL + "[[project]]\nname='x'\nrepository='y'\nrole='main'\n", "exactly one project"),
         ("[[project]]\nname = 'a b'\nrepository = 'r'\n", r"project\[0\]\.name: use letters"),
         ("[[project]\n", "not valid TOML"),
+        (MINIMAL + "lists = 'kvm'\n", r"project\[0\]\.lists: expected list"),
+        (MINIMAL + "list_tag = 'two words'\n", r"project\[0\]\.list_tag: one word"),
+        (MINIMAL + "[review]\nbots = 'lkp'\n", r"review\.bots: expected list"),
+        (MINIMAL + "[review]\nrobots = []\n", r"review\.robots: unknown key"),
     ],
 )
 def test_errors_name_the_key(text: str, message: str) -> None:
@@ -73,3 +77,23 @@ def test_errors_name_the_key(text: str, message: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="cannot read the configuration"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_lists_and_bots() -> None:
+    config = parse(
+        MINIMAL
+        + 'lists = ["https://lore.kernel.org/kvm", "archives/kvmarm"]\nlist_tag = "kvmtool"\n'
+        + '[review]\nbots = ["LKP@intel.com"]\n'
+    )
+    assert config.main.lists == ("https://lore.kernel.org/kvm", "/cfg/archives/kvmarm")  # type: ignore[attr-defined]
+    assert config.main.list_tag == "kvmtool"  # type: ignore[attr-defined]
+    assert config.list_bots == ("lkp@intel.com",)  # type: ignore[attr-defined]
+    assert parse(MINIMAL).list_bots is None  # type: ignore[attr-defined]
+
+
+def test_the_shipped_default_names_the_kvm_list() -> None:
+    config = load_config(None)
+    assert config.main.lists == ("https://lore.kernel.org/kvm",)
+    assert config.main.list_tag is None
+    tags = {c.name: c.list_tag for c in config.companions}
+    assert tags == {"kvm-unit-tests": "kvm-unit-tests", "kvmtool": "kvmtool"}

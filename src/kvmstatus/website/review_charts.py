@@ -114,8 +114,7 @@ def reviewed(windows: Sequence[Doc], reviews: Mapping[str, Doc]) -> alt.Chart:
         reviews,
         [("reviewed_share", "reviewed"), ("unanswered_share", "unanswered for 14 days")],
         "Series reviewed on the list",
-        "Share of the series posted in each window answered by someone else (bots do not "
-        "count), and of those nobody else answered within 14 days",
+        "Of each window's series: answered by someone else (not a bot), and by nobody in 14 days",
         "Share of series",
         share=True,
     )
