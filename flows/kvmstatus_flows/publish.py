@@ -73,7 +73,15 @@ def update_lists(config: Config, fetch: bool) -> tuple[Archive, ...]:
 
 @task(task_run_name="index lists")
 def index_lists(config: Config, archives: tuple[Archive, ...]) -> lists.IndexSummary:
-    return lists.index_lists(config, archives)
+    summary = lists.index_lists(config, archives)
+    if summary.unparseable:
+        shown = ", ".join(summary.unparseable[:5])
+        get_run_logger().warning(
+            "%d list message(s) could not be parsed (counted as unparseable): %s",
+            len(summary.unparseable),
+            shown,
+        )
+    return summary
 
 
 @task(task_run_name="review {job.project.name}")

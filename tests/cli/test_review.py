@@ -131,6 +131,23 @@ def test_a_missing_archive(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     assert "does not exist" in err
 
 
+def test_a_repository_that_is_no_archive(
+    capsys: pytest.CaptureFixture[str], kernel_repo: Path
+) -> None:
+    code, _, err = run(
+        capsys,
+        "review",
+        "--archive",
+        str(kernel_repo),
+        "--since",
+        "2020-01-01",
+        "--until",
+        "2030-01-01",
+    )
+    assert code == 1
+    assert "holds no message" in err
+
+
 def test_help_names_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "review", "--help")
     assert code == 0

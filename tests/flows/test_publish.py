@@ -183,6 +183,7 @@ def test_real_bundles_with_a_companion(capsys: pytest.CaptureFixture[str], tmp_p
         f'repository = "{data / "kvm-unit-tests.bundle"}"\n'
         "release_pattern = '^v\\d{4}-\\d{2}-\\d{2}$'\npaths = ['.']\n"
         'architectures = "kvm-unit-tests"\n'
+        f'lists = ["{data / "kvmarm-list.bundle"}"]\nlist_tag = "kvm-unit-tests"\n'
         '[[project]]\nname = "kvmtool"\ndisplay_name = "kvmtool"\nrole = "companion"\n'
         f'repository = "{data / "kvmtool.bundle"}"\nbranch = "master"\npaths = ["."]\n'
         'architectures = "kvmtool"\nwindows = "main-release-dates"\n'
@@ -197,6 +198,19 @@ def test_real_bundles_with_a_companion(capsys: pytest.CaptureFixture[str], tmp_p
     assert kvmtool["releases"] == project["releases"]
     testing = (tmp_path / "public" / "testing.html").read_text()
     assert "kvmtool" in testing
+    # The kvmarm list next to the tags: the window the archive covers has its numbers, the
+    # later ones say the archive holds none of their messages.
+    v2023 = (tmp_path / "public" / "releases" / "v2023-01-05.html").read_text()
+    assert "Series reviewed on the list" in v2023
+    assert (
+        "hold no message of this window"
+        in (tmp_path / "public" / "releases" / "v2026-04-17.html").read_text()
+    )
+    # The archive ends a day after v2023-01-05: the next window is covered in part, and says so.
+    v2024 = (tmp_path / "public" / "releases" / "v2024-01-08.html").read_text()
+    assert "The archives cover only part of this window" in v2024
+    review = json.loads((tmp_path / "data" / "review" / "v2023-01-05.json").read_text())
+    assert review["links"]["posted"] > 0
 
 
 def test_serve_schedules_the_flow() -> None:

@@ -177,6 +177,11 @@ class Thread:
         return found
 
     @cached_property
+    def start(self) -> datetime | None:
+        """The oldest message's time: where the archive begins."""
+        return min((m.time for m in self.messages), default=None)
+
+    @cached_property
     def end(self) -> datetime | None:
         """The newest message's time: how far the archive goes."""
         return max((m.time for m in self.messages), default=None)

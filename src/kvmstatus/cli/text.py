@@ -192,7 +192,8 @@ def format_review(stats: ReviewStats, archives: list[str]) -> str:
 
     hours = stats.median_hours_to_review
     tags = ", ".join(f"{k} {n(v)}" for k, v in stats.tags_given.items())
-    reviewed = f"{stats.reviewed_share:.1%} of the series" if stats.reviewed_share else "-"
+    share = stats.reviewed_share
+    reviewed = "-" if share is None else f"{share:.1%} of the series"
     lines = [
         f"archives          {' '.join(archives)}",
         f"range             {stats.since} .. {stats.until} (FROM <= Date < TO)",

@@ -67,6 +67,11 @@ class Archive:
     """Whether this call cloned or fetched new messages."""
 
 
+def is_remote(spec: str) -> bool:
+    """Whether `spec` is a URL (cloned into the cache and fetched) rather than a path."""
+    return bool(_URL.match(spec))
+
+
 def archive_key(spec: str) -> str:
     """`<name>-<digest of the spec>`: distinct archives never share a folder."""
     digest = hashlib.sha256(spec.rstrip("/").encode()).hexdigest()[:10]
@@ -168,7 +173,7 @@ def open_archive(spec: str, update: bool = False, cache: Path | None = None) -> 
     key = archive_key(spec)
     name = archive_name(spec)
     folder = (cache or cache_dir() / "repos") / "lists" / key
-    if _URL.match(spec):
+    if is_remote(spec):
         return _remote(spec, key, name, folder, update)
     path = Path(spec).expanduser()
     if path.is_file():

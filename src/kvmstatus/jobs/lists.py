@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +39,7 @@ from kvmstatus.analyse.review import (
     thread,
 )
 from kvmstatus.errors import UserError
-from kvmstatus.git.archives import Archive, open_archive
+from kvmstatus.git.archives import Archive, is_remote, open_archive
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.config import Config, ProjectConfig
 from kvmstatus.jobs.steps import Plan
@@ -265,8 +264,8 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
             functools.partial(commit_subjects, repo, Window(start, end, specs)),
         )
         commits = [
-            LinkCommit(h, subject, author, datetime.fromtimestamp(stamp_, UTC))
-            for h, author, stamp_, subject in rows
+            LinkCommit(h, subject, author, datetime.fromtimestamp(when, UTC))
+            for h, author, when, subject in rows
         ]
         links = link_commits(threaded, commits, scope, until_t)
         docs.append(window_review(window, stats, plain(links), threaded, since_t, until_t))
@@ -278,7 +277,7 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
         "bots": list(bots_of(config).patterns),
         "messages": len(threaded.messages),
         "duplicates": threaded.duplicates,
-        "first": _iso(min((m.time for m in threaded.messages), default=None)),
+        "first": _iso(threaded.start),
         "end": _iso(threaded.end),
         "releases": [d["release"] for d in docs],
         "unparseable": [r.commit for r in records if r.problem],
@@ -308,8 +307,7 @@ def archive_summary(archive: Archive, records: Sequence[MessageRecord]) -> Docum
 def _coverage(threaded: Thread, since: datetime | None, until: datetime) -> str:
     """`full`: the archive holds messages from before the window to after it; `partial`: it
     starts or ends inside it; `none`: it holds no message of the window's time at all."""
-    first = min((m.time for m in threaded.messages), default=None)
-    last = threaded.end
+    first, last = threaded.start, threaded.end
     if first is None or last is None or first >= until or (since is not None and last < since):
         return "none"
     if (since is not None and first > since) or last < until:
@@ -375,8 +373,6 @@ def review_jobs(plans: Sequence[Plan]) -> list[ReviewJob]:
 
 # --- `kvmstatus review` ------------------------------------------------------------------------
 
-_URL = re.compile(r"^(?:https?|git|ssh|file)://", re.IGNORECASE)
-
 
 def index_root() -> Path:
     """Where `kvmstatus review` keeps its index of parsed messages (rebuildable)."""
@@ -395,7 +391,13 @@ def range_review(
         raise UserError(f"--until {until.date()} is not after --since {since.date()}")
     records: list[MessageRecord] = []
     for spec in specs:
-        archive = open_archive(spec, update=bool(_URL.match(spec)))
-        records += index_archive(index_root(), archive, progress)[0]
+        archive = open_archive(spec, update=is_remote(spec))
+        found = index_archive(index_root(), archive, progress)[0]
+        if not found:
+            raise UserError(
+                f"{spec} holds no message (no commit with an `m` file): is it a public-inbox "
+                "archive or one of its epochs?"
+            )
+        records += found
     threaded = thread(records, {}, shipped_bots())
     return review_range(threaded, since, until, Scope(tag=tag))

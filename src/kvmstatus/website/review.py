@@ -67,10 +67,10 @@ def _full(doc: Document | None) -> bool:
     return doc is not None and doc.get("coverage") == "full"
 
 
-def period(docs: Sequence[Document]) -> Document:
-    """Several windows' review added up: only the windows the archives cover from start to
-    end (where an archive starts or ends, a window holds only part of its messages)."""
-    docs = [d for d in docs if _full(d)]
+def period(docs: Sequence[Document], whole: bool = True) -> Document:
+    """Several windows' review added up; with `whole`, only the windows the archives cover
+    from start to end (where an archive starts or ends, a window holds part of its messages)."""
+    docs = [d for d in docs if _full(d) or (not whole and _covered(d))]
 
     def total(key: str) -> int:
         return sum(int(d.get(key) or 0) for d in docs)
@@ -160,13 +160,8 @@ def numbers_table(columns: Sequence[tuple[str, Document]]) -> str:
 
 
 def window_numbers(doc: Document) -> Document:
-    """A window's document in `period`'s shape."""
-    links = doc.get("links") or {}
-    return period([doc]) | {
-        "posted": links.get("posted", 0),
-        "commits": links.get("commits", 0),
-        "posted_share": links.get("posted_share"),
-    }
+    """A window's document in `period`'s shape (also when the archives cover part of it)."""
+    return period([doc], whole=False)
 
 
 def reviewers_table(rows: Sequence[Document], tags: Mapping[str, int], top: int = 15) -> str:
