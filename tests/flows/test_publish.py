@@ -123,13 +123,19 @@ def test_killed_run_resumes_to_the_same_site(tmp_path: Path) -> None:
     killed = tmp_path / "killed"
     killed.mkdir()
     config = str(write_config(killed, repo))
+    # A session of its own: the kill takes the run's temporary Prefect server with it, as a
+    # crash of the machine would, instead of leaving it running after the test.
     proc = subprocess.Popen(
-        [*argv, config], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*argv, config],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list((killed / "data" / "cache").glob("*.json")):
         time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (killed / "public" / "index.html").exists() or True  # killed at any point
     subprocess.run([*argv, config], env=env, check=True, capture_output=True)
