@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import fixture_lists
 from fixture_history import fast_import_stream
 from helpers import SESSION_MARK, build_repo, session_processes, shared_data, stop_processes
 from kvmstatus_flows.launch import prefect_defaults
@@ -97,3 +98,17 @@ def kut_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def kvmtool_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _mirror(tmp_path_factory, "kvmtool.bundle")
+
+
+@pytest.fixture(scope="session")
+def list_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture list archive of `fixture_lists.py`: one public-inbox v2 epoch, bare."""
+    return build_repo(
+        tmp_path_factory.mktemp("lists") / "0.git", fixture_lists.fast_import_stream()
+    )
+
+
+@pytest.fixture(scope="session")
+def kvmarm_list(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real kvmarm list archive (2019-07 .. 2023-01), as a bare mirror."""
+    return _mirror(tmp_path_factory, "kvmarm-list.bundle")

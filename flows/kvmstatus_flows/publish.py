@@ -17,8 +17,9 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.futures import PrefectFuture
 
+from kvmstatus.git.archives import Archive
 from kvmstatus.git.sources import NetworkError
-from kvmstatus.jobs import steps
+from kvmstatus.jobs import lists, steps
 from kvmstatus.jobs.config import Config, ProjectConfig, load_config
 from kvmstatus.jobs.edition import Steps, edition
 from kvmstatus.shared import stopping
@@ -62,6 +63,35 @@ def publish_site(config: Config, out: Path | None) -> tuple[str, bool]:
     return steps.publish(config, out)
 
 
+@task(
+    retries=3,
+    retry_delay_seconds=[10, 60, 300],
+    retry_condition_fn=_network_failure,
+    task_run_name="update lists",
+)
+def update_lists(config: Config, fetch: bool) -> tuple[Archive, ...]:
+    # Retries with backoff, like the repositories: the archives come from the network too.
+    return lists.fetch_lists(config, fetch)
+
+
+@task(task_run_name="index lists")
+def index_lists(config: Config, archives: tuple[Archive, ...]) -> lists.IndexSummary:
+    summary = lists.index_lists(config, archives)
+    if summary.unparseable:
+        shown = ", ".join(summary.unparseable[:5])
+        get_run_logger().warning(
+            "%d list message(s) could not be parsed (counted as unparseable): %s",
+            len(summary.unparseable),
+            shown,
+        )
+    return summary
+
+
+@task(task_run_name="review {job.project.name}")
+def review_lists(config: Config, job: lists.ReviewJob, archives: tuple[Archive, ...]) -> bool:
+    return lists.review_project(config, job, archives)
+
+
 def _compute_all(jobs: Sequence[steps.WindowJob]) -> list[str]:
     """Each window as a task on the flow's task runner; results in submission order, with a
     progress bar on a terminal."""
@@ -85,6 +115,9 @@ TASKS = Steps(
     compute_all=_compute_all,
     aggregate=aggregate,
     publish=publish_site,
+    fetch_lists=update_lists,
+    index_lists=index_lists,
+    review=review_lists,
 )
 
 
@@ -119,10 +152,13 @@ def publish(
         trigger=_trigger(synthetic),
     )
     logger.info(
-        "windows: %d computed (%d of them recomputed: damaged), %d reused; site %s %s",
+        "windows: %d computed (%d of them recomputed: damaged), %d reused; list messages "
+        "read: %d; reviews computed: %d; site %s %s",
         summary.computed,
         summary.recomputed,
         summary.cached,
+        summary.messages_read,
+        summary.reviews,
         "published to" if summary.published else "unchanged at",
         summary.site,
     )

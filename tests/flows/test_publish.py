@@ -130,13 +130,19 @@ def test_killed_run_resumes_to_the_same_site(tmp_path: Path) -> None:
     killed = tmp_path / "killed"
     killed.mkdir()
     config = str(write_config(killed, repo))
+    # A session of its own: the kill takes the run's temporary Prefect server with it, as a
+    # crash of the machine would, instead of leaving it running after the test.
     proc = subprocess.Popen(
-        [*argv, config], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*argv, config],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list((killed / "data" / "cache").glob("*.json")):
         time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (killed / "public" / "index.html").exists() or True  # killed at any point
     subprocess.run([*argv, config], env=env, check=True, capture_output=True)
@@ -170,8 +176,11 @@ def test_demo(
     out = tmp_path / "demo"
     line = summary(capsys, "demo", "--out", str(out), "--commits", "3000", "--releases", "6")
     assert line.startswith("synthetic demo site (6 releases)")
-    for page in ("index.html", "releases/index.html", "people.html", "fixes.html"):
+    for page in ("index.html", "releases/index.html", "people.html", "fixes.html", "review.html"):
         assert "synthetic demo data" in (out / page).read_text().lower(), page
+    # The demo's list next to its tags, on every release page.
+    for page in sorted((out / "releases").glob("v*.html")):
+        assert "Series reviewed on the list" in page.read_text(), page
 
 
 @pytest.mark.realdata
@@ -187,6 +196,7 @@ def test_real_bundles_with_a_companion(capsys: pytest.CaptureFixture[str], tmp_p
         f'repository = "{data / "kvm-unit-tests.bundle"}"\n'
         "release_pattern = '^v\\d{4}-\\d{2}-\\d{2}$'\npaths = ['.']\n"
         'architectures = "kvm-unit-tests"\n'
+        f'lists = ["{data / "kvmarm-list.bundle"}"]\nlist_tag = "kvm-unit-tests"\n'
         '[[project]]\nname = "kvmtool"\ndisplay_name = "kvmtool"\nrole = "companion"\n'
         f'repository = "{data / "kvmtool.bundle"}"\nbranch = "master"\npaths = ["."]\n'
         'architectures = "kvmtool"\nwindows = "main-release-dates"\n'
@@ -201,6 +211,19 @@ def test_real_bundles_with_a_companion(capsys: pytest.CaptureFixture[str], tmp_p
     assert kvmtool["releases"] == project["releases"]
     testing = (tmp_path / "public" / "testing.html").read_text()
     assert "kvmtool" in testing
+    # The kvmarm list next to the tags: the window the archive covers has its numbers, the
+    # later ones say the archive holds none of their messages.
+    v2023 = (tmp_path / "public" / "releases" / "v2023-01-05.html").read_text()
+    assert "Series reviewed on the list" in v2023
+    assert (
+        "hold no message of this window"
+        in (tmp_path / "public" / "releases" / "v2026-04-17.html").read_text()
+    )
+    # The archive ends a day after v2023-01-05: the next window is covered in part, and says so.
+    v2024 = (tmp_path / "public" / "releases" / "v2024-01-08.html").read_text()
+    assert "The archives cover only part of this window" in v2024
+    review = json.loads((tmp_path / "data" / "review" / "v2023-01-05.json").read_text())
+    assert review["links"]["posted"] > 0
 
 
 def test_serve_schedules_the_flow() -> None:

@@ -74,6 +74,10 @@ def test_relative_paths_are_relative_to_the_file() -> None:
         ),
         (MINIMAL + "test_suite = 3\n", r"project\[0\]\.test_suite: expected str"),
         (MINIMAL + "count_initial_window = 1\n", r"project\[0\]\.count_initial_window"),
+        (MINIMAL + "lists = 'kvm'\n", r"project\[0\]\.lists: expected list"),
+        (MINIMAL + "list_tag = 'two words'\n", r"project\[0\]\.list_tag: one word"),
+        (MINIMAL + "[review]\nbots = 'lkp'\n", r"review\.bots: expected list"),
+        (MINIMAL + "[review]\nrobots = []\n", r"review\.robots: unknown key"),
     ],
 )
 def test_errors_name_the_key(text: str, message: str) -> None:
@@ -120,3 +124,23 @@ def test_stable_lists_are_in_the_window_key(tmp_path: Path) -> None:
         prepared = steps.prepare(config.main, None, fetch=False)
         keys.append([job.key for job in steps.plan(config, prepared).jobs])
     assert len({key for run in keys for key in run}) == 3 * len(keys[0])
+
+
+def test_lists_and_bots() -> None:
+    config = parse(
+        MINIMAL
+        + 'lists = ["https://lore.kernel.org/kvm", "archives/kvmarm"]\nlist_tag = "kvmtool"\n'
+        + '[review]\nbots = ["LKP@intel.com"]\n'
+    )
+    assert config.main.lists == ("https://lore.kernel.org/kvm", "/cfg/archives/kvmarm")  # type: ignore[attr-defined]
+    assert config.main.list_tag == "kvmtool"  # type: ignore[attr-defined]
+    assert config.list_bots == ("lkp@intel.com",)  # type: ignore[attr-defined]
+    assert parse(MINIMAL).list_bots is None  # type: ignore[attr-defined]
+
+
+def test_the_shipped_default_names_the_kvm_list() -> None:
+    config = load_config(None)
+    assert config.main.lists == ("https://lore.kernel.org/kvm",)
+    assert config.main.list_tag is None
+    tags = {c.name: c.list_tag for c in config.companions}
+    assert tags == {"kvm-unit-tests": "kvm-unit-tests", "kvmtool": "kvmtool"}

@@ -359,3 +359,32 @@ def year(args: argparse.Namespace) -> None:
         print(f"{label + ':':<17}{row['range']}")
     print()
     print(text.table(text.year_rows(rows, changes), text.year_columns(len(rows))))
+
+
+def review(args: argparse.Namespace) -> None:
+    from kvmstatus.jobs.lists import range_review
+
+    stats = range_review(
+        args.archive, args.since, args.until, args.tag, lambda note: warn(f"note: {note}")
+    )
+    if stats.unparseable:
+        shown = ", ".join(c[:12] for c in stats.unparseable_commits[:5])
+        warn(
+            f"warning: {stats.unparseable} message(s) of the range could not be parsed "
+            f"(counted under unparseable): {shown}"
+        )
+    if args.json:
+        doc = review_json(stats, args.archive)
+        print(text.to_json(doc))
+    else:
+        print(text.format_review(stats, args.archive))
+
+
+def review_json(stats: Any, archives: list[str]) -> dict[str, Any]:
+    """`kvmstatus review --json`: the range's numbers, and the archives read."""
+    from kvmstatus.store.documents import plain
+
+    doc: dict[str, Any] = plain(stats)
+    for detail in ("architectures", "review_hours"):
+        doc.pop(detail, None)
+    return {"archives": archives, **doc}

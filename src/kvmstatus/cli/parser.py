@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
+from typing import Any
 
 from kvmstatus import __version__
 from kvmstatus.analyse.architectures import DEFAULT_MAPPING
@@ -202,7 +204,52 @@ def build_parser() -> argparse.ArgumentParser:
     _add_selection(year)
     year.add_argument("--json", action="store_true", help="print JSON instead of a table")
     year.set_defaults(func=commands.year)
+    _add_review(sub)
     return parser
+
+
+def _date(text: str) -> datetime:
+    """A `--since`/`--until` value: `2021-07-01` or an ISO time; without a zone, UTC."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (use YYYY-MM-DD or an ISO time such as 2021-07-01T12:00)"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _add_review(sub: Any) -> None:
+    review = sub.add_parser(
+        "review",
+        help="review on a mailing list archive: patches, series, replies, reviewers of a range",
+        description="Patches, series, replies and list reviewers of the messages of "
+        "public-inbox archives with FROM <= Date < TO (UTC). Parsed messages are kept in the "
+        "cache, so a second run reads only new ones.",
+    )
+    review.add_argument(
+        "--archive",
+        action="append",
+        required=True,
+        metavar="PATH|URL",
+        help="a public-inbox archive: a list URL (https://lore.kernel.org/kvm, fetched on each "
+        "run), an epoch URL, a git bundle, an epoch or inbox directory; repeat for several "
+        "(a message in two counts once)",
+    )
+    review.add_argument(
+        "--since", required=True, type=_date, metavar="DATE", help="first day (inclusive)"
+    )
+    review.add_argument(
+        "--until", required=True, type=_date, metavar="DATE", help="end (exclusive)"
+    )
+    review.add_argument(
+        "--tag",
+        metavar="WORD",
+        help="only patch messages whose subject bracket holds WORD (e.g. kvm-unit-tests), and "
+        "the replies to them",
+    )
+    review.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    review.set_defaults(func=commands.review)
 
 
 def _add_flow_options(parser: argparse.ArgumentParser) -> None:

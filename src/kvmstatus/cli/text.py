@@ -10,6 +10,7 @@ from typing import Any
 
 from kvmstatus.analyse.architectures import ArchStats
 from kvmstatus.analyse.metrics import Ranked, WindowStats
+from kvmstatus.analyse.review import ReviewStats
 from kvmstatus.analyse.row import Row
 from kvmstatus.analyse.window import WindowResult
 from kvmstatus.mine.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
@@ -238,4 +239,41 @@ def format_status(report: dict[str, Any], now: datetime | None = None) -> str:
     )
     verdict = "OK" if report["healthy"] else f"FAILING: {report['reason']}"
     lines.append(f"status:        {verdict}")
+    return "\n".join(lines)
+
+
+def format_review(stats: ReviewStats, archives: list[str]) -> str:
+    """`kvmstatus review`'s table."""
+
+    def n(value: int) -> str:
+        return f"{value:,}"
+
+    hours = stats.median_hours_to_review
+    tags = ", ".join(f"{k} {n(v)}" for k, v in stats.tags_given.items())
+    share = stats.reviewed_share
+    reviewed = "-" if share is None else f"{share:.1%} of the series"
+    lines = [
+        f"archives          {' '.join(archives)}",
+        f"range             {stats.since} .. {stats.until} (FROM <= Date < TO)",
+        f"scope             {stats.scope}",
+        "",
+        f"messages          {n(stats.messages):>7}",
+        f"patch messages    {n(stats.patch_messages):>7}   "
+        f"(cover letters {n(stats.cover_letters)}, patches {n(stats.patches)})",
+        f"series            {n(stats.series):>7}   posted by {n(stats.posters)} people",
+        f"replies           {n(stats.replies):>7}   (from bots {n(stats.bot_replies)})",
+        f"reviewed series   {n(stats.reviewed_series):>7}   {reviewed}",
+        "first review      "
+        + ("-" if hours is None else f"{hours:,.1f} hours after posting")
+        + " (median)",
+        f"unanswered        {n(stats.unanswered):>7}   series with no reply from anyone else "
+        f"within 14 days (of {n(stats.answer_checked)} old enough to tell)",
+        f"tags on the list  {tags}",
+        f"unparseable       {n(stats.unparseable):>7}",
+        "",
+        *_ranked(
+            "Top list reviewers (distinct series of others replied to)",
+            stats.top_list_reviewers[:10],
+        ),
+    ]
     return "\n".join(lines)

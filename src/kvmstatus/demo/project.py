@@ -1,4 +1,5 @@
-"""The offline demo: a synthetic history in the cache and a configuration that reports on it."""
+"""The offline demo: a synthetic history and its mailing list in the cache, and a configuration
+that reports on them."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import sys
 from pathlib import Path
 
 from kvmstatus.demo.builder import build_synthetic
+from kvmstatus.demo.lists import build_list_archive
 from kvmstatus.shared.dirs import cache_dir
 
 
-def demo_config(repo: Path, data: Path, out: Path) -> str:
-    """A kvmstatus.toml reporting on the synthetic history `repo`, labelled as demo data."""
+def demo_config(repo: Path, data: Path, out: Path, archive: Path | None = None) -> str:
+    """A kvmstatus.toml reporting on the synthetic history `repo`, labelled as demo data,
+    with the synthetic list `archive` its patches were reviewed on."""
     return (
         "[site]\n"
         'title = "KVM status report (synthetic demo data)"\n'
@@ -24,7 +27,7 @@ def demo_config(repo: Path, data: Path, out: Path) -> str:
         'name = "demo-kvm"\n'
         'display_name = "Synthetic KVM (demo)"\n'
         f"repository = {json.dumps(str(repo))}\n"
-        "fetch = false\n"
+        "fetch = false\n" + (f"lists = [{json.dumps(str(archive))}]\n" if archive else "")
     )
 
 
@@ -39,6 +42,13 @@ def demo_project(commits: int, releases: int, out: Path) -> Path:
         shutil.rmtree(partial, ignore_errors=True)
         build_synthetic(partial, commits, releases, 1, 0.15)
         partial.rename(repo)
+    archive = work / f"list-{commits}-{releases}.git"
+    if not archive.exists():
+        print(f"writing its mailing-list archive in {archive} ...", file=sys.stderr)
+        partial = archive.with_name(archive.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        build_list_archive(repo, partial)
+        partial.rename(archive)
     config = work / "kvmstatus.toml"
-    config.write_text(demo_config(repo, work / "data", out), encoding="utf-8")
+    config.write_text(demo_config(repo, work / "data", out, archive), encoding="utf-8")
     return config

@@ -51,6 +51,11 @@ class ProjectConfig:
     comparisons (by default it is reported on its own: it is not a release cycle)."""
     origin: Origin = COMMAND_LINE
     """Where these settings were written, so errors name the key or the flag."""
+    lists: tuple[str, ...] = ()
+    """Mailing-list archives its patches are posted to (URLs or paths; see `git.archives`)."""
+    list_tag: str | None = None
+    """The word its patch subjects carry on a shared list (`[kvm-unit-tests PATCH]`): only
+    those count for it, and no other project counts them."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,13 @@ class Config:
     main: ProjectConfig
     companions: tuple[ProjectConfig, ...] = field(default=())
     source: str = ""
+    list_bots: tuple[str, ...] | None = None
+    """`[review] bots`: the senders whose list replies are automated (None: the shipped
+    list, `data/list-bots.toml`)."""
+
+    @property
+    def projects(self) -> tuple[ProjectConfig, ...]:
+        return (self.main, *self.companions)
 
 
 _SITE_KEYS: dict[str, type] = {"title": str, "base_url": str, "cycles_per_year": int}
@@ -102,6 +114,8 @@ _PROJECT_KEYS: dict[str, Any] = {
     "test_suite": str,
     "stable_lists": list,
     "count_initial_window": bool,
+    "lists": list,
+    "list_tag": str,
 }
 
 
@@ -170,7 +184,24 @@ def _project(table: Mapping[str, Any], where: str, base: Path) -> ProjectConfig:
         stable_lists=tuple(table.get("stable_lists", STABLE_LISTS)),
         count_initial_window=table.get("count_initial_window", False),
         origin=Origin(where),
+        **_lists(table, where, base),
     )
+
+
+def _lists(table: Mapping[str, Any], where: str, base: Path) -> dict[str, Any]:
+    """A project's mailing lists and list tag (see `jobs.lists`)."""
+    tag = table.get("list_tag")
+    if tag is not None and not re.fullmatch(r"[^\s\[\],;:/]+", tag):
+        raise UserError(f"{where}.list_tag: one word, as in the patch subjects' brackets")
+    return {"lists": tuple(_path(base, s) for s in table.get("lists", ())), "list_tag": tag}
+
+
+def _review(data: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """`[review] bots = [...]`: the list bots, replacing the shipped list."""
+    review = data.get("review", {})
+    _check(review, {"bots": list}, "review")
+    bots = review.get("bots")
+    return None if bots is None else tuple(b.lower() for b in bots)
 
 
 def parse_config(text: str, source: str, base: Path) -> Config:
@@ -178,7 +209,11 @@ def parse_config(text: str, source: str, base: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{source}: not valid TOML: {exc}") from None
-    _check(data, {"site": dict, "publish": dict, "data": dict, "project": _Tables}, source)
+    _check(
+        data,
+        {"site": dict, "publish": dict, "data": dict, "project": _Tables, "review": dict},
+        source,
+    )
     site = data.get("site", {})
     _check(site, _SITE_KEYS, "site")
     publish = data.get("publish", {})
@@ -229,6 +264,7 @@ def parse_config(text: str, source: str, base: Path) -> Config:
         main=main,
         companions=tuple(p for i, p in enumerate(parsed) if i != mains[0]),
         source=source,
+        list_bots=_review(data),
     )
 
 

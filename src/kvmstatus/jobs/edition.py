@@ -1,8 +1,9 @@
 """One edition of the report: the order of the steps a run is made of, in one place.
 
-`edition` runs them: update every repository, plan the main project's windows and the
-companions' at its release dates, compute the windows not stored yet, aggregate each
-project's data directory, publish. `kvmstatus collect` runs it with plain calls (no
+`edition` runs them: update every repository and list archive, plan the main project's
+windows and the companions' at its release dates, compute the windows not stored yet,
+aggregate each project's data directory, index the lists' new messages and review every
+window on the lists (`jobs.lists`), publish. `kvmstatus collect` runs it with plain calls (no
 Prefect, nothing published); the Prefect flow runs the very same sequence with its tasks in
 `Steps`; `idle` asks, before Prefect starts, whether a run would change anything. Both check
 the publish target before computing anything and record the run's outcome in the data
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kvmstatus.jobs import steps
+from kvmstatus.git.archives import Archive
+from kvmstatus.jobs import lists, steps
 from kvmstatus.jobs.config import Config
 from kvmstatus.shared import stopping
 from kvmstatus.store import runs
@@ -42,6 +44,9 @@ class Steps:
     compute_all: Callable[[Sequence[steps.WindowJob]], list[str]] = compute_two_at_a_time
     aggregate: Callable[..., steps.Aggregated] = steps.aggregate
     publish: Callable[..., tuple[str, bool]] = steps.publish
+    fetch_lists: Callable[..., tuple[Archive, ...]] = lists.fetch_lists
+    index_lists: Callable[..., lists.IndexSummary] = lists.index_lists
+    review: Callable[..., bool] = lists.review_project
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class Summary:
     published: bool
     site: str
     repaired: tuple[str, ...] = ()
+    messages_read: int = 0
+    """List messages read from git (0: the index held every one)."""
+    reviews: int = 0
+    """Projects whose review on the lists was computed anew."""
 
 
 @contextlib.contextmanager
@@ -121,6 +130,7 @@ def edition(
         todo = [job for p in plans for job in steps.pending(p)]
         counts = Counter(how.compute_all(todo))
         repaired = tuple(r for p in plans for r in how.aggregate(config, p, synthetic).repaired)
+        indexed, reviews = review_lists(config, plans, fetch, how)
         if publish:
             where, published = how.publish(config, out)
         else:
@@ -134,9 +144,22 @@ def edition(
             published=published,
             site=where,
             repaired=repaired,
+            messages_read=indexed,
+            reviews=reviews,
         )
         record.update(_record_fields(summary))
     return summary
+
+
+def review_lists(
+    config: Config, plans: Sequence[steps.Plan], fetch: tuple[bool, bool], how: Steps = Steps()
+) -> tuple[int, int]:
+    """Fetch the lists (when the companions are fetched: unless `--no-fetch`), index their
+    new messages and review each project's windows: (messages read, projects reviewed)."""
+    archives = how.fetch_lists(config, fetch[1]) if lists.list_specs(config) else ()
+    read = how.index_lists(config, archives).read if archives else 0
+    reviewed = [how.review(config, job, archives) for job in lists.review_jobs(plans)]
+    return read, sum(reviewed)
 
 
 def idle(
@@ -154,6 +177,10 @@ def idle(
         steps.check_target(config, out)
         plans = plan_all(config, fetch)
         if not steps.up_to_date(config, plans, synthetic, out):
+            record["skip"] = True
+            return None
+        archives = lists.fetch_lists(config, fetch[1]) if lists.list_specs(config) else ()
+        if not all(lists.review_current(config, j, archives) for j in lists.review_jobs(plans)):
             record["skip"] = True
             return None
         total = sum(len(p.jobs) for p in plans)

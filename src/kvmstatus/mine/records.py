@@ -133,3 +133,38 @@ class FixesFinding:
     @property
     def introduced_in(self) -> str | None:
         return self.target.release if self.target else None
+
+
+# --- Mailing-list messages (`kvmstatus.mine.messages`) ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """One message of a mailing-list archive (a public-inbox epoch commit and its `m` file),
+    as the standard library's `email` package reads it. Nothing here is interpreted yet:
+    which messages are patches, series and replies is `kvmstatus.analyse.review`'s."""
+
+    commit: str
+    """The epoch commit that holds the message: its identity in the archive."""
+    message_id: str | None
+    """`Message-ID:` without its angle brackets; None when missing."""
+    in_reply_to: str | None
+    """The first message id of `In-Reply-To:`."""
+    references: tuple[str, ...]
+    """The message ids of `References:`, in order."""
+    subject: str
+    """Decoded (RFC 2047), unfolded, whitespace collapsed."""
+    sender: Person
+    """`From:`, its name decoded, the address as written (`Person.key` lowercases it)."""
+    time: datetime
+    """`Date:` in UTC, or the commit's author date when `dated` is False."""
+    dated: bool = True
+    """Whether `time` came from a usable `Date:` header."""
+    author: Person | None = None
+    """A patch's in-body `From:` line (someone else's patch, sent on by `git send-email`)."""
+    paths: tuple[str, ...] = ()
+    """The files the message's diff touches (`diff --git a/X b/X` lines of its text part)."""
+    tags: tuple[Trailer, ...] = ()
+    """`Reviewed-by:`, `Acked-by:`, `Tested-by:` lines of its text, not the quoted (`>`) ones."""
+    problem: str | None = None
+    """Why the message could not be parsed; None for every message that could."""

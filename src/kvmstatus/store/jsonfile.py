@@ -17,21 +17,23 @@ from kvmstatus.shared.stopping import critical
 T = TypeVar("T")
 
 
-def json_bytes(doc: Any) -> bytes:
-    """`doc` as the bytes `write_json` writes: sorted, indented UTF-8 JSON."""
-    return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+def json_bytes(doc: Any, compact: bool = False) -> bytes:
+    """`doc` as the bytes `write_json` writes: sorted UTF-8 JSON, indented (`compact`: on one
+    line, for large machine-read files)."""
+    layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 1}
+    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, **layout) + "\n").encode()
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_json(path: Path, doc: Any) -> str:
-    """Replace `path` with `doc` as sorted, indented JSON, atomically; returns the SHA-256
+def write_json(path: Path, doc: Any, compact: bool = False) -> str:
+    """Replace `path` with `doc` as `json_bytes` gives it, atomically; returns the SHA-256
     of the bytes written. A stop (`shared.stopping`) waits for the replacement to finish,
     so no temporary file is left behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json_bytes(doc)
+    data = json_bytes(doc, compact)
     with critical():
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:

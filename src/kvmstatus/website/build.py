@@ -43,8 +43,10 @@ from kvmstatus.mine.trailers import PEOPLE_TRAILERS, STABLE_LISTS, TRACKED_KEYS
 from kvmstatus.shared.dirs import cache_dir, make_directory
 from kvmstatus.shared.stopping import removed_on_stop
 from kvmstatus.store.documents import Document, read_dataset
+from kvmstatus.store.review import read_review
 from kvmstatus.website import charts
 from kvmstatus.website.pages import SitePlan, build_plan
+from kvmstatus.website.review import ProjectReview, add_review
 from kvmstatus.website.sitedir import MARKER, remove_leftovers, staging_prefix, swap_in
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # the kvmstatus package
@@ -72,6 +74,19 @@ def read_companions(data: Path) -> dict[str, tuple[Document, list[Document]]]:
     if not root.is_dir():
         return {}
     return {d.name: read_dataset(d) for d in sorted(root.iterdir()) if d.is_dir()}
+
+
+def read_reviews(
+    data: Path, companions: dict[str, tuple[Document, list[Document]]]
+) -> list[ProjectReview]:
+    """The review documents of the main project and of each companion that has them."""
+    found = []
+    for name, root in [("", data), *((n, data / "companions" / n) for n in companions)]:
+        stored = read_review(root)
+        if stored is not None:
+            title = companions[name][0]["project"] if name else ""
+            found.append(ProjectReview(name, title, stored[0], stored[1]))
+    return found
 
 
 def _cache() -> Path:
@@ -337,7 +352,9 @@ def build_site(
     make_directory(out.parent, "the site", named=out)
     remove_leftovers(out)
     started = time.perf_counter()
-    plan = build_plan(project, windows, read_companions(data), cycles)
+    companions = read_companions(data)
+    plan = build_plan(project, windows, companions, cycles)
+    add_review(plan, project, windows, companions, read_reviews(data, companions), cycles)
     template = template_dir()
     with (
         tempfile.TemporaryDirectory(dir=out.parent, prefix=staging_prefix(out)) as tmp,
