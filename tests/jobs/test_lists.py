@@ -147,3 +147,28 @@ def test_without_lists_no_review(tmp_path: Path) -> None:
     summary = edition(load_config(path), (False, False), publish=False)
     assert (summary.messages_read, summary.reviews) == (0, 0)
     assert not (tmp_path / "data" / "review").exists()
+
+
+def test_a_damaged_review_document_is_made_again(
+    tmp_path: Path, list_archive: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An edited review document is never published: the site refuses it naming the file,
+    and the next run computes the review again, byte for byte what it was."""
+    from kvmstatus.errors import UserError
+    from kvmstatus.website.build import build_site
+
+    kernel = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    archive = tmp_path / "list" / "0.git"
+    shutil.copytree(list_archive, archive)
+    settings = load_config(config(tmp_path, kernel, archive))
+    edition(settings, (False, True), publish=False)
+    page = tmp_path / "data" / "review" / "v1.1.json"
+    good = page.read_bytes()
+    page.write_text(page.read_text().replace('"series": 5', '"series": 9'))
+    with pytest.raises(UserError, match=r"v1\.1\.json was changed or damaged"):
+        build_site(tmp_path / "data", tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+    again = edition(settings, (False, True), publish=False)
+    assert again.reviews == 1
+    assert page.read_bytes() == good
+    assert "v1.1.json was damaged or changed; the review is computed again" in caplog.text

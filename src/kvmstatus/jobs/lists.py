@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,9 +49,10 @@ from kvmstatus.mine.log import Window, commit_subjects
 from kvmstatus.mine.records import MessageRecord
 from kvmstatus.shared.dirs import cache_dir
 from kvmstatus.store.cache import module_closure, module_file
-from kvmstatus.store.documents import Document, file_name, plain
+from kvmstatus.store.documents import Document, damaged_files, file_name, plain
 from kvmstatus.store.jsonfile import cached_json, read_json
 from kvmstatus.store.messages import load_index, store_index
+from kvmstatus.store.review import FOLDER as REVIEW_FOLDER
 from kvmstatus.store.review import remove_review, review_stamp, write_review
 
 CHUNK = 20_000
@@ -224,6 +226,9 @@ class ReviewJob:
     """The windows' cache keys: linking reads each window's commits once per key."""
 
 
+log = logging.getLogger("kvmstatus")
+
+
 def review_current(config: Config, job: ReviewJob, archives: Sequence[Archive]) -> bool:
     """Whether the stored review was made from exactly these windows and messages."""
     root = Path(job.root)
@@ -244,6 +249,9 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
     stamp = _stamp(config, project, job.keys, mine)
     if review_stamp(root) == stamp:
         return False
+    if (root / REVIEW_FOLDER).is_dir():
+        for path in damaged_files(root / REVIEW_FOLDER):
+            log.warning("%s was damaged or changed; the review is computed again", path)
     held = [(a, index_archive(config.data_dir, a)[0]) for a in mine]
     records = [r for _, archive_records in held for r in archive_records]
     repo = GitRepo(job.repo)

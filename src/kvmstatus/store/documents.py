@@ -126,33 +126,36 @@ CHECKSUMS = "checksums.json"
 def write_dataset(root: Path, project: Document, windows: Sequence[Document]) -> None:
     """Write the project summary, its windows and their checksums (written last: a run
     killed before it leaves files that do not match, which the next run rewrites)."""
-    written = {}
-    for doc in windows:
-        relative = f"windows/{file_name(doc['release'])}.json"
-        written[relative] = write_json(root / relative, doc)
-    written["project.json"] = write_json(root / "project.json", project)
-    write_json(root / CHECKSUMS, {"schema": SCHEMA, "sha256": written})
+    docs = {f"windows/{file_name(doc['release'])}.json": doc for doc in windows}
+    write_verified(root, docs | {"project.json": project})
 
 
-def _checksums(root: Path) -> dict[str, str]:
-    stored = read_json(root / CHECKSUMS)
+def write_verified(root: Path, docs: Mapping[str, Any], checksums: str = CHECKSUMS) -> None:
+    """Write each document at its path under `root`, then the file `checksums` that lists
+    their SHA-256 (last: until it is written, the old one no longer matches)."""
+    written = {relative: write_json(root / relative, doc) for relative, doc in docs.items()}
+    write_json(root / checksums, {"schema": SCHEMA, "sha256": written})
+
+
+def _checksums(root: Path, checksums: str = CHECKSUMS) -> dict[str, str]:
+    stored = read_json(root / checksums)
     files = stored.get("sha256") if isinstance(stored, dict) else None
     if (
         not isinstance(files, dict)
         or stored.get("schema") != SCHEMA
         or not all(isinstance(v, str) for v in files.values())
     ):
-        raise UserError(f"{root / CHECKSUMS} is not kvmstatus data of schema {SCHEMA}: {RESTORE}")
+        raise UserError(f"{root / checksums} is not kvmstatus data of schema {SCHEMA}: {RESTORE}")
     return files
 
 
-def damaged_files(root: Path) -> list[Path]:
-    """The dataset's files that are missing or differ from what was written (the checksums
-    file itself when it cannot be read): [] when everything matches."""
+def damaged_files(root: Path, checksums: str = CHECKSUMS) -> list[Path]:
+    """The files `checksums` lists that are missing or differ from what was written (the
+    checksums file itself when it cannot be read): [] when everything matches."""
     try:
-        files = _checksums(root)
+        files = _checksums(root, checksums)
     except UserError:
-        return [root / CHECKSUMS]
+        return [root / checksums]
     damaged = []
     for relative, expected in sorted(files.items()):
         try:
@@ -164,11 +167,24 @@ def damaged_files(root: Path) -> list[Path]:
     return damaged
 
 
-def _verified(root: Path, relative: str, files: Mapping[str, str]) -> Any:
+def listed(root: Path, checksums: str = CHECKSUMS) -> set[str]:
+    """The paths (relative to `root`) that `checksums` lists."""
+    return set(_checksums(root, checksums))
+
+
+def read_verified(root: Path, relative: str, checksums: str = CHECKSUMS) -> Any:
+    """The document at `relative` under `root`, verified against `checksums` (a `UserError`
+    naming the file when it is missing, unlisted or changed)."""
+    return _verified(root, relative, _checksums(root, checksums), checksums)
+
+
+def _verified(
+    root: Path, relative: str, files: Mapping[str, str], checksums: str = CHECKSUMS
+) -> Any:
     path = root / relative
     expected = files.get(relative)
     if expected is None:
-        raise UserError(f"{path} is not listed in {root / CHECKSUMS}: {RESTORE}")
+        raise UserError(f"{path} is not listed in {root / checksums}: {RESTORE}")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -178,7 +194,7 @@ def _verified(root: Path, relative: str, files: Mapping[str, str]) -> Any:
     if digest(data) != expected:
         raise UserError(
             f"{path} was changed or damaged after kvmstatus wrote it (its checksum does not "
-            f"match {CHECKSUMS}): {RESTORE}"
+            f"match {checksums}): {RESTORE}"
         )
     return read_json(path)
 

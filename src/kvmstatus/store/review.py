@@ -13,35 +13,40 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from kvmstatus.errors import UserError
-from kvmstatus.store.documents import Document, file_name
-from kvmstatus.store.jsonfile import read_json, write_json
+from kvmstatus.store.documents import (
+    CHECKSUMS,
+    Document,
+    damaged_files,
+    file_name,
+    listed,
+    read_verified,
+    write_verified,
+)
 
 FOLDER = "review"
 
 
 def review_stamp(root: Path) -> str | None:
-    """The stamp the stored review was made with (None: there is none)."""
-    try:
-        summary = read_json(root / FOLDER / "index.json")
-    except UserError:  # missing or damaged: made again
+    """The stamp the stored review was made with (None: there is none, or a file of it is
+    missing or differs from what was written, so it is made again)."""
+    folder = root / FOLDER
+    if damaged_files(folder):
         return None
+    summary = read_verified(folder, "index.json")
     stamp = summary.get("stamp") if isinstance(summary, dict) else None
     return stamp if isinstance(stamp, str) else None
 
 
 def write_review(root: Path, summary: Document, windows: Sequence[Document]) -> None:
-    """Replace the project's review documents (windows of releases gone are removed)."""
+    """Replace the project's review documents (windows of releases gone are removed), with
+    their checksums, written last: they say the documents above are complete."""
     folder = root / FOLDER
-    keep = {f"{file_name(w['release'])}.json" for w in windows} | {"index.json"}
-    for doc in windows:
-        write_json(folder / f"{file_name(doc['release'])}.json", doc)
+    docs = {f"{file_name(w['release'])}.json": w for w in windows} | {"index.json": summary}
     if folder.is_dir():
         for path in folder.glob("*.json"):
-            if path.name not in keep:
+            if path.name not in docs and path.name != CHECKSUMS:
                 path.unlink(missing_ok=True)
-    # Written last: its stamp says the windows above are complete.
-    write_json(folder / "index.json", summary)
+    write_verified(folder, docs)
 
 
 def remove_review(root: Path) -> None:
@@ -49,13 +54,17 @@ def remove_review(root: Path) -> None:
 
 
 def read_review(root: Path) -> tuple[Document, dict[str, Document]] | None:
-    """The review summary and the window documents by release, or None without a review."""
-    if not (root / FOLDER / "index.json").is_file():
+    """The review summary and the window documents by release, or None without a review;
+    each verified against the checksums written with them (a `UserError` naming the file
+    that does not match)."""
+    folder = root / FOLDER
+    if not folder.is_dir():
         return None
-    summary = read_json(root / FOLDER / "index.json")
+    summary = read_verified(folder, "index.json")
+    written = listed(folder)
     windows = {}
     for release in summary.get("releases", []):
-        path = root / FOLDER / f"{file_name(release)}.json"
-        if path.is_file():
-            windows[release] = read_json(path)
+        relative = f"{file_name(release)}.json"
+        if relative in written:
+            windows[release] = read_verified(folder, relative)
     return summary, windows
