@@ -12,6 +12,8 @@ Cases (each skipped, with a note, when its repository is not there):
   --kvm-share 0.6`: about 2,700 KVM commits and 400 `Fixes:` lines per window, few merges,
   the KVM selection from MAINTAINERS (a few dozen glob pathspecs).
 - `synthetic`: `python bench/synth.py /tmp/synth-200k.git`: 60 windows of about 330 commits.
+- `synthetic-kernel`: `python bench/synth.py /tmp/synth-1400k.git --commits 1400000
+  --releases 90`: the kernel's size, 1.45 million commits, 90 windows of about 1,500.
 
 Raw git is what the issue asks to compare with: per window `git log --no-merges --name-only
 --format=fuller A..B -- P` (every commit with its message, identities, dates and paths) and
@@ -76,6 +78,13 @@ CASES = {
         (),
         "python bench/synth.py /tmp/synth-200k.git",
     ),
+    "synthetic-kernel": Case(
+        "synthetic-kernel",
+        "/tmp/synth-1400k.git",
+        r"^v\d+\.\d+$",
+        (),
+        "python bench/synth.py /tmp/synth-1400k.git --commits 1400000 --releases 90",
+    ),
 }
 
 
@@ -134,9 +143,9 @@ def run_case(case: Case, repeat: int) -> str:
     paths = ["--paths", *case.paths] if case.paths else []
     command = [sys.executable, "-m", "kvmstatus", "history", "--repo", str(repo.path)]
     command += ["--pattern", case.pattern, *paths]
+    git_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # git's alone
     whole = statistics.median(child_rss(command)[0] for _ in range(repeat))
     _, rss = child_rss([sys.executable, __file__, "--measure", "--repo", case.repo, *command[6:]])
-    git_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     commits = sum(d["commits"] for d in docs)
     return (
         f"{case.name:<16} {len(releases.windows):>4} {commits:>7} {o:>8.2f}s {g:>7.2f}s "

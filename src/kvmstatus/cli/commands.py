@@ -11,34 +11,16 @@ import re
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kvmstatus.analyse.affiliations import AffiliationMap, load_affiliations
-from kvmstatus.analyse.architectures import load_arch_map
-from kvmstatus.analyse.row import compare_rows
 from kvmstatus.cli import text
 from kvmstatus.errors import UserError
-from kvmstatus.git.sources import NetworkError, open_repository
-from kvmstatus.jobs import steps
-from kvmstatus.jobs.config import (
-    Config,
-    ProjectConfig,
-    default_display_name,
-    load_config,
-    project_name,
-    single_project,
-)
-from kvmstatus.jobs.edition import edition, idle
-from kvmstatus.jobs.window import history as compute_history
-from kvmstatus.jobs.window import range_report, year_reports
-from kvmstatus.mine.releases import release_list
-from kvmstatus.mine.selection import Selection
 from kvmstatus.shared import stopping
-from kvmstatus.shared.numbers import linear_trend
-from kvmstatus.store.documents import counted_windows
-from kvmstatus.store.lock import run_lock
-from kvmstatus.store.results import window_document
-from kvmstatus.store.runs import health, read_runs
+
+if TYPE_CHECKING:
+    from kvmstatus.analyse.affiliations import AffiliationMap
+    from kvmstatus.jobs.config import Config
+    from kvmstatus.mine.selection import Selection
 
 
 def parse_duration(value: str, option: str) -> timedelta:
@@ -56,14 +38,21 @@ def warn(message: str) -> None:
 
 
 def _selection(args: argparse.Namespace) -> Selection:
+    from kvmstatus.mine.selection import Selection
+
     return Selection(paths=tuple(args.paths or ()), subsystem=args.subsystem)
 
 
 def _affiliations(args: argparse.Namespace) -> AffiliationMap:
+    from kvmstatus.analyse.affiliations import load_affiliations
+
     return load_affiliations([Path(p) for p in args.affiliations or ()])
 
 
 def releases(args: argparse.Namespace) -> None:
+    from kvmstatus.git.sources import open_repository
+    from kvmstatus.mine.releases import release_list
+
     repo = open_repository(args.repo)
     found = release_list(repo, args.pattern)
     windows = found.windows
@@ -88,6 +77,11 @@ def releases(args: argparse.Namespace) -> None:
 
 
 def stats(args: argparse.Namespace) -> None:
+    from kvmstatus.analyse.architectures import load_arch_map
+    from kvmstatus.git.sources import open_repository
+    from kvmstatus.jobs.window import range_report
+    from kvmstatus.store.results import window_document
+
     repo = open_repository(args.repo)
     result = range_report(
         repo,
@@ -117,6 +111,13 @@ def stats(args: argparse.Namespace) -> None:
 
 
 def history(args: argparse.Namespace) -> None:
+    from kvmstatus.analyse.architectures import load_arch_map
+    from kvmstatus.git.sources import open_repository
+    from kvmstatus.jobs.window import history as compute_history
+    from kvmstatus.mine.releases import release_list
+    from kvmstatus.shared.numbers import linear_trend
+    from kvmstatus.store.documents import counted_windows
+
     repo = open_repository(args.repo)
     found = release_list(repo, args.pattern, args.since)
     docs = compute_history(
@@ -152,6 +153,15 @@ def history(args: argparse.Namespace) -> None:
 
 
 def collect(args: argparse.Namespace) -> None:
+    from kvmstatus.git.sources import open_repository
+    from kvmstatus.jobs.config import (
+        ProjectConfig,
+        default_display_name,
+        project_name,
+        single_project,
+    )
+    from kvmstatus.jobs.edition import edition
+
     repository = str(open_repository(args.repo).path)
     name = project_name(repository)
     paths = tuple(args.paths or ())
@@ -218,6 +228,7 @@ def _stored_windows(config: Config) -> int:
 
 
 def _site_stamp(config: Config, out: Path | None) -> str | None:
+    from kvmstatus.jobs import steps
     from kvmstatus.website.sitedir import published_stamp
 
     directory = steps.target(config, out)[1]
@@ -231,6 +242,8 @@ def _site_stamp(config: Config, out: Path | None) -> str | None:
 
 def _stopped(config: Config, out: Path | None, site: bool = True) -> stopping.Describe:
     """The line a stopped run prints: what is kept, and that the site is whole."""
+    from kvmstatus.jobs import steps
+
     before = _site_stamp(config, out) if site else None
 
     def describe(name: str) -> str:
@@ -250,12 +263,19 @@ def _stopped(config: Config, out: Path | None, site: bool = True) -> stopping.De
 
 
 def _run_config(args: argparse.Namespace) -> Config:
+    from kvmstatus.jobs import steps
+    from kvmstatus.jobs.config import load_config
+
     return steps.with_overrides(
         load_config(Path(args.config) if args.config else None), args.repo, args.data
     )
 
 
 def run(args: argparse.Namespace) -> None:
+    from kvmstatus.git.sources import NetworkError
+    from kvmstatus.jobs import steps
+    from kvmstatus.jobs.edition import idle
+    from kvmstatus.store.lock import run_lock
     from kvmstatus_flows.launch import run_flow
 
     parameters = _flow_parameters(args)
@@ -294,6 +314,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def serve(args: argparse.Namespace) -> None:
+    from kvmstatus.jobs import steps
     from kvmstatus_flows.launch import serve_flow
 
     config = _run_config(args)
@@ -306,6 +327,7 @@ def serve(args: argparse.Namespace) -> None:
 
 def demo(args: argparse.Namespace) -> None:
     from kvmstatus.demo.project import demo_project
+    from kvmstatus.jobs.config import load_config
     from kvmstatus_flows.launch import run_flow
 
     if args.releases < 2:
@@ -325,6 +347,8 @@ def demo(args: argparse.Namespace) -> None:
 def status(args: argparse.Namespace) -> None:
     """Print the run record; exit 2 when the last run did not succeed, or when no run
     succeeded within --max-age."""
+    from kvmstatus.store.runs import health, read_runs
+
     config = _run_config(args)
     max_age = parse_duration(args.max_age, "--max-age") if args.max_age else None
     report = health(config.data_dir, read_runs(config.data_dir), max_age)
@@ -337,6 +361,12 @@ def status(args: argparse.Namespace) -> None:
 
 
 def year(args: argparse.Namespace) -> None:
+    from kvmstatus.analyse.architectures import load_arch_map
+    from kvmstatus.analyse.row import compare_rows
+    from kvmstatus.git.sources import open_repository
+    from kvmstatus.jobs.window import year_reports
+    from kvmstatus.store.results import window_document
+
     repo = open_repository(args.repo)
     results = year_reports(
         repo,

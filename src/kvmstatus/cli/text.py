@@ -6,14 +6,16 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kvmstatus.analyse.architectures import ArchStats
-from kvmstatus.analyse.metrics import Ranked, WindowStats
-from kvmstatus.analyse.review import ReviewStats
-from kvmstatus.analyse.row import Row
-from kvmstatus.analyse.window import WindowResult
 from kvmstatus.mine.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
+
+if TYPE_CHECKING:  # the types alone: a command loads only the stages it runs
+    from kvmstatus.analyse.architectures import ArchStats
+    from kvmstatus.analyse.metrics import Ranked, WindowStats
+    from kvmstatus.analyse.review import ReviewStats
+    from kvmstatus.analyse.row import Row
+    from kvmstatus.analyse.window import WindowResult
 
 
 def to_json(value: Any) -> str:

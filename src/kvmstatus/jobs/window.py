@@ -21,7 +21,7 @@ from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.authors import author_keys, earlier_contacts
 from kvmstatus.mine.fixes import ReleaseIndex, resolve_fixes
-from kvmstatus.mine.log import Window, mine, mine_range, parse_range, window_graph
+from kvmstatus.mine.log import Window, completed, mine_range, parse_range, read_log, window_graph
 from kvmstatus.mine.records import CommitRecord
 from kvmstatus.mine.releases import (
     KERNEL_RELEASE_PATTERN,
@@ -63,10 +63,17 @@ def compute_window(
     if specs is None:
         specs = pathspecs_at(repo, window.end.commit, chosen)
     mined = Window(start, window.end.commit, specs)
-    records = mine(repo, mined)
-    # Releases after this one are never consulted (`until`): later tags must not change a
-    # finished window's numbers.
-    fixes = resolve_fixes(repo, mined, records, releases, window.name, release_index)
+    logged = read_log(repo, mined)
+    # Four more git processes read independent things: run them at once (on a small window
+    # their start-up, not their work, is what costs).
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        graph = pool.submit(merge_graph, repo, mined, logged)
+        # Releases after this one are never consulted (`until`): later tags must not change
+        # a finished window's numbers.
+        fixes = pool.submit(
+            resolve_fixes, repo, mined, logged, releases, window.name, release_index
+        )
+        records = completed(repo, mined, logged, pool)
     date = window.end.date.date().isoformat()
     return analyse_window(
         records,
@@ -75,11 +82,11 @@ def compute_window(
         None,
         arch_map,
         affiliations,
-        fixes,
+        fixes.result(),
         top,
         window.name,
         date,
-        merge_graph(repo, mined, records),
+        graph.result(),
         stable_lists,
     )
 

@@ -15,6 +15,7 @@ at a time through GitPython; measured on kvm-unit-tests it is about six times sl
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -145,14 +146,36 @@ def parse_log(stream: Iterable[bytes]) -> Iterator[CommitRecord]:
 
 def mine(repo: GitRepo, window: Window) -> list[CommitRecord]:
     """Every commit of `window` (merges included) as a record, newest first."""
+    return completed(repo, window, read_log(repo, window))
+
+
+def read_log(repo: GitRepo, window: Window) -> list[CommitRecord]:
+    """The records of `window` as `git log` gives them: before `completed` adds the paths
+    of merges and mailmaps the trailers' people."""
     config = log_config(window.end)
     try:
-        records = list(parse_log(repo.stream(*log_command(window), config=config)))
+        return list(parse_log(repo.stream(*log_command(window), config=config)))
     except GitFailure as exc:
         raise UserError(
             f"git log {' '.join(window.revisions)} failed in {repo.path}: {exc}"
         ) from None
-    return map_trailer_people(repo, window.end, with_merge_paths(repo, window, records))
+
+
+def completed(
+    repo: GitRepo, window: Window, records: list[CommitRecord], pool: Executor | None = None
+) -> list[CommitRecord]:
+    """`records` with the paths merges changed and the trailers' people mailmapped: two git
+    processes, at the same time when `pool` is given (they read different things)."""
+    if pool is None:
+        return map_trailer_people(repo, window.end, with_merge_paths(repo, window, records))
+    paths = pool.submit(with_merge_paths, repo, window, records)
+    people = map_trailer_people(repo, window.end, records)
+    return [
+        replace(mapped, paths=merged.paths)
+        if merged is not plain and mapped is not plain
+        else (merged if mapped is plain else mapped)
+        for plain, merged, mapped in zip(records, paths.result(), people, strict=True)
+    ]
 
 
 def with_merge_paths(
