@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -324,15 +323,10 @@ def check_target(config: Config, out: Path | None) -> None:
     if directory is not None:
         check_replaceable(directory.resolve())
         return
-    branch = config.publish.branch
-    valid = subprocess.run(
-        ["git", "check-ref-format", f"refs/heads/{branch}"],
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    if not branch or branch.startswith("-") or valid.returncode != 0:
-        raise UserError(f"publish.branch: {branch!r} is not a valid branch name")
+    from kvmstatus.website.gitpublish import valid_branch
+
+    if not valid_branch(config.publish.branch):
+        raise UserError(f"publish.branch: {config.publish.branch!r} is not a valid branch name")
 
 
 def target(config: Config, out: Path | None) -> tuple[str, Path | None]:

@@ -243,14 +243,21 @@ def _check_arguments(site: Path, remote: str, branch: str) -> None:
         )
     if not remote or remote.startswith("-") or "\n" in remote:
         raise UserError(f"{_redact(remote)!r} is not a git remote (set [publish] remote)")
-    valid = subprocess.run(
+    if not valid_branch(branch):
+        raise UserError(f"{branch!r} is not a valid branch name (set [publish] branch)")
+
+
+def valid_branch(branch: str) -> bool:
+    """Whether `branch` names a branch as git allows (`git check-ref-format`)."""
+    if not branch or branch.startswith("-"):
+        return False
+    answer = subprocess.run(
         ["git", "check-ref-format", f"refs/heads/{branch}"],
         capture_output=True,
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    if not branch or branch.startswith("-") or valid.returncode != 0:
-        raise UserError(f"{branch!r} is not a valid branch name (set [publish] branch)")
+    return answer.returncode == 0
 
 
 def push_site(site: Path, remote: str, branch: str = "gh-pages", *, message: str, date: str) -> str:

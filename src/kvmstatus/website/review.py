@@ -19,6 +19,7 @@ from kvmstatus.website import review_charts
 from kvmstatus.website.markdown import (
     DASH,
     escape,
+    fmt_days,
     fmt_int,
     fmt_pct,
     html_text,
@@ -50,10 +51,6 @@ def _hours(value: object) -> str:
 
 def _count(value: object) -> str:
     return DASH if value is None else f"{float(str(value)):g}"
-
-
-def _days(value: object) -> str:
-    return DASH if value is None else f"{float(str(value)):,.0f} days"
 
 
 _EMPTY: Document = {"coverage": "full"}
@@ -236,7 +233,7 @@ def release_section(
         out.append(
             f"The posted commits had a median of {_count(links.get('median_versions'))} "
             f"version(s) on the list (at most {fmt_int(links.get('max_versions'))}), and "
-            f"{_days(links.get('median_days_to_commit'))} from the first posting to the "
+            f"{fmt_days(links.get('median_days_to_commit'))} from the first posting to the "
             f"commit (median); {fmt_int(links.get('merged_series'))} series became commits.\n"
         )
     if any(a["series"] for a in doc.get("architectures", [])):
