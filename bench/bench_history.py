@@ -108,10 +108,15 @@ def raw_git(repo_path: Path, releases: Releases, specs: dict[str, tuple[str, ...
         )
 
 
+# The command as an installed kvmstatus runs: with the bytecode Python writes on a first run
+# (some machines set PYTHONDONTWRITEBYTECODE, which makes every start compile the package).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def child_rss(argv: list[str]) -> tuple[float, float]:
     """Wall time and peak RSS (MiB) of a child process, and nothing else running in it."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -144,6 +149,7 @@ def run_case(case: Case, repeat: int) -> str:
     command = [sys.executable, "-m", "kvmstatus", "history", "--repo", str(repo.path)]
     command += ["--pattern", case.pattern, *paths]
     git_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # git's alone
+    child_rss(command)  # writes the bytecode, warms the caches
     whole = statistics.median(child_rss(command)[0] for _ in range(repeat))
     _, rss = child_rss([sys.executable, __file__, "--measure", "--repo", case.repo, *command[6:]])
     commits = sum(d["commits"] for d in docs)

@@ -153,9 +153,20 @@ def prefect_server() -> Iterator[Server]:
                     )
                 time.sleep(0.2)
             with _pointing_at(api_url):
-                yield Server(api_url, started=True, home=home)
+                try:
+                    yield Server(api_url, started=True, home=home)
+                finally:
+                    _send_queued_logs()
     finally:
         _stop(proc)
+
+
+def _send_queued_logs() -> None:
+    """Send the flow's last log lines while the server still answers: Prefect ships them
+    in the background, and one sent after the stop prints "Error logging to API"."""
+    if handlers := sys.modules.get("prefect.logging.handlers"):
+        with contextlib.suppress(Exception):
+            handlers.APILogWorker.drain_all(timeout=5)
 
 
 @contextlib.contextmanager

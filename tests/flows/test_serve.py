@@ -103,3 +103,20 @@ def test_serve_refuses_an_unpublishable_out_before_serving(
     code, _, err = run(capsys, "serve", "--config", str(config), "--out", str(tmp_path / "mine"))
     assert code == 1
     assert "is not empty and is not a kvmstatus site" in err
+
+
+def test_demo_with_its_own_server_ends_quietly(tmp_path: Path) -> None:
+    """`kvmstatus demo` with no server configured: the flow's last log lines reach the local
+    server before it stops, so Prefect prints no "Error logging to API" afterwards."""
+    small = ["--commits", "3000", "--releases", "6"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "kvmstatus", "demo", "--out", str(tmp_path / "site"), *small],
+        env=without_prefect_server() | {"KVMSTATUS_CACHE": str(tmp_path / "cache")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "site" / "index.html").exists()
+    assert "Error logging to API" not in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr

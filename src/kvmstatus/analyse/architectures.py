@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -44,6 +44,11 @@ class ArchMap:
 
     arches: tuple[tuple[str, tuple[str, ...]], ...]
     testing: tuple[str, ...] = ()
+    _seen: dict[tuple[str, ...], frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Answers per path list: every table of a window asks about the same commits, and a
+    lookup here hashes only the paths, not the whole mapping as `_arches_of`'s cache does."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -51,7 +56,13 @@ class ArchMap:
 
     def arches_of(self, paths: Sequence[str]) -> frozenset[str]:
         """The architectures a commit touching `paths` counts for."""
-        return _arches_of(self.arches, tuple(paths))
+        key = paths if isinstance(paths, tuple) else tuple(paths)
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) >= 1 << 16:  # bounded like the cache behind it
+                self._seen.clear()
+            found = self._seen[key] = _arches_of(self.arches, key)
+        return found
 
 
 @lru_cache(maxsize=1 << 16)

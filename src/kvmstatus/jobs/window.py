@@ -63,11 +63,12 @@ def compute_window(
     if specs is None:
         specs = pathspecs_at(repo, window.end.commit, chosen)
     mined = Window(start, window.end.commit, specs)
-    logged = read_log(repo, mined)
     # Four more git processes read independent things: run them at once (on a small window
-    # their start-up, not their work, is what costs).
+    # their start-up, not their work, is what costs). The graph needs no record, so git
+    # walks it while the log is parsed.
     with ThreadPoolExecutor(max_workers=3) as pool:
-        graph = pool.submit(merge_graph, repo, mined, logged)
+        graph = pool.submit(window_graph, repo, mined)
+        logged = read_log(repo, mined)
         # Releases after this one are never consulted (`until`): later tags must not change
         # a finished window's numbers.
         fixes = pool.submit(
@@ -86,7 +87,7 @@ def compute_window(
         top,
         window.name,
         date,
-        graph.result(),
+        graph.result() if records else {},
         stable_lists,
     )
 
@@ -141,6 +142,8 @@ def history(
     """
     index = ReleaseIndex(repo, releases.tags)  # shared: each release is walked once per run
     with ThreadPoolExecutor(max_workers=4) as pool:
+        # The walk the first Fixes line waits for starts now, beside the first windows' logs.
+        walked = pool.submit(index.prepare)
         ends = [w.end.commit for w in releases.windows]
         found = pool.map(lambda end: pathspecs_at(repo, end, chosen), ends)
         specs = dict(zip(ends, found, strict=True))
@@ -162,6 +165,7 @@ def history(
                 releases.windows,
             )
         )
+        walked.result()
     docs = [window_document(r) for r in results]
     new = first_time_author_keys(
         repo, releases.windows, [d["author_contacts"] for d in docs], specs[ends[0]]

@@ -92,8 +92,10 @@ CHARTED_TRAILERS: tuple[TrailerKind, ...] = tuple(k for k in TRAILERS if k.chart
 
 _CANONICAL = {key.lower(): key for key in TRACKED_KEYS}
 # Only tracked keys: the engine skips prose lines like "Note: ..." without a Python round trip.
+# The value runs to the end of the line (greedy, then `rstrip` in `_make`: a lazy `.*?` before
+# optional trailing blanks made the engine retry at every character).
 _LINE = re.compile(
-    r"^[^\S\n]*(" + "|".join(re.escape(k) for k in TRACKED_KEYS) + r"):[^\S\n]*(.*?)[^\S\n]*$",
+    r"^[^\S\n]*(" + "|".join(re.escape(k) for k in TRACKED_KEYS) + r"):[^\S\n]*(.*)$",
     re.MULTILINE | re.IGNORECASE,
 )
 _NAMED = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>(?P<rest>.*)$")
@@ -133,7 +135,7 @@ def _make(written_key: str, raw_value: str) -> tuple[Trailer, ...]:
     # Cached on the line as written: the same reviewers and lists recur thousands of times,
     # and trailers are frozen.
     key = _CANONICAL[written_key.lower()]
-    value = _SPACE.sub(" ", raw_value)
+    value = _SPACE.sub(" ", raw_value.rstrip())
     if key not in PERSON_KEYS:
         return (Trailer(key=key, value=value, malformed=not value),)
     person = parse_person(value)
