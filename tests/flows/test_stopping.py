@@ -172,7 +172,9 @@ def test_the_session_finds_a_process_left_running() -> None:
 
     proc = subprocess.Popen(["sleep", "60"])
     try:
-        assert proc.pid in session_processes()
+        # Popen returns once exec has begun; the kernel fills in the new program's environment
+        # a moment later, and until then /proc/PID/environ reads empty.
+        wait_until(lambda: proc.pid in session_processes(), 10, "the process's mark")
     finally:
         proc.kill()
         proc.wait()
