@@ -47,8 +47,8 @@ class ArchMap:
     _seen: dict[tuple[str, ...], frozenset[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    """Answers per path list: every table of a window asks about the same commits, and a
-    lookup here hashes only the paths, not the whole mapping as `_arches_of`'s cache does."""
+    """Answers per path list: every table of a window asks about the same commits (a lookup
+    hashes only the paths; a module-level cache would hash the whole mapping each time)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -59,17 +59,15 @@ class ArchMap:
         key = paths if isinstance(paths, tuple) else tuple(paths)
         found = self._seen.get(key)
         if found is None:
-            if len(self._seen) >= 1 << 16:  # bounded like the cache behind it
+            if len(self._seen) >= 1 << 16:  # bounded: a long `serve` keeps its map
                 self._seen.clear()
             found = self._seen[key] = _arches_of(self.arches, key)
         return found
 
 
-@lru_cache(maxsize=1 << 16)
 def _arches_of(
     arches: tuple[tuple[str, tuple[str, ...]], ...], paths: tuple[str, ...]
 ) -> frozenset[str]:
-    # Cached per commit's path list: every table of a window asks about the same commits.
     found: set[str] = set()
     for path in paths:
         found |= _path_arches(arches, path)
