@@ -19,8 +19,9 @@ Raw git is what the issue asks to compare with: per window `git log --no-merges 
 --format=fuller A..B -- P` (every commit with its message, identities, dates and paths) and
 one `git cat-file --batch-check` of the hashes its `Fixes:` lines quote. Ours is
 `kvmstatus.jobs.window.history` (mining, Fixes provenance, every table, first-time authors),
-timed in this process, alternating with raw git, median of `--repeat` runs; and the whole
-command `kvmstatus history` (interpreter start-up and imports included) as a child process.
+timed in this process, and the whole command `kvmstatus history` (interpreter start-up and
+imports included) as a child process: raw git, ours and the command one after another in each
+of `--repeat` rounds, medians.
 Peak RSS: of a child process running `history` once, and of the largest git child.
 """
 
@@ -135,8 +136,16 @@ def run_case(case: Case, repeat: int) -> str:
     arch_map, affiliations = load_arch_map("linux-kvm"), load_affiliations()
     docs = history(repo, releases, chosen, arch_map, affiliations)  # warm caches, both sides
     raw_git(repo.git_dir, releases, specs)
+    git_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # git's alone
+    paths = ["--paths", *case.paths] if case.paths else []
+    command = [sys.executable, "-m", "kvmstatus", "history", "--repo", str(repo.path)]
+    command += ["--pattern", case.pattern, *paths]
+    child_rss(command)  # writes the bytecode, warms the caches
     ours: list[float] = []
     git: list[float] = []
+    wholes: list[float] = []
+    # Round by round, so that all three see the same machine (its speed drifts by tens of
+    # percent over minutes here).
     for _ in range(repeat):
         start = time.perf_counter()
         raw_git(repo.git_dir, releases, specs)
@@ -144,13 +153,8 @@ def run_case(case: Case, repeat: int) -> str:
         start = time.perf_counter()
         history(repo, releases, chosen, arch_map, affiliations)
         ours.append(time.perf_counter() - start)
-    o, g = statistics.median(ours), statistics.median(git)
-    paths = ["--paths", *case.paths] if case.paths else []
-    command = [sys.executable, "-m", "kvmstatus", "history", "--repo", str(repo.path)]
-    command += ["--pattern", case.pattern, *paths]
-    git_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # git's alone
-    child_rss(command)  # writes the bytecode, warms the caches
-    whole = statistics.median(child_rss(command)[0] for _ in range(repeat))
+        wholes.append(child_rss(command)[0])
+    o, g, whole = statistics.median(ours), statistics.median(git), statistics.median(wholes)
     _, rss = child_rss([sys.executable, __file__, "--measure", "--repo", case.repo, *command[6:]])
     commits = sum(d["commits"] for d in docs)
     return (

@@ -49,6 +49,10 @@ class ArchMap:
     )
     """Answers per path list: every table of a window asks about the same commits (a lookup
     hashes only the paths; a module-level cache would hash the whole mapping each time)."""
+    _paths: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Answers per path: the same few thousand paths recur in every window."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -59,31 +63,36 @@ class ArchMap:
         key = paths if isinstance(paths, tuple) else tuple(paths)
         found = self._seen.get(key)
         if found is None:
-            if len(self._seen) >= 1 << 16:  # bounded: a long `serve` keeps its map
+            if len(self._seen) >= CACHED:  # bounded: a long `serve` keeps its map
                 self._seen.clear()
-            found = self._seen[key] = _arches_of(self.arches, key)
+            found = self._seen[key] = self._arches_of(key)
         return found
 
+    def _arches_of(self, paths: tuple[str, ...]) -> frozenset[str]:
+        found: set[str] = set()
+        for path in paths:
+            hits = self._paths.get(path)
+            if hits is None:
+                if len(self._paths) >= CACHED:
+                    self._paths.clear()
+                named = (name for name, patterns in self.arches if _matches(path, patterns))
+                hits = self._paths[path] = frozenset(named) or _COMMON
+            found |= hits
+        # A commit with no path in the selection (an empty commit, no pathspec) is common.
+        return frozenset(found) if found else _COMMON
 
-def _arches_of(
-    arches: tuple[tuple[str, tuple[str, ...]], ...], paths: tuple[str, ...]
-) -> frozenset[str]:
-    found: set[str] = set()
-    for path in paths:
-        found |= _path_arches(arches, path)
-    # A commit with no path in the selection (an empty commit, no pathspec) is common.
-    return frozenset(found or {COMMON})
 
-
-@lru_cache(maxsize=1 << 16)
-def _path_arches(arches: tuple[tuple[str, tuple[str, ...]], ...], path: str) -> frozenset[str]:
-    # Cached: the same few thousand paths are asked about for every table of every window.
-    hits = frozenset(name for name, patterns in arches if _matches(path, patterns))
-    return hits or frozenset({COMMON})
+CACHED = 1 << 16
+"""Path lists, and paths, whose answers an `ArchMap` keeps."""
+_COMMON = frozenset({COMMON})
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """git `:(glob)` semantics for one pattern; a trailing slash means the whole directory."""
+    return re.compile(_glob_source(pattern) + r"\Z")
+
+
+def _glob_source(pattern: str) -> str:
     if pattern.endswith("/"):
         pattern += "**"
     out = []
@@ -104,12 +113,12 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(pattern[i]))
             i += 1
-    return re.compile("".join(out) + r"\Z")
+    return "".join(out)
 
 
 @lru_cache(maxsize=4096)
 def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns))
+    return re.compile("(?:" + "|".join(f"(?:{_glob_source(p)})" for p in patterns) + r")\Z")
 
 
 def _matches(path: str, patterns: tuple[str, ...]) -> bool:

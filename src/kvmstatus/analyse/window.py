@@ -8,7 +8,7 @@ line here (and its page).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +63,7 @@ def analyse_window(
     earlier: set[str] | None,
     arch_map: ArchMap,
     affiliations: AffiliationMap,
-    fixes: Sequence[FixesFinding] = (),
+    fixes: Sequence[FixesFinding] | Callable[[], Sequence[FixesFinding]] = (),
     top: int = 10,
     release: str = "",
     date: str = "",
@@ -72,19 +72,33 @@ def analyse_window(
 ) -> WindowResult:
     """All tables of one window from its records and checked Fixes lines.
 
-    `earlier`: the author keys before the window, or None when first-time authors are judged
-    later against the windows before (`newcomers.new_author_keys`). `graph` is the window's
-    commit graph (`mine.log.window_graph`), which tells the commits each merge brought in;
-    without it merges count no commits. A `Cc:` naming one of `stable_lists` counts as
-    Cc-stable."""
+    `fixes` may be a function that returns them (a future's `result`): it is called once
+    every table that does not need them is done, so the git work that traces them runs
+    meanwhile. `earlier`: the author keys before the window, or None when first-time
+    authors are judged later against the windows before (`newcomers.new_author_keys`).
+    `graph` is the window's commit graph (`mine.log.window_graph`), which tells the commits
+    each merge brought in; without it merges count no commits. A `Cc:` naming one of
+    `stable_lists` counts as Cc-stable."""
     records = with_cc_stable(records, stable_lists)
     companies = commits_by_company(records, affiliations)
     review_companies = reviews_by_company(records, affiliations)
-    fixes_summary = summarize_fixes(fixes, top)
     names = display_names(records)
     stats = window_stats(records, range_, specs, top=top, names=names)
     flow = maintainer_flow(records, graph or {}, arch_map, names, top)
     new = [] if earlier is None else first_time_authors(records, earlier, 0, names)
+    architectures = arch_stats(records, arch_map, top, names)
+    tables = {
+        "testing": testing_by_arch(records, arch_map),
+        "topics": topic_counts(records),
+        "arch_topics": arch_topic_counts(records, arch_map),
+        "pulls": flow.pulls,
+        "trees": flow.trees,
+        "top_committers": flow.top_committers,
+        "applied_by_others": flow.applied_by_others,
+        "author_contacts": author_contacts(records),
+    }
+    findings = list(fixes() if callable(fixes) else fixes)
+    fixes_summary = summarize_fixes(findings, top)
     row = window_row(
         release,
         date,
@@ -101,21 +115,12 @@ def analyse_window(
         date=date,
         row=row,
         stats=stats,
-        architectures=arch_stats(records, arch_map, top, names),
+        architectures=architectures,
         first_time_authors=new[:top] if top > 0 else new,
         bot_reported=bot_reported(records),
         companies=companies,
         review_companies=review_companies,
         fixes=fixes_summary,
-        fix_findings=list(fixes),
-        tables={
-            "testing": testing_by_arch(records, arch_map),
-            "topics": topic_counts(records),
-            "arch_topics": arch_topic_counts(records, arch_map),
-            "pulls": flow.pulls,
-            "trees": flow.trees,
-            "top_committers": flow.top_committers,
-            "applied_by_others": flow.applied_by_others,
-            "author_contacts": author_contacts(records),
-        },
+        fix_findings=findings,
+        tables=tables,
     )

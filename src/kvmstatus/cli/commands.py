@@ -128,6 +128,7 @@ def history(args: argparse.Namespace) -> None:
         _affiliations(args),
         top=args.top,
         stable_lists=tuple(args.stable_lists),
+        workers=args.jobs,
     )
     rows = [d["row"] for d in docs]
     counted = counted_windows(docs, args.count_initial_window)

@@ -12,6 +12,7 @@ from kvmstatus.cli import commands
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.mine.trailers import STABLE_LISTS
+from kvmstatus.shared.workers import MAX_WORKERS
 
 # Defaults shown as typed: `repr` would double every backslash of a regex.
 _PATTERN = f"'{KERNEL_RELEASE_PATTERN}'"
@@ -73,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("--since", metavar="TAG", help="first release to report (e.g. v3.8)")
     hist.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
     _add_selection(hist)
+    hist.add_argument(
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="processes computing windows at once (default: one per core, at most "
+        f"{MAX_WORKERS}; 1: all in this process)",
+    )
     output = hist.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="rows, trend and per-window detail")
     output.add_argument("--csv", action="store_true", help="the rows as CSV")
@@ -315,3 +323,14 @@ def _add_repo(parser: argparse.ArgumentParser) -> None:
         default=".",
         help="a git clone, a .bundle file or a URL (cloned blobless into the cache); default: .",
     )
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (argparse reports anything else as a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value

@@ -34,6 +34,7 @@ from kvmstatus.mine.releases import (
 )
 from kvmstatus.mine.selection import Selection, pathspecs_at
 from kvmstatus.mine.trailers import STABLE_LISTS
+from kvmstatus.shared.workers import fork_map
 from kvmstatus.store.documents import Document, trimmed, with_first_time_authors
 from kvmstatus.store.jsonfile import cached_json
 from kvmstatus.store.results import window_document
@@ -65,7 +66,8 @@ def compute_window(
     mined = Window(start, window.end.commit, specs)
     # Four more git processes read independent things: run them at once (on a small window
     # their start-up, not their work, is what costs). The graph needs no record, so git
-    # walks it while the log is parsed.
+    # walks it while the log is parsed; the Fixes lines are traced while the tables are
+    # computed.
     with ThreadPoolExecutor(max_workers=3) as pool:
         graph = pool.submit(window_graph, repo, mined)
         logged = read_log(repo, mined)
@@ -75,21 +77,20 @@ def compute_window(
             resolve_fixes, repo, mined, logged, releases, window.name, release_index
         )
         records = completed(repo, mined, logged, pool)
-    date = window.end.date.date().isoformat()
-    return analyse_window(
-        records,
-        window.range,
-        specs,
-        None,
-        arch_map,
-        affiliations,
-        fixes.result(),
-        top,
-        window.name,
-        date,
-        graph.result() if records else {},
-        stable_lists,
-    )
+        return analyse_window(
+            records,
+            window.range,
+            specs,
+            None,
+            arch_map,
+            affiliations,
+            fixes.result,  # traced in git while the tables are computed
+            top,
+            window.name,
+            window.end.date.date().isoformat(),
+            graph.result() if records else {},
+            stable_lists,
+        )
 
 
 def merge_graph(
@@ -135,42 +136,50 @@ def history(
     affiliations: AffiliationMap,
     top: int = 10,
     stable_lists: tuple[str, ...] = STABLE_LISTS,
+    workers: int | None = None,
 ) -> list[Document]:
     """Every window's document, oldest first, first-time authors included, in memory.
 
-    Two at a time: while one window's records are parsed, another window's git runs.
+    The windows are shared out between `workers` processes (`shared.workers.fork_map`;
+    default one per core), two windows at a time in each: while one window's records are
+    parsed, another window's git runs. The oldest window goes first: without `since` it is
+    all history before the first release, the largest.
     """
-    index = ReleaseIndex(repo, releases.tags)  # shared: each release is walked once per run
+    windows = releases.windows
+    if not windows:
+        return []
+    ends = [w.end.commit for w in windows]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        # The walk the first Fixes line waits for starts now, beside the first windows' logs.
-        walked = pool.submit(index.prepare)
-        ends = [w.end.commit for w in releases.windows]
         found = pool.map(lambda end: pathspecs_at(repo, end, chosen), ends)
         specs = dict(zip(ends, found, strict=True))
+    index = ReleaseIndex(repo, releases.tags)  # each process walks the releases once, if asked
+
+    def document(i: int) -> Document:
         # Complete lists (top=0): first-time authors are found among all of a window's authors.
-        results = list(
-            pool.map(
-                lambda w: compute_window(
-                    repo,
-                    w,
-                    releases.tags,
-                    chosen,
-                    arch_map,
-                    affiliations,
-                    0,
-                    index,
-                    specs[w.end.commit],
-                    stable_lists,
-                ),
-                releases.windows,
-            )
+        w = windows[i]
+        result = compute_window(
+            repo,
+            w,
+            releases.tags,
+            chosen,
+            arch_map,
+            affiliations,
+            0,
+            index,
+            specs[w.end.commit],
+            stable_lists,
         )
-        walked.result()
-    docs = [window_document(r) for r in results]
+        return window_document(result)
+
+    docs = fork_map(document, len(windows), workers, threads=THREADS_PER_WORKER)
     new = first_time_author_keys(
-        repo, releases.windows, [d["author_contacts"] for d in docs], specs[ends[0]]
+        repo, windows, [d["author_contacts"] for d in docs], specs[ends[0]]
     )
     return [trimmed(with_first_time_authors(d, n), top) for d, n in zip(docs, new, strict=True)]
+
+
+THREADS_PER_WORKER = 1
+"""Windows each process of `history` computes at once."""
 
 
 def range_report(
