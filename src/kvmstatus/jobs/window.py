@@ -141,9 +141,9 @@ def history(
     """Every window's document, oldest first, first-time authors included, in memory.
 
     The windows are shared out between `workers` processes (`shared.workers.fork_map`;
-    default one per core), two windows at a time in each: while one window's records are
-    parsed, another window's git runs. The oldest window goes first: without `since` it is
-    all history before the first release, the largest.
+    default one per core), `THREADS_PER_WORKER` at a time in each: while one process parses
+    a window's records, another window's git runs. The oldest window goes first: without
+    `since` it is all history before the first release, the largest.
     """
     windows = releases.windows
     if not windows:

@@ -339,10 +339,6 @@ class ReleaseIndex:
         self._labels: dict[bytes, int] | None = None
         self._lock = threading.Lock()  # windows are computed in threads
 
-    def prepare(self) -> None:
-        """Walk the releases now (e.g. in a thread before the first window needs them)."""
-        self._walk()
-
     def _walk(self) -> dict[bytes, int]:
         with self._lock:
             if self._labels is None:

@@ -235,14 +235,13 @@ def forked_child(parent: int) -> None:
     """Called first in a copy of the command made by `os.fork` (`shared.workers`): on a
     signal it stops its own children and exits without a line (the parent prints it), runs
     none of the parent's callbacks, removes none of its paths, and dies with `parent`."""
-    global _describe, _deferred, _main_depth
+    global _deferred, _main_depth
     _callbacks.clear()
     _paths.clear()
     _SPARED.clear()
-    _describe, _deferred, _main_depth = (lambda name: None), None, 0
+    _deferred, _main_depth = None, 0
     _stopping.clear()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _handler)
+    install(lambda name: None)
     die_with_parent(parent)
 
 
