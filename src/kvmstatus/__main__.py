@@ -1,5 +1,5 @@
 """`python -m kvmstatus` runs the command-line interface."""
 
-from kvmstatus.cli import main
+from kvmstatus.cli import run
 
-main()
+run()

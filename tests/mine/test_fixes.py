@@ -481,7 +481,7 @@ def test_git_processes_do_not_grow_with_lines(
     assert len(findings) == lines
     assert all(f.valid and f.introduced_in is None for f in findings)
     # Unreleased targets: one walk of every release's history labels them all (as none).
-    assert calls == ["cat-file", "log", "log", "rev-list"]
+    assert calls == ["cat-file", "diff-tree", "rev-list"]
 
 
 def test_release_index_is_one_walk(scripted: Scripted, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -652,7 +652,7 @@ def test_kut_last_window(kut_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     calls = _count_git(monkeypatch)
     summary = summarize_fixes(resolve_fixes(repo, window, records, releases, last.name))
     # All three bugs date from the first release, so one rev-list finds them all.
-    assert calls == ["cat-file", "log", "rev-list"]
+    assert calls == ["cat-file", "diff-tree", "rev-list"]
     assert (summary.lines, summary.valid, summary.resolved) == (3, 3, 3)
     assert summary.introduced_in == (("v2022-03-08", 3),)
     assert summary.median_lifetime_days == pytest.approx(2684.309028, abs=1e-6)

@@ -53,8 +53,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 
@@ -62,6 +60,7 @@ from kvmstatus.errors import UserError
 from kvmstatus.mine.records import CommitRecord
 from kvmstatus.shared.labels import UNKNOWN
 from kvmstatus.shared.numbers import by_count
+from kvmstatus.shared.shipped import shipped
 
 CONFIG_NAME = "gitdm.config"
 
@@ -266,7 +265,7 @@ def parse_aliases(text: str, source: str) -> AliasFile:
     return AliasFile(source, tuple(seen[a] for a in sorted(seen)))
 
 
-def _read_text(path: Traversable, where: str) -> str:
+def _read_text(path: Path, where: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -275,7 +274,7 @@ def _read_text(path: Traversable, where: str) -> str:
         raise AffiliationError(f"{where}: cannot read {path}: {exc}") from None
 
 
-def _read_config(base: Traversable, config: Traversable) -> list[Layer]:
+def _read_config(base: Path, config: Path) -> list[Layer]:
     """The layers a gitdm.config names, in its order; relative names are relative to `base`."""
     source = str(config)
     layers: list[Layer] = []
@@ -321,8 +320,8 @@ def read_layers(path: Path) -> list[Layer]:
 
 
 def default_layers() -> list[Layer]:
-    """The shipped map, read through importlib.resources like the other shipped data."""
-    base = files("kvmstatus").joinpath("data/affiliations")
+    """The shipped map (`data/affiliations`)."""
+    base = shipped("affiliations")
     return _read_config(base, base.joinpath(CONFIG_NAME))
 
 
@@ -451,12 +450,11 @@ def reviews_by_company(
     """
     counts: Counter[str] = Counter()
     for record in records:
-        if record.is_merge:
+        reviews = record.trailers_of("Reviewed-by")
+        if not reviews or record.is_merge:
             continue
-        reviewers = {
-            t.person.key for t in record.trailers_of("Reviewed-by") if t.person is not None
-        }
-        counts.update(amap.company(key, record.author_date) for key in reviewers)
+        for key in {t.person.key for t in reviews if t.person is not None}:
+            counts[amap.company(key, record.author_date)] += 1
     return by_count(counts)
 
 

@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 from kvmstatus.analyse.metrics import (
@@ -29,6 +28,7 @@ from kvmstatus.analyse.metrics import (
 from kvmstatus.errors import UserError
 from kvmstatus.mine.records import CommitRecord
 from kvmstatus.shared.labels import COMMON
+from kvmstatus.shared.shipped import shipped
 
 TESTING = "testing"
 DEFAULT_MAPPING = "linux-kvm"
@@ -144,12 +144,12 @@ def parse_arch_map(data: Mapping[str, object], source: str) -> ArchMap:
 
 def load_arch_map(spec: str = DEFAULT_MAPPING) -> ArchMap:
     """A shipped mapping by name (`linux-kvm`, `kvm-unit-tests`) or a TOML file of one."""
-    shipped = tomllib.loads(files("kvmstatus").joinpath("data/architectures.toml").read_text())
-    if spec in shipped:
-        return parse_arch_map(shipped[spec], f"architectures.toml [{spec}]")
+    mappings = tomllib.loads(shipped("architectures.toml").read_text(encoding="utf-8"))
+    if spec in mappings:
+        return parse_arch_map(mappings[spec], f"architectures.toml [{spec}]")
     path = Path(spec)
     if not path.is_file():
-        names = ", ".join(sorted(shipped))
+        names = ", ".join(sorted(mappings))
         raise UserError(f"unknown architecture mapping {spec!r}: use one of {names} or a file")
     try:
         data = tomllib.loads(path.read_text())

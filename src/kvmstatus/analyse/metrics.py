@@ -168,11 +168,11 @@ def review_coverage(records: Sequence[CommitRecord]) -> float | None:
 def bot_reported(records: Sequence[CommitRecord]) -> dict[str, int]:
     """Non-merge commits with a Reported-by from each bot (a commit counts once per bot)."""
     counts: Counter[str] = Counter()
-    for record in non_merges(records):
-        bots = {
-            bot
-            for t in record.trailers_of("Reported-by")
-            if t.person is not None and (bot := bot_of(t.person.email))
-        }
-        counts.update(bots)
+    for record in records:
+        reports = record.trailers_of("Reported-by")
+        if not reports or record.is_merge:
+            continue
+        bots = {bot for t in reports if t.person is not None and (bot := bot_of(t.person.email))}
+        for bot in bots:
+            counts[bot] += 1
     return dict(sorted(counts.items()))

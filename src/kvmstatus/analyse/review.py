@@ -40,13 +40,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from importlib.resources import files
 
 from kvmstatus.analyse.architectures import ArchMap
 from kvmstatus.analyse.metrics import Ranked
 from kvmstatus.analyse.pathspecs import any_inside
 from kvmstatus.mine.records import MessageRecord, Person
 from kvmstatus.shared.numbers import by_count, most_common, nearest_rank, share
+from kvmstatus.shared.shipped import shipped
 
 LIST_TAG_KEYS = ("Reviewed-by", "Acked-by", "Tested-by")
 """The tags counted as given on the list (`kvmstatus.mine.messages.LIST_TAGS`)."""
@@ -128,7 +128,7 @@ def _is_bot(patterns: tuple[str, ...], email: str, name: str) -> bool:
 def shipped_bots() -> BotList:
     """The shipped list (`data/list-bots.toml`): test robots, syzbot, patchwork and the
     "applied" notifiers."""
-    text = files("kvmstatus").joinpath("data/list-bots.toml").read_text(encoding="utf-8")
+    text = shipped("list-bots.toml").read_text(encoding="utf-8")
     return BotList(tuple(p.lower() for p in tomllib.loads(text)["bots"]))
 
 

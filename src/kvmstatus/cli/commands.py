@@ -6,7 +6,6 @@ User mistakes surface as `UserError`, which `kvmstatus.cli.main` prints as one l
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
 from datetime import timedelta
@@ -134,6 +133,8 @@ def history(args: argparse.Namespace) -> None:
     counted = counted_windows(docs, args.count_initial_window)
     trend = linear_trend([float(d["commits"]) for d in counted])
     if args.csv:
+        import csv
+
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)

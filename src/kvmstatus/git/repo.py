@@ -51,8 +51,16 @@ class GitRepo:
         self.path = Path(path).expanduser().resolve()
         if not self.path.exists():
             raise UserError(f"{self.path} does not exist (give the path of a git clone, or a URL)")
+        # One process: the repository's folder, then whether its history is cut off.
         proc = subprocess.run(
-            ["git", "-C", str(self.path), "rev-parse", "--absolute-git-dir"],
+            [
+                "git",
+                "-C",
+                str(self.path),
+                "rev-parse",
+                "--absolute-git-dir",
+                "--is-shallow-repository",
+            ],
             capture_output=True,
             text=True,
             stdin=subprocess.DEVNULL,
@@ -61,8 +69,9 @@ class GitRepo:
         if proc.returncode != 0:
             child_stopped(proc.returncode)
             raise _explain_open_failure(self.path, proc.stderr)
-        self.git_dir = Path(proc.stdout.strip())
-        if self.text("rev-parse", "--is-shallow-repository").strip() == "true":
+        git_dir, _, shallow = proc.stdout.strip().rpartition("\n")
+        self.git_dir = Path(git_dir)
+        if shallow == "true":
             raise UserError(
                 f"{self.path} is a shallow clone: history is cut off, so every count would be "
                 "wrong; run `git fetch --unshallow` (or clone with --filter=blob:none instead)"

@@ -12,7 +12,6 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from kvmstatus.errors import COMMAND_LINE, Origin, UserError
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.mine.trailers import STABLE_LISTS
+from kvmstatus.shared.shipped import shipped
 
 DEFAULT_CONFIG_NAME = "kvmstatus.toml"
 WINDOW_KINDS = ("tags", "main-release-dates")
@@ -269,7 +269,7 @@ def parse_config(text: str, source: str, base: Path) -> Config:
 
 
 def default_config_text() -> str:
-    return files("kvmstatus").joinpath("data/kvmstatus.toml").read_text(encoding="utf-8")
+    return shipped("kvmstatus.toml").read_text(encoding="utf-8")
 
 
 def load_config(path: Path | None) -> Config:

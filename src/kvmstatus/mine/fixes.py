@@ -5,7 +5,7 @@ This module owns two things (the per-window summary is `kvmstatus.analyse.fixes`
 * `parse_fixes`: the text of one `Fixes:` value -> quoted hash and quoted subject, tolerant of
   the variants real histories contain (see its docstring). Never raises.
 * `resolve_fixes`: for one window, every `Fixes:` line of its non-merge records becomes a
-  `FixesFinding`. It runs git only through the four functions of the "git" section below, with
+  `FixesFinding`. It runs git only through the functions of the "git" section below, with
   a number of processes that does not depend on the number of lines ("Git processes" below).
 
 Problems a line can have (several at once; never fatal), in `PROBLEM_KINDS` order:
@@ -50,9 +50,9 @@ Definitions used for resolved lines:
 
 Git processes per window (independent of the number of `Fixes:` lines): one `cat-file
 --batch-check` for all quoted hashes (a second one for those that do not resolve), one
-`log --no-walk --stdin` for subjects, identities and dates of all resolved commits, one more
-`log --no-walk --stdin -- PATHSPECS` when the window has pathspecs; and once per run (shared
-by its windows), one `rev-list` of every release (`ReleaseIndex`).
+`diff-tree --stdin` for the subjects, identities and dates of all resolved commits and
+whether each touches the pathspecs; and once per run (shared by its windows), one
+`rev-list` of every release (`ReleaseIndex`).
 """
 
 from __future__ import annotations
@@ -268,58 +268,53 @@ def _batch_check(repo: GitRepo, names: Sequence[str]) -> list[list[str]]:
     return [line.split() for line in lines]
 
 
-def commit_info(repo: GitRepo, window: Window, commits: Iterable[str]) -> dict[str, CommitInfo]:
-    """Subject (git's `%s`), author and dates of full commit ids, in one `git log` process."""
+_FIXED_MARKER = b"\0\x01"
+_FIXED_FORMAT = "%x00%x01%H%x00%aE%x00%aI%x00%cI%x00%s"
+
+
+def fixed_commits(
+    repo: GitRepo, window: Window, commits: Iterable[str]
+) -> tuple[dict[str, CommitInfo], set[str]]:
+    """Subject (git's `%s`), author and dates of full commit ids, and which of them touch
+    the window's pathspecs against their first parent (merges included; a root commit
+    against the empty tree): one `git diff-tree --stdin` process for both. No pathspecs
+    select every commit."""
     unique = sorted(set(commits))
     if not unique:
-        return {}
+        return {}, set()
+    # Without pathspecs every commit is selected: no diff to compute.
+    diff = (
+        ["-r", "--name-only", "--no-renames", "--no-relative", "--diff-merges=first-parent"]
+        if window.pathspecs
+        else ["-s"]
+    )
     out = repo.run(
-        "log",
-        "--no-walk=unsorted",
+        "diff-tree",
         "--stdin",
-        # %s is a single line (git joins the first paragraph), so lines separate records.
-        "--format=%H%x00%aE%x00%aI%x00%cI%x00%s",
+        "--always",  # a commit that touches no selected path still prints its header
+        "--root",
+        "-z",
+        *diff,
+        f"--format={_FIXED_FORMAT}",
+        "--",
+        *window.pathspecs,
         input="".join(c + "\n" for c in unique).encode(),
         config=log_config(window.end),
     )
     info: dict[str, CommitInfo] = {}
-    for line in out.decode("utf-8", "replace").splitlines():
-        if not line:
-            continue
-        h, email, a_date, c_date, subject = line.split("\0", 4)
+    touched: set[str] = set()
+    for raw in out.split(_FIXED_MARKER)[1:]:
+        # %s is one line without NUL; the paths follow, each ending in NUL.
+        h, email, a_date, c_date, subject, *paths = raw.decode("utf-8", "replace").split("\0")
         info[h] = CommitInfo(
             subject=subject,
             author=email.lower(),
             author_date=datetime.fromisoformat(a_date),
             committer_date=datetime.fromisoformat(c_date),
         )
-    return info
-
-
-def touching(repo: GitRepo, commits: Iterable[str], pathspecs: Sequence[str]) -> set[str]:
-    """The commits whose change against their first parent touches `pathspecs`.
-
-    One process: `git log --no-walk --first-parent --stdin -- PATHSPECS` prints only the
-    input commits that touch the paths (checked against `git diff-tree --first-parent` per
-    commit, merges included). No pathspecs select everything.
-    """
-    unique = sorted(set(commits))
-    if not pathspecs:
-        return set(unique)
-    if not unique:
-        return set()
-    out = repo.run(
-        "log",
-        "--no-walk=unsorted",
-        "--first-parent",
-        "--stdin",
-        "--format=%H",
-        "--",
-        *pathspecs,
-        input="".join(c + "\n" for c in unique).encode(),
-        config=[("log.showSignature", "false")],
-    )
-    return set(out.decode().split())
+        if not window.pathspecs or any(p.strip("\n") for p in paths):
+            touched.add(h)
+    return info, touched
 
 
 class ReleaseIndex:
@@ -433,8 +428,7 @@ def resolve_fixes(
     fix_dates = {r.hash: r.committer_date for r in records}
     lookups = lookup_hashes(repo, (r.quoted_hash for r in refs if r.quoted_hash))
     resolved = {lk.commit for lk in lookups.values() if lk.commit}
-    info = commit_info(repo, window, resolved)
-    selected = touching(repo, resolved, window.pathspecs)
+    info, selected = fixed_commits(repo, window, resolved)
     release_of = (release_index or ReleaseIndex(repo, releases)).first_releases(
         resolved, until=fix_release
     )

@@ -94,9 +94,11 @@ _CANONICAL = {key.lower(): key for key in TRACKED_KEYS}
 # Only tracked keys: the engine skips prose lines like "Note: ..." without a Python round trip.
 # The value runs to the end of the line (greedy, then `rstrip` in `_make`: a lazy `.*?` before
 # optional trailing blanks made the engine retry at every character).
+# Each line is found by the newline before it (a literal the engine scans for quickly, where a
+# multiline `^` is tried at every character), so the search starts at the subject's newline.
 _LINE = re.compile(
-    r"^[^\S\n]*(" + "|".join(re.escape(k) for k in TRACKED_KEYS) + r"):[^\S\n]*(.*)$",
-    re.MULTILINE | re.IGNORECASE,
+    r"\n[^\S\n]*(" + "|".join(re.escape(k) for k in TRACKED_KEYS) + r"):[^\S\n]*([^\n]*)",
+    re.IGNORECASE,
 )
 _NAMED = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>(?P<rest>.*)$")
 _BARE = re.compile(r"^(?P<email>[^<>\s\"]+@[^<>\s\"]+?)(?P<rest>[\s,#].*)?$")
@@ -118,9 +120,8 @@ def parse_person(value: str) -> Person | None:
 def parse_trailers(message: str) -> tuple[Trailer, ...]:
     """Every tracked trailer of `message`, in order of first appearance, each pair once."""
     # Skip the first line: "Link: fix ..." there is a subject, not a trailer.
-    _, _, body = message.partition("\n")
     found: list[Trailer] = []
-    for key, value in _LINE.findall(body):
+    for key, value in _LINE.findall(message, max(message.find("\n"), 0)):
         found += _make(key, value)
     if len(found) < 2:
         return tuple(found)

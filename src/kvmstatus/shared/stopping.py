@@ -22,9 +22,7 @@ the parent is killed with SIGKILL: the kernel sends the child a signal when its 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
-import shutil
 import signal
 import sys
 import threading
@@ -216,6 +214,8 @@ def stop(signum: int) -> None:
                 callback()
         for path in list(_paths):
             if path.is_dir() and not path.is_symlink():
+                import shutil  # only when stopping: a start-up cost otherwise
+
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 with contextlib.suppress(OSError):
@@ -253,6 +253,8 @@ def die_with_parent(parent: int, signum: int = signal.SIGTERM) -> None:
     `prctl(PR_SET_PDEATHSIG)`; it survives `exec`). A parent that died before the call
     leaves this process re-parented already: then it stops at once."""
     if sys.platform.startswith("linux"):
+        import ctypes  # in the forked or started child, not in every start-up
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0)
     if os.getppid() != parent:

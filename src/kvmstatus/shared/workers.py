@@ -12,6 +12,12 @@ dies (`stopping.die_with_parent`); a stop (Ctrl-C, SIGTERM) terminates it with t
 children and only this process prints its line; an error here terminates it before it is
 raised. Forking is only safe before threads exist, so with other threads running, or where
 there is no `os.fork`, everything runs in this process.
+
+While items are computed the cyclic garbage collector runs every `YOUNG_COLLECTION`
+allocations instead of every 700: items build many small containers (records, tuples,
+dicts) that form no cycles and are freed by reference counting anyway, and the frequent
+collections cost about a tenth of the CPU time of a small history. Memory a cycle holds is
+still freed, a little later.
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ import os
 import pickle
 import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from kvmstatus.shared import stopping
@@ -33,6 +40,8 @@ MAX_WORKERS = 4
 """Processes at most: each holds its own results until the end."""
 _ITEM = struct.Struct("!I")
 _PIPE_ITEMS = 8192
+YOUNG_COLLECTION = 50_000
+"""Allocations between two collections of the youngest generation while items run."""
 """Items the queue pipe holds unread (4 bytes each, within a pipe's 64 KiB buffer)."""
 
 
@@ -51,6 +60,22 @@ def fork_map(
 ) -> list[T]:
     """`[fn(i) for i in range(count)]`, computed by `workers` processes (this one included,
     default `default_workers()`) of `threads` threads each, items taken in index order."""
+    with rare_collections():
+        return _fork_map(fn, count, workers, threads)
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """The youngest generation collected every `YOUNG_COLLECTION` allocations, inside."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], YOUNG_COLLECTION), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _fork_map(fn: Callable[[int], T], count: int, workers: int | None, threads: int) -> list[T]:
     wanted = default_workers() if workers is None else workers
     processes = max(1, min(wanted, count))
     if processes == 1 or count > _PIPE_ITEMS or not can_fork():

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +31,8 @@ def write_json(path: Path, doc: Any, compact: bool = False) -> str:
     """Replace `path` with `doc` as `json_bytes` gives it, atomically; returns the SHA-256
     of the bytes written. A stop (`shared.stopping`) waits for the replacement to finish,
     so no temporary file is left behind."""
+    import tempfile  # writers only: commands that just read and print never load it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     data = json_bytes(doc, compact)
     with critical():
