@@ -27,11 +27,11 @@ from kvmstatus.analyse.metrics import (
 )
 from kvmstatus.errors import UserError
 from kvmstatus.mine.records import CommitRecord
-from kvmstatus.shared.labels import COMMON
+from kvmstatus.shared.labels import COMMON, DEFAULT_ARCH_MAPPING
 from kvmstatus.shared.shipped import shipped
 
 TESTING = "testing"
-DEFAULT_MAPPING = "linux-kvm"
+DEFAULT_MAPPING = DEFAULT_ARCH_MAPPING
 
 
 _Arches = tuple[tuple[str, tuple[str, ...]], ...]

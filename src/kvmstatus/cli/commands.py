@@ -110,25 +110,39 @@ def stats(args: argparse.Namespace) -> None:
 
 
 def history(args: argparse.Namespace) -> None:
-    from kvmstatus.analyse.architectures import load_arch_map
     from kvmstatus.git.sources import open_repository
-    from kvmstatus.jobs.window import history as compute_history
+    from kvmstatus.mine.log import start_first_window
     from kvmstatus.mine.releases import release_list
-    from kvmstatus.shared.numbers import linear_trend
-    from kvmstatus.store.documents import counted_windows
 
     repo = open_repository(args.repo)
     found = release_list(repo, args.pattern, args.since)
+    chosen = _selection(args)
+    # The oldest window's git log runs on another core while the analysis is imported.
+    started = start_first_window(repo, found, chosen)
+    try:
+        from kvmstatus.analyse.architectures import load_arch_map
+        from kvmstatus.jobs.window import history as compute_history
+        from kvmstatus.shared.numbers import linear_trend
+        from kvmstatus.store.documents import counted_windows
+
+        arch_map = load_arch_map(args.arch_map)
+        affiliations = _affiliations(args)
+    except BaseException:
+        if started is not None:
+            started.process.close()
+        raise
     docs = compute_history(
         repo,
         found,
-        _selection(args),
-        load_arch_map(args.arch_map),
-        _affiliations(args),
+        chosen,
+        arch_map,
+        affiliations,
         top=args.top,
         stable_lists=tuple(args.stable_lists),
         workers=args.jobs,
+        started=started,
     )
+
     rows = [d["row"] for d in docs]
     counted = counted_windows(docs, args.count_initial_window)
     trend = linear_trend([float(d["commits"]) for d in counted])

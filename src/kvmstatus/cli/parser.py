@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kvmstatus import __version__
-from kvmstatus.analyse.architectures import DEFAULT_MAPPING
 from kvmstatus.cli import commands
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.mine.trailers import STABLE_LISTS
+from kvmstatus.shared.labels import DEFAULT_ARCH_MAPPING as DEFAULT_MAPPING
 from kvmstatus.shared.workers import MAX_WORKERS
 
 # Defaults shown as typed: `repr` would double every backslash of a regex.

@@ -9,7 +9,11 @@ never leaks into the numbers: everything is read from committed objects.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import subprocess
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -42,6 +46,60 @@ def log_config(mailmap_rev: str) -> list[tuple[str, str]]:
 
 STREAM_CHUNK = 1 << 16
 """Bytes per read of a streamed command: small reads let parsing start while git runs."""
+
+
+class Started:
+    """A git process started ahead of its reader: `chunks()` yields its stdout as
+    `GitRepo.stream` does; `close()` stops it when nobody will read it. The pipe holds up
+    to `AHEAD` bytes, so git runs that far on its own while this process does other work."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], args: Sequence[str]) -> None:
+        self._proc = proc
+        self._args = tuple(args)
+        assert proc.stdout is not None
+        with contextlib.suppress(OSError, AttributeError):  # Linux only; a hint, not a need
+            fcntl.fcntl(proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, AHEAD)
+        _STARTED.add(self)
+
+    def _forget(self) -> None:
+        """In a forked copy of this process: let go of the pipes, which only the process
+        that started git reads (and a copy holding them would keep git alive after it)."""
+        for pipe in (self._proc.stdout, self._proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+
+    def chunks(self) -> Iterator[bytes]:
+        with self._proc as proc:
+            assert proc.stdout is not None
+            assert proc.stderr is not None
+            while chunk := proc.stdout.read(STREAM_CHUNK):
+                yield chunk
+            err = proc.stderr.read().decode("utf-8", "replace")
+            if proc.wait() != 0:
+                child_stopped(proc.returncode)
+                raise GitFailure(self._args, proc.returncode, err)
+
+    def close(self) -> None:
+        """Stop git if it is still running (its output unread) and release its pipes."""
+        with self._proc as proc:
+            if proc.poll() is None:
+                proc.kill()
+
+
+_STARTED: weakref.WeakSet[Started] = weakref.WeakSet()
+
+
+def _forget_started() -> None:
+    for started in list(_STARTED):
+        started._forget()
+
+
+os.register_at_fork(after_in_child=_forget_started)
+
+AHEAD = 1 << 20
+"""Bytes a started git process may write before anyone reads (Linux's default maximum pipe
+size for unprivileged processes)."""
 
 
 class GitRepo:
@@ -110,24 +168,23 @@ class GitRepo:
         """Run git and yield its stdout in chunks as it comes (so parsing overlaps git's work
         on a second core); raise `GitFailure` at the end when it exits non-zero (unless a
         Ctrl-C or SIGTERM stopped it: see `child_stopped`). `input` is written first, so keep
-        it small."""
-        with subprocess.Popen(
+        it small. git starts at the first chunk asked for."""
+        yield from self.start(*args, input=input, config=config).chunks()
+
+    def start(
+        self, *args: str, input: bytes | None = None, config: Sequence[tuple[str, str]] = ()
+    ) -> Started:
+        """`stream`, with git started now and read later (`Started.chunks`)."""
+        proc = subprocess.Popen(
             self.command(*args, config=config),
             stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-        ) as proc:
-            assert proc.stdout is not None
-            assert proc.stderr is not None
-            if proc.stdin is not None:
-                proc.stdin.write(input or b"")
-                proc.stdin.close()
-            while chunk := proc.stdout.read(STREAM_CHUNK):
-                yield chunk
-            err = proc.stderr.read().decode("utf-8", "replace")
-            if proc.wait() != 0:
-                child_stopped(proc.returncode)
-                raise GitFailure(args, proc.returncode, err)
+        )
+        if proc.stdin is not None:
+            proc.stdin.write(input or b"")
+            proc.stdin.close()
+        return Started(proc, args)
 
     def text(
         self, *args: str, input: bytes | None = None, config: Sequence[tuple[str, str]] = ()

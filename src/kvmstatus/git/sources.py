@@ -6,9 +6,7 @@ blobless clone (`--filter=blob:none`), which is all kvmstatus needs: commits and
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,8 @@ _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 
 
 def _cached_clone_path(spec: str, cache: Path | None = None) -> Path:
+    import hashlib  # (here, and shutil below: a local clone's commands never load them)
+
     stem = re.sub(r"[^\w.-]+", "_", Path(spec.rstrip("/")).name.removesuffix(".git"))
     digest = hashlib.sha256(spec.encode()).hexdigest()[:10]
     return (cache or cache_dir() / "repos") / f"{stem.removesuffix('.bundle')}-{digest}.git"
@@ -99,6 +99,8 @@ def prepare_repository(spec: str, update: bool = False, cache: Path | None = Non
         partial = target.with_name(target.name + ".partial")
         argv = ["clone", "--quiet", "--bare"]
         argv += ["--filter=blob:none"] if is_url else ["--mirror"]
+        import shutil
+
         shutil.rmtree(partial, ignore_errors=True)
         _git([*argv, spec, str(partial)], f"cannot clone {spec}")
         partial.rename(target)

@@ -21,7 +21,15 @@ from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.authors import author_keys, earlier_contacts
 from kvmstatus.mine.fixes import ReleaseIndex, resolve_fixes
-from kvmstatus.mine.log import Window, completed, mine_range, parse_range, read_log, window_graph
+from kvmstatus.mine.log import (
+    StartedLog,
+    Window,
+    completed,
+    mine_range,
+    parse_range,
+    read_log,
+    window_graph,
+)
 from kvmstatus.mine.records import CommitRecord
 from kvmstatus.mine.releases import (
     KERNEL_RELEASE_PATTERN,
@@ -51,11 +59,12 @@ def compute_window(
     release_index: ReleaseIndex | None = None,
     specs: tuple[str, ...] | None = None,
     stable_lists: tuple[str, ...] = STABLE_LISTS,
+    started: StartedLog | None = None,
 ) -> WindowResult:
     """One release window, on its own: a pure function of its two commits, the selection,
     the releases up to its end, the mappings, the stable lists and the code, so results can
     be cached. `specs` are the selection's pathspecs at the window's end, when the caller
-    has them.
+    has them; `started`, its `git log` when the caller started it already (`start_log`).
 
     First-time authors depend on every earlier window, so they are left for
     `first_time_author_keys` and `store.documents.with_first_time_authors`.
@@ -70,7 +79,7 @@ def compute_window(
     # computed.
     with ThreadPoolExecutor(max_workers=3) as pool:
         graph = pool.submit(window_graph, repo, mined)
-        logged = read_log(repo, mined)
+        logged = read_log(repo, mined, started)
         # Releases after this one are never consulted (`until`): later tags must not change
         # a finished window's numbers.
         fixes = pool.submit(
@@ -137,16 +146,20 @@ def history(
     top: int = 10,
     stable_lists: tuple[str, ...] = STABLE_LISTS,
     workers: int | None = None,
+    started: StartedLog | None = None,
 ) -> list[Document]:
     """Every window's document, oldest first, first-time authors included, in memory.
 
     The windows are shared out between `workers` processes (`shared.workers.fork_map`;
     default one per core), `THREADS_PER_WORKER` at a time in each: while one process parses
-    a window's records, another window's git runs. The oldest window goes first: without
-    `since` it is all history before the first release, the largest.
+    a window's records, another window's git runs. The oldest window goes first, in this
+    process: without `since` it is all history before the first release, the largest, and
+    `started` is its `git log` when the caller started it already (`mine.log.start_log`).
     """
     windows = releases.windows
     if not windows:
+        if started is not None:
+            started.process.close()
         return []
     ends = [w.end.commit for w in windows]
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -168,10 +181,15 @@ def history(
             index,
             specs[w.end.commit],
             stable_lists,
+            started if i == 0 else None,
         )
         return window_document(result)
 
-    docs = fork_map(document, len(windows), workers, threads=THREADS_PER_WORKER)
+    try:
+        docs = fork_map(document, len(windows), workers, threads=THREADS_PER_WORKER)
+    finally:
+        if started is not None:  # read already, unless a window failed first
+            started.process.close()
     new = first_time_author_keys(
         repo, windows, [d["author_contacts"] for d in docs], specs[ends[0]]
     )

@@ -15,15 +15,19 @@ at a time through GitPython; measured on kvm-unit-tests it is about six times sl
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kvmstatus.errors import GitFailure, UserError
-from kvmstatus.git.repo import GitRepo, log_config
+from kvmstatus.git.repo import GitRepo, Started, log_config
 from kvmstatus.mine.records import CommitRecord, Person, Trailer
+from kvmstatus.mine.releases import Releases
 from kvmstatus.mine.selection import Selection, pathspecs_at
 from kvmstatus.mine.trailers import parse_trailers
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 # A record starts with this marker: NUL cannot occur in messages or paths, so a marker that
 # begins with NUL can only be ours.
@@ -149,11 +153,44 @@ def mine(repo: GitRepo, window: Window) -> list[CommitRecord]:
     return completed(repo, window, read_log(repo, window))
 
 
-def read_log(repo: GitRepo, window: Window) -> list[CommitRecord]:
+@dataclass(frozen=True)
+class StartedLog:
+    """`git log` of `window`, started ahead of its reading (`start_log`)."""
+
+    window: Window
+    process: Started
+
+
+def start_log(repo: GitRepo, window: Window) -> StartedLog:
+    """Start `window`'s `git log` now, for `read_log` to read later: git works on another
+    core meanwhile (`kvmstatus history` starts its first window before it imports the
+    analysis). Read it, or `close()` its process."""
+    return StartedLog(window, repo.start(*log_command(window), config=log_config(window.end)))
+
+
+def start_first_window(repo: GitRepo, releases: Releases, chosen: Selection) -> StartedLog | None:
+    """`start_log` of the oldest of `releases`' windows (None: there is none)."""
+    if not releases.windows:
+        return None
+    first = releases.windows[0]
+    end = first.end.commit
+    start = first.start.commit if first.start else None
+    return start_log(repo, Window(start, end, pathspecs_at(repo, end, chosen)))
+
+
+def read_log(
+    repo: GitRepo, window: Window, started: StartedLog | None = None
+) -> list[CommitRecord]:
     """The records of `window` as `git log` gives them: before `completed` adds the paths
-    of merges and mailmaps the trailers' people."""
-    config = log_config(window.end)
+    of merges and mailmaps the trailers' people. `started`: its log already running
+    (`start_log`); one of another window is stopped and this one's run instead."""
+    if started is not None and started.window != window:
+        started.process.close()
+        started = None
     try:
+        if started is not None:
+            return list(parse_log(started.process.chunks()))
+        config = log_config(window.end)
         return list(parse_log(repo.stream(*log_command(window), config=config)))
     except GitFailure as exc:
         raise UserError(

@@ -3,6 +3,8 @@ the site that shows them."""
 
 UNKNOWN = "(Unknown)"
 """The company of an address no affiliation map places (gitdm's spelling)."""
+DEFAULT_ARCH_MAPPING = "linux-kvm"
+"""The shipped architecture mapping used when none is named (`data/architectures.toml`)."""
 COMMON = "common"
 """The architecture of paths no architecture claims."""
 SEVERAL = "several"

@@ -3,7 +3,9 @@ more than one core (a thread pool alone is bound by the GIL: parsing and tables 
 
 `fork_map(fn, count, ...)` returns `[fn(0), ..., fn(count - 1)]`. The items wait in one pipe,
 written before the fork: each thread of each process reads the next index when it is free,
-so a long item does not hold up the others and nothing needs sizes in advance. A worker sends
+so a long item does not hold up the others and nothing needs sizes in advance. Item 0 is
+always computed in this process, first (its caller may have started its git work already:
+a worker could not wait for this process's children). A worker sends
 its results back pickled and exits; an exception it raised (a `UserError`, say) is raised
 here, as if the item had been computed in this process.
 
@@ -24,11 +26,10 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
+import signal
 import struct
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -40,6 +41,7 @@ MAX_WORKERS = 4
 """Processes at most: each holds its own results until the end."""
 _ITEM = struct.Struct("!I")
 _PIPE_ITEMS = 8192
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 YOUNG_COLLECTION = 50_000
 """Allocations between two collections of the youngest generation while items run."""
 """Items the queue pipe holds unread (4 bytes each, within a pipe's 64 KiB buffer)."""
@@ -76,13 +78,16 @@ def rare_collections() -> Iterator[None]:
 
 
 def _fork_map(fn: Callable[[int], T], count: int, workers: int | None, threads: int) -> list[T]:
+    from concurrent.futures import ThreadPoolExecutor  # imported when used: the CLI's parser
+    # reads MAX_WORKERS before `history` starts its first git process (`mine.log.start_log`)
+
     wanted = default_workers() if workers is None else workers
     processes = max(1, min(wanted, count))
     if processes == 1 or count > _PIPE_ITEMS or not can_fork():
         with ThreadPoolExecutor(max_workers=max(1, threads * processes)) as pool:
             return list(pool.map(fn, range(count)))
     queue_read, queue_write = os.pipe()
-    os.write(queue_write, b"".join(_ITEM.pack(i) for i in range(count)))
+    os.write(queue_write, b"".join(_ITEM.pack(i) for i in range(1, count)))
     os.close(queue_write)  # all items are in: a read past the last one is an end of file
     parent = os.getpid()
     # What exists now is shared with the workers, copy-on-write: the collector must not
@@ -93,14 +98,18 @@ def _fork_map(fn: Callable[[int], T], count: int, workers: int | None, threads: 
     try:
         for _ in range(processes - 1):
             result_read, result_write = os.pipe()
+            # A stop that arrives while the worker is being set up waits until the worker
+            # has its own (silent) handlers: the parent's would print a second line there.
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
             pid = os.fork()
             if pid == 0:  # the worker: never returns
                 os.close(result_read)
-                _work(fn, parent, queue_read, result_write, threads)
+                _work(fn, parent, queue_read, result_write, threads, mask)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(result_write)
             pids.append(pid)
             pipes.append(result_read)
-        found = dict(_take(fn, queue_read, threads))
+        found = dict(_take(fn, queue_read, threads, first=0))
         for pid, pipe in zip(pids, pipes, strict=True):
             found.update(_collect(pid, pipe))
         pids.clear()
@@ -114,28 +123,44 @@ def _fork_map(fn: Callable[[int], T], count: int, workers: int | None, threads: 
     return [found[i] for i in range(count)]
 
 
-def _take(fn: Callable[[int], T], queue: int, threads: int) -> list[tuple[int, T]]:
-    """Compute items from the queue in `threads` threads until it is empty."""
+def _take(
+    fn: Callable[[int], T], queue: int, threads: int, first: int | None = None
+) -> list[tuple[int, T]]:
+    """Compute items from the queue in `threads` threads until it is empty (one of them
+    computes `first` before it reads the queue)."""
 
-    def loop() -> list[tuple[int, T]]:
-        done = []
+    def loop(ahead: int | None = None) -> list[tuple[int, T]]:
+        done = [] if ahead is None else [(ahead, fn(ahead))]
         while len(raw := os.read(queue, _ITEM.size)) == _ITEM.size:
             (index,) = _ITEM.unpack(raw)
             done.append((index, fn(index)))
         return done
 
     if threads <= 1:
-        return loop()
+        return loop(first)
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        runs = [pool.submit(loop) for _ in range(threads)]
+        runs = [pool.submit(loop, first if i == 0 else None) for i in range(threads)]
         return [item for run in runs for item in run.result()]
 
 
-def _work(fn: Callable[[int], Any], parent: int, queue: int, out: int, threads: int) -> None:
-    """The body of a forked worker: compute, send the results (or the exception), exit."""
+def _work(
+    fn: Callable[[int], Any],
+    parent: int,
+    queue: int,
+    out: int,
+    threads: int,
+    mask: Iterable[int],
+) -> None:
+    """The body of a forked worker: compute, send the results (or the exception), exit.
+    Stops are blocked on entry; `mask` is the signal mask to restore once it can stop."""
+    import pickle
+
     code = 0
     try:
         stopping.forked_child(parent)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         payload = pickle.dumps((True, _take(fn, queue, threads)), pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:  # everything goes back to the parent
         code = 1
@@ -155,6 +180,8 @@ def _work(fn: Callable[[int], Any], parent: int, queue: int, out: int, threads: 
 
 def _collect(pid: int, pipe: int) -> list[tuple[int, Any]]:
     """A worker's results; its exception raised here; its death explained."""
+    import pickle
+
     chunks = []
     while chunk := os.read(pipe, 1 << 20):
         chunks.append(chunk)
