@@ -272,3 +272,35 @@ def test_demo_bad_sizes_are_one_line(
     line = _error(capsys, "demo", "--out", str(tmp_path / "demo"), *argv)
     assert line.startswith(f"kvmstatus: error: {message}")
     assert not (tmp_path / "demo").exists()
+
+
+def test_program_prints_all_of_history_before_its_quick_exit(
+    capsys: pytest.CaptureFixture[str], kernel_repo: Path
+) -> None:
+    # `kvmstatus history` leaves without tearing the interpreter down: its output, flushed
+    # first, is what `main` prints in this process, to the last byte, through a pipe.
+    argv = ["history", "--repo", str(kernel_repo), "--json"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    proc = subprocess.run(
+        [sys.executable, "-m", "kvmstatus", *argv], capture_output=True, text=True, timeout=120
+    )
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert json.loads(proc.stdout) == json.loads(out)
+
+
+@pytest.mark.parametrize(("signum", "code"), [(2, 130), (15, 143)])
+def test_a_stop_while_the_program_loads_is_one_line(signum: int, code: int) -> None:
+    # Before `shared.stopping` takes over, `kvmstatus.__main__` answers a stop itself.
+    script = (
+        "import os, signal, time\n"
+        "from kvmstatus.__main__ import _stopped_while_loading\n"
+        f"signal.signal({signum}, _stopped_while_loading)\n"
+        f"os.kill(os.getpid(), {signum})\n"
+        "time.sleep(30)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30
+    )
+    name = "SIGINT" if signum == 2 else "SIGTERM"
+    assert (proc.returncode, proc.stderr) == (code, f"kvmstatus: stopped ({name})\n")

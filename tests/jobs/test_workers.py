@@ -8,6 +8,7 @@ flow run leaves Prefect's threads), so these tests run the code in a fresh inter
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -22,7 +23,7 @@ from helpers import session_processes
 from kvmstatus.shared.workers import default_workers, fork_map
 
 SCRIPT = """
-import json, os, sys, threading, time
+import gc, json, os, sys, threading, time
 from kvmstatus.errors import UserError
 from kvmstatus.shared.workers import fork_map
 
@@ -44,8 +45,9 @@ try:
 except UserError as exc:
     print(json.dumps({"error": str(exc)}))
 else:
-    print(json.dumps({"squares": [r["square"] for r in out],
-                      "pids": sorted({r["pid"] for r in out}), "parent": parent}))
+    print(json.dumps({"squares": [r["square"] for r in out], "first": out[0]["pid"],
+                      "pids": sorted({r["pid"] for r in out}), "parent": parent,
+                      "threshold": gc.get_threshold()}))
 """
 
 
@@ -66,6 +68,10 @@ def test_two_processes_give_what_one_gives_in_order() -> None:
     assert isinstance(pids, list)
     assert len(pids) == 2
     assert result["parent"] in pids
+    # Item 0 is always this process's (its caller may have started its git work).
+    assert result["first"] == result["parent"]
+    # The collector's thresholds are back to what they were.
+    assert result["threshold"] == list(gc.get_threshold())
 
 
 def test_an_error_in_a_worker_is_raised_in_the_parent() -> None:

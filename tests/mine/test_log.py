@@ -4,7 +4,7 @@ from pydriller import Repository
 
 from helpers import KVM, git, window
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.mine.log import log_command, mine, parse_log
+from kvmstatus.mine.log import log_command, mine, parse_log, read_log, start_log
 from kvmstatus.mine.records import Person
 
 
@@ -84,3 +84,16 @@ def test_whole_repository_when_no_pathspec(kernel_repo: Path) -> None:
     repo = GitRepo(kernel_repo)
     records = mine(repo, window(repo, "v1.0", "v1.1", ()))
     assert [r.subject for r in records] == ["KVM: arm64: vgic: Add a thing", "net: core: Not KVM"]
+
+
+def test_a_started_log_reads_as_the_window_would(kernel_repo: Path) -> None:
+    repo = GitRepo(kernel_repo)
+    first, other = window(repo, None, "v1.1"), window(repo, "v1.1", "v1.3")
+    started = start_log(repo, first)
+    # git runs on its own meanwhile: its output waits in the pipe.
+    assert read_log(repo, first, started) == read_log(repo, first)
+    started.process.close()  # read already: nothing left to stop
+    # A log started for another window is stopped, and this window's own log is read.
+    stale = start_log(repo, first)
+    assert read_log(repo, other, stale) == read_log(repo, other)
+    assert stale.process._proc.returncode is not None
