@@ -181,9 +181,14 @@ class GitRepo:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        if proc.stdin is not None:
-            proc.stdin.write(input or b"")
-            proc.stdin.close()
+        try:
+            if proc.stdin is not None:
+                proc.stdin.write(input or b"")
+                proc.stdin.close()
+        except BaseException:  # git left early (its error is lost with it), or a stop
+            with proc:
+                proc.kill()
+            raise
         return Started(proc, args)
 
     def text(
