@@ -92,7 +92,7 @@ def test_a_started_log_reads_as_the_window_would(kernel_repo: Path) -> None:
     started = start_log(repo, first)
     # git runs on its own meanwhile: its output waits in the pipe.
     assert read_log(repo, first, started) == read_log(repo, first)
-    started.process.close()  # read already: nothing left to stop
+    started.close()  # read already: nothing left to stop
     # A log started for another window is stopped, and this window's own log is read.
     stale = start_log(repo, first)
     assert read_log(repo, other, stale) == read_log(repo, other)

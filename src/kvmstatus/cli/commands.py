@@ -125,23 +125,20 @@ def history(args: argparse.Namespace) -> None:
         from kvmstatus.shared.numbers import linear_trend
         from kvmstatus.store.documents import counted_windows
 
-        arch_map = load_arch_map(args.arch_map)
-        affiliations = _affiliations(args)
-    except BaseException:
+        docs = compute_history(
+            repo,
+            found,
+            chosen,
+            load_arch_map(args.arch_map),
+            _affiliations(args),
+            top=args.top,
+            stable_lists=tuple(args.stable_lists),
+            workers=args.jobs,
+            started=started,
+        )
+    finally:  # read by then, unless something failed first
         if started is not None:
-            started.process.close()
-        raise
-    docs = compute_history(
-        repo,
-        found,
-        chosen,
-        arch_map,
-        affiliations,
-        top=args.top,
-        stable_lists=tuple(args.stable_lists),
-        workers=args.jobs,
-        started=started,
-    )
+            started.close()
 
     rows = [d["row"] for d in docs]
     counted = counted_windows(docs, args.count_initial_window)

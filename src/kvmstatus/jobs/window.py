@@ -154,17 +154,19 @@ def history(
     default one per core), `THREADS_PER_WORKER` at a time in each: while one process parses
     a window's records, another window's git runs. The oldest window goes first, in this
     process: without `since` it is all history before the first release, the largest, and
-    `started` is its `git log` when the caller started it already (`mine.log.start_log`).
+    `started` is its `git log` when the caller started it already (`mine.log.start_log`;
+    the caller closes it).
     """
     windows = releases.windows
     if not windows:
-        if started is not None:
-            started.process.close()
         return []
     ends = [w.end.commit for w in windows]
+    # The started log's pathspecs were resolved for it (MAINTAINERS read at its end).
+    specs = {started.window.end: started.window.pathspecs} if started else {}
+    todo = [end for end in ends if end not in specs]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        found = pool.map(lambda end: pathspecs_at(repo, end, chosen), ends)
-        specs = dict(zip(ends, found, strict=True))
+        found = pool.map(lambda end: pathspecs_at(repo, end, chosen), todo)
+        specs.update(zip(todo, found, strict=True))
     index = ReleaseIndex(repo, releases.tags)  # each process walks the releases once, if asked
 
     def document(i: int) -> Document:
@@ -185,11 +187,7 @@ def history(
         )
         return window_document(result)
 
-    try:
-        docs = fork_map(document, len(windows), workers, threads=THREADS_PER_WORKER)
-    finally:
-        if started is not None:  # read already, unless a window failed first
-            started.process.close()
+    docs = fork_map(document, len(windows), workers, threads=THREADS_PER_WORKER)
     new = first_time_author_keys(
         repo, windows, [d["author_contacts"] for d in docs], specs[ends[0]]
     )

@@ -155,16 +155,20 @@ def mine(repo: GitRepo, window: Window) -> list[CommitRecord]:
 
 @dataclass(frozen=True)
 class StartedLog:
-    """`git log` of `window`, started ahead of its reading (`start_log`)."""
+    """`git log` of `window`, started ahead of its reading (`start_log`). Whoever started
+    it closes it when done: `close()` stops git if nobody read it, and is a no-op after."""
 
     window: Window
     process: Started
+
+    def close(self) -> None:
+        self.process.close()
 
 
 def start_log(repo: GitRepo, window: Window) -> StartedLog:
     """Start `window`'s `git log` now, for `read_log` to read later: git works on another
     core meanwhile (`kvmstatus history` starts its first window before it imports the
-    analysis). Read it, or `close()` its process."""
+    analysis)."""
     return StartedLog(window, repo.start(*log_command(window), config=log_config(window.end)))
 
 
@@ -185,7 +189,7 @@ def read_log(
     of merges and mailmaps the trailers' people. `started`: its log already running
     (`start_log`); one of another window is stopped and this one's run instead."""
     if started is not None and started.window != window:
-        started.process.close()
+        started.close()
         started = None
     try:
         if started is not None:
