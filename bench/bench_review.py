@@ -80,7 +80,8 @@ def stage_read(epoch: Path, index: Path, repo_spec: str) -> dict[str, Any]:
     from kvmstatus.git.archives import open_archive
     from kvmstatus.git.repo import GitRepo
     from kvmstatus.jobs.lists import index_archive
-    from kvmstatus.mine.log import Window, commit_subjects
+    from kvmstatus.mine.gitlog import Window
+    from kvmstatus.mine.log import commit_subjects
 
     kut = GitRepo(repo_spec)
     master = kut.resolve_commit("master")

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.mine.log import Window
+from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
 
 STAGES = (

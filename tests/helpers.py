@@ -18,7 +18,7 @@ from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.cli import main
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.window import history
-from kvmstatus.mine.log import Window
+from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection

@@ -24,7 +24,8 @@ from kvmstatus.analyse.affiliations import (
 )
 from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.mine.log import Window, mine
+from kvmstatus.mine.gitlog import Window
+from kvmstatus.mine.log import mine
 from kvmstatus.mine.records import CommitRecord, Person, Trailer
 from kvmstatus.shared.labels import UNKNOWN
 

@@ -12,7 +12,8 @@ from kvmstatus.analyse.architectures import (
 )
 from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.mine.log import Window, mine
+from kvmstatus.mine.gitlog import Window
+from kvmstatus.mine.log import mine
 from kvmstatus.shared.labels import COMMON
 
 

@@ -24,7 +24,8 @@ from kvmstatus.analyse.merges import (
 from kvmstatus.analyse.window import WindowResult
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.window import compute_window
-from kvmstatus.mine.log import Window, mine
+from kvmstatus.mine.gitlog import Window
+from kvmstatus.mine.log import mine
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
 from kvmstatus.store.results import window_document

@@ -13,7 +13,7 @@ import pytest
 
 from fixture_history import MAINTAINERS, fast_import_stream
 from helpers import build_repo, git, run
-from kvmstatus.cli.parser import build_parser
+from kvmstatus.cli.parser import build_parser, named_command
 
 
 def test_every_command_and_option_has_help() -> None:
@@ -27,6 +27,37 @@ def test_every_command_and_option_has_help() -> None:
             assert action.help, f"`kvmstatus {name} {action.option_strings}` has no help"
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    found = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(found.choices)
+
+
+def _options(parser: argparse.ArgumentParser) -> list[tuple[tuple[str, ...], object, object]]:
+    return [(tuple(a.option_strings), a.dest, a.default) for a in parser._actions]
+
+
+def test_the_parser_of_one_command_is_that_command_of_the_whole_parser() -> None:
+    # `main` builds only the named command's options (the start-up cost of the rest).
+    whole = _subcommands(build_parser())
+    for name, full in whole.items():
+        alone = _subcommands(build_parser(name))
+        assert list(alone) == list(whole)  # every command still listed, in order
+        assert _options(alone[name]) == _options(full)
+        assert alone[name].description == full.description
+        others = [n for n in alone if n != name]
+        assert all(_options(alone[n]) == _options(alone[n])[:1] for n in others)  # just -h
+    # An unknown word builds everything, so argparse's error lists the valid commands.
+    assert {n: _options(p) for n, p in _subcommands(build_parser("histroy")).items()} == {
+        n: _options(p) for n, p in whole.items()
+    }
+
+
+def test_named_command() -> None:
+    assert named_command(["history", "--repo", "x"]) == "history"
+    assert named_command(["--version"]) is None
+    assert named_command([]) is None
+
+
 def test_python_dash_m_works(kernel_repo: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "kvmstatus", "releases", "--repo", str(kernel_repo)],
@@ -35,6 +66,39 @@ def test_python_dash_m_works(kernel_repo: Path) -> None:
         check=True,
     )
     assert proc.stdout.splitlines()[0].split()[0] == "v1.0"
+
+
+_AT_FIRST_LOG = """
+import subprocess, sys
+started = subprocess.Popen.__init__
+def spy(self, args, *rest, **kw):
+    if "log" in args:
+        print(" ".join(sorted(sys.modules)), file=sys.stderr)
+        sys.stderr.flush()
+    started(self, args, *rest, **kw)
+subprocess.Popen.__init__ = spy
+from kvmstatus.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_history_starts_its_first_log_before_it_loads_the_parsing_and_the_analysis(
+    kernel_repo: Path,
+) -> None:
+    # git runs on another core while the rest loads (`commands.history`): what is loaded
+    # by then is the start-up every history waits for.
+    proc = subprocess.run(
+        [sys.executable, "-c", _AT_FIRST_LOG, "history", "--repo", str(kernel_repo)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = set(proc.stderr.splitlines()[0].split())
+    assert "kvmstatus.mine.gitlog" in loaded
+    heavy = {"json", "kvmstatus.cli.text", "kvmstatus.mine.log", "kvmstatus.mine.records"}
+    heavy |= {"kvmstatus.mine.trailers", "kvmstatus.jobs.window", "kvmstatus.analyse"}
+    assert loaded & heavy == set()
+    assert "v1.3" in proc.stdout  # and the command went on to print every window
 
 
 def test_releases_table_and_json(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None:

@@ -22,7 +22,8 @@ from kvmstatus.analyse.merges import brought_in, brought_in_all
 from kvmstatus.demo import builder as synth
 from kvmstatus.demo import catalogue
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.mine.log import Window, window_graph
+from kvmstatus.mine.gitlog import Window
+from kvmstatus.mine.log import window_graph
 from kvmstatus.mine.releases import release_list
 
 COMMITS, RELEASES, SEED, SHARE = 3000, 6, 7, 0.1

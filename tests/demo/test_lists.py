@@ -22,7 +22,8 @@ from kvmstatus.demo import builder as synth
 from kvmstatus.demo.lists import build_list_archive
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.archive import read_epoch
-from kvmstatus.mine.log import Window, commit_subjects
+from kvmstatus.mine.gitlog import Window
+from kvmstatus.mine.log import commit_subjects
 
 
 @pytest.fixture(scope="module")

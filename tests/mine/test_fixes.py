@@ -24,7 +24,8 @@ from kvmstatus.mine.fixes import (
     resolve_fixes,
     subject_matches,
 )
-from kvmstatus.mine.log import Window, mine
+from kvmstatus.mine.gitlog import Window
+from kvmstatus.mine.log import mine
 from kvmstatus.mine.records import (
     AMBIGUOUS,
     MISMATCH,

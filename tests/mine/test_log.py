@@ -4,7 +4,8 @@ from pydriller import Repository
 
 from helpers import KVM, git, window
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.mine.log import log_command, mine, parse_log, read_log, start_log
+from kvmstatus.mine.gitlog import log_command, start_log
+from kvmstatus.mine.log import mine, parse_log, read_log
 from kvmstatus.mine.records import Person
 
 

@@ -13,7 +13,8 @@ from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.analyse.metrics import window_stats
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.window import history
-from kvmstatus.mine.log import Window, mine
+from kvmstatus.mine.gitlog import Window
+from kvmstatus.mine.log import mine
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
 from kvmstatus.mine.trailers import REPORTED_TRAILERS

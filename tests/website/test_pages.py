@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from helpers import KVM, make_dataset, run
 from kvmstatus.errors import UserError
-from kvmstatus.mine.trailers import STABLE_LISTS
+from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.store.documents import read_dataset, write_dataset
 from kvmstatus.website.build import build_site, stable_sentence
 from kvmstatus.website.markdown import escape, people_table

@@ -27,7 +27,8 @@ from kvmstatus.analyse.newcomers import author_contacts, first_time_authors
 from kvmstatus.analyse.row import Row, window_row
 from kvmstatus.analyse.topics import arch_topic_counts, topic_counts
 from kvmstatus.mine.records import CommitRecord, FixesFinding
-from kvmstatus.mine.trailers import STABLE_LISTS, with_cc_stable
+from kvmstatus.mine.trailers import with_cc_stable
+from kvmstatus.shared.labels import STABLE_LISTS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from kvmstatus.cli import commands
-from kvmstatus.cli.parser import build_parser
+from kvmstatus.cli.parser import build_parser, named_command
 from kvmstatus.errors import GitFailure, UserError
 from kvmstatus.shared import stopping
 from kvmstatus.shared.notes import show_warnings
@@ -23,7 +23,8 @@ from kvmstatus.shared.notes import show_warnings
 
 def main(argv: Sequence[str] | None = None) -> str:
     """Run the command `argv` (default: the command line) names; return its name."""
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(named_command(words)).parse_args(words)
     show_warnings()
     with stopping.installed(lambda name: f"stopped ({name})"):
         _dispatch(args)

@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kvmstatus.cli import text
 from kvmstatus.errors import UserError
 from kvmstatus.shared import stopping
 
@@ -49,6 +48,7 @@ def _affiliations(args: argparse.Namespace) -> AffiliationMap:
 
 
 def releases(args: argparse.Namespace) -> None:
+    from kvmstatus.cli import text
     from kvmstatus.git.sources import open_repository
     from kvmstatus.mine.releases import release_list
 
@@ -77,6 +77,7 @@ def releases(args: argparse.Namespace) -> None:
 
 def stats(args: argparse.Namespace) -> None:
     from kvmstatus.analyse.architectures import load_arch_map
+    from kvmstatus.cli import text
     from kvmstatus.git.sources import open_repository
     from kvmstatus.jobs.window import range_report
     from kvmstatus.store.results import window_document
@@ -111,7 +112,7 @@ def stats(args: argparse.Namespace) -> None:
 
 def history(args: argparse.Namespace) -> None:
     from kvmstatus.git.sources import open_repository
-    from kvmstatus.mine.log import start_first_window
+    from kvmstatus.mine.gitlog import start_first_window
     from kvmstatus.mine.releases import release_list
 
     repo = open_repository(args.repo)
@@ -121,6 +122,7 @@ def history(args: argparse.Namespace) -> None:
     started = start_first_window(repo, found, chosen)
     try:
         from kvmstatus.analyse.architectures import load_arch_map
+        from kvmstatus.cli import text
         from kvmstatus.jobs.window import history as compute_history
         from kvmstatus.shared.numbers import linear_trend
         from kvmstatus.store.documents import counted_windows
@@ -360,6 +362,7 @@ def demo(args: argparse.Namespace) -> None:
 def status(args: argparse.Namespace) -> None:
     """Print the run record; exit 2 when the last run did not succeed, or when no run
     succeeded within --max-age."""
+    from kvmstatus.cli import text
     from kvmstatus.store.runs import health, read_runs
 
     config = _run_config(args)
@@ -376,6 +379,7 @@ def status(args: argparse.Namespace) -> None:
 def year(args: argparse.Namespace) -> None:
     from kvmstatus.analyse.architectures import load_arch_map
     from kvmstatus.analyse.row import compare_rows
+    from kvmstatus.cli import text
     from kvmstatus.git.sources import open_repository
     from kvmstatus.jobs.window import year_reports
     from kvmstatus.store.results import window_document
@@ -405,6 +409,7 @@ def year(args: argparse.Namespace) -> None:
 
 
 def review(args: argparse.Namespace) -> None:
+    from kvmstatus.cli import text
     from kvmstatus.jobs.lists import range_review
 
     stats = range_review(

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from kvmstatus import __version__
 from kvmstatus.cli import commands
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
-from kvmstatus.mine.trailers import STABLE_LISTS
 from kvmstatus.shared.labels import DEFAULT_ARCH_MAPPING as DEFAULT_MAPPING
+from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.workers import MAX_WORKERS
 
 # Defaults shown as typed: `repr` would double every backslash of a regex.
@@ -23,197 +23,197 @@ _INITIAL = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command. With `command` (one of them), only that command gets
+    its options; the others keep their help line. Each option costs argparse a help
+    formatter: adding all of them took 6-10 ms of every start, more than `history` needs
+    to start its first git process."""
     parser = argparse.ArgumentParser(
         prog="kvmstatus",
         description="The KVM status report, mined from a kernel-style git history.",
     )
     parser.add_argument("--version", action="version", version=f"kvmstatus {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    known = command in {name for name, *_ in _COMMANDS}
+    for name, summary, description, options in _COMMANDS:
+        found = sub.add_parser(name, help=summary, description=description)
+        if not known or name == command:
+            options(found)
+    return parser
 
-    releases = sub.add_parser(
-        "releases",
-        help="list release tags in version order with the window each closes",
-        description="List release tags in version order and the window (previous..this) of each.",
-    )
-    _add_repo(releases)
-    releases.add_argument(
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command `argv` names: its first word that is not an option (None: none)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def _releases_options(parser: argparse.ArgumentParser) -> None:
+    _add_repo(parser)
+    parser.add_argument(
         "--pattern",
         default=KERNEL_RELEASE_PATTERN,
         help=f"regex a release tag matches (default: {_PATTERN}; "
         r"with rc tags: '^v\d+\.\d+(-rc\d+)?$')",
     )
-    releases.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    releases.set_defaults(func=commands.releases)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(func=commands.releases)
 
-    stats = sub.add_parser(
-        "stats",
-        help="commits, merges, authors, trailers and top people of one range",
-        description="Headline numbers of one range A..B (git rev-list semantics).",
-    )
-    _add_repo(stats)
-    stats.add_argument(
+
+def _stats_options(parser: argparse.ArgumentParser) -> None:
+    _add_repo(parser)
+    parser.add_argument(
         "--range", required=True, help="A..B: commits reachable from B and not from A"
     )
-    _add_selection(stats)
-    stats.add_argument(
+    _add_selection(parser)
+    parser.add_argument(
         "--pattern",
         default=KERNEL_RELEASE_PATTERN,
         help="release tag regex, for the release that introduced each fixed bug",
     )
-    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    stats.set_defaults(func=commands.stats)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(func=commands.stats)
 
-    hist = sub.add_parser(
-        "history",
-        help="one row of every scalar metric per release window, and the commit trend",
-        description="Every release window's numbers, oldest first, with a linear trend.",
-    )
-    _add_repo(hist)
-    hist.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
-    hist.add_argument("--since", metavar="TAG", help="first release to report (e.g. v3.8)")
-    hist.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
-    _add_selection(hist)
-    hist.add_argument(
+
+def _history_options(parser: argparse.ArgumentParser) -> None:
+    _add_repo(parser)
+    parser.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
+    parser.add_argument("--since", metavar="TAG", help="first release to report (e.g. v3.8)")
+    parser.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
+    _add_selection(parser)
+    parser.add_argument(
         "--jobs",
         type=_positive,
         metavar="N",
         help="processes computing windows at once (default: one per core, at most "
         f"{MAX_WORKERS}; 1: all in this process)",
     )
-    output = hist.add_mutually_exclusive_group()
+    output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="rows, trend and per-window detail")
     output.add_argument("--csv", action="store_true", help="the rows as CSV")
-    hist.set_defaults(func=commands.history)
+    parser.set_defaults(func=commands.history)
 
-    collect = sub.add_parser(
-        "collect",
-        help="compute every release window and write the data directory the site reads",
-        description="Compute every release window's tables and write them as JSON to --out.",
-    )
-    _add_repo(collect)
-    collect.add_argument("--out", required=True, metavar="DIR", help="data directory to write")
-    collect.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
-    collect.add_argument("--since", metavar="TAG", help="first release to include (e.g. v3.8)")
-    collect.add_argument(
+
+def _collect_options(parser: argparse.ArgumentParser) -> None:
+    _add_repo(parser)
+    parser.add_argument("--out", required=True, metavar="DIR", help="data directory to write")
+    parser.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
+    parser.add_argument("--since", metavar="TAG", help="first release to include (e.g. v3.8)")
+    parser.add_argument(
         "--title",
         help="the site's title (default: 'KVM status report' for the KVM subsystem, else "
         "'PROJECT status report')",
     )
-    collect.add_argument(
+    parser.add_argument(
         "--project",
         help="the project's display name (default: the repository's name, with the subsystem "
         "when MAINTAINERS chooses the files: 'Linux KVM' for a linux clone)",
     )
-    collect.add_argument(
+    parser.add_argument(
         "--test-suite",
         default="",
         metavar="NAME",
         help="what the Testing page calls the architecture mapping's test-suite paths "
         "(e.g. 'KVM selftests')",
     )
-    collect.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
-    _add_selection(collect, top=False)
-    collect.set_defaults(func=commands.collect)
+    parser.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
+    _add_selection(parser, top=False)
+    parser.set_defaults(func=commands.collect)
 
-    run = sub.add_parser(
-        "run",
-        help="run the publishing flow once: fetch, compute new windows, build, publish",
-        description="Run the Prefect flow once with the configuration (default: Linux KVM). "
-        "It fetches and plans first; when no release window is new and the published site "
-        "is current, it says so and stops without starting Prefect.",
-    )
-    _add_flow_options(run)
-    run.add_argument(
+
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    _add_flow_options(parser)
+    parser.add_argument(
         "--always",
         action="store_true",
         help="run the Prefect flow even when nothing is new (by default a run that finds no "
         "new window and an up-to-date site stops before starting Prefect)",
     )
-    run.set_defaults(func=commands.run)
+    parser.set_defaults(func=commands.run)
 
-    serve = sub.add_parser(
-        "serve",
-        help="serve the flow as a scheduled Prefect deployment from this process",
-        description="A Prefect deployment served from this process: each scheduled run "
-        "fetches, and publishes a new edition when a new release tag appeared.",
-    )
-    _add_flow_options(serve)
-    serve.add_argument("--cron", default="0 */6 * * *", help="schedule (default: every six hours)")
-    serve.set_defaults(func=commands.serve)
 
-    demo = sub.add_parser(
-        "demo",
-        help="build a synthetic kernel-like history and run the flow on it (offline)",
-        description="A full site from synthetic demo data, with no network, in about a minute.",
-    )
-    demo.add_argument("--out", required=True, metavar="DIR", help="where the demo site goes")
-    demo.add_argument("--commits", type=int, default=30000, help="synthetic commits")
-    demo.add_argument("--releases", type=int, default=16, help="synthetic releases")
-    demo.add_argument("--task-runner", metavar="dask[=ADDRESS]", help="run windows on Dask")
-    demo.set_defaults(func=commands.demo)
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    _add_flow_options(parser)
+    parser.add_argument("--cron", default="0 */6 * * *", help="schedule (default: every six hours)")
+    parser.set_defaults(func=commands.serve)
 
-    status = sub.add_parser(
-        "status",
-        help="the outcome of the last runs; exits non-zero when publishing stopped working",
-        description="What the last runs did, from the run record in the data directory "
-        "(runs.json). Exit status 0 when the last finished run succeeded (and, with "
-        "--max-age, some run succeeded within that time), 2 otherwise: a check for cron or "
-        "a monitoring system.",
-    )
-    status.add_argument("--config", metavar="FILE", help="kvmstatus.toml (default: Linux KVM)")
-    status.add_argument("--data", metavar="DIR", help="data directory (default: from config)")
-    status.add_argument(
+
+def _demo_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, metavar="DIR", help="where the demo site goes")
+    parser.add_argument("--commits", type=int, default=30000, help="synthetic commits")
+    parser.add_argument("--releases", type=int, default=16, help="synthetic releases")
+    parser.add_argument("--task-runner", metavar="dask[=ADDRESS]", help="run windows on Dask")
+    parser.set_defaults(func=commands.demo)
+
+
+def _status_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="kvmstatus.toml (default: Linux KVM)")
+    parser.add_argument("--data", metavar="DIR", help="data directory (default: from config)")
+    parser.add_argument(
         "--max-age",
         metavar="AGE",
         help="also fail when no run succeeded within AGE (e.g. 90m, 24h, 2d, 1d12h)",
     )
-    status.add_argument("--json", action="store_true", help="print JSON instead of text")
-    status.set_defaults(func=commands.status, repo=None)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.set_defaults(func=commands.status, repo=None)
 
-    site = sub.add_parser(
-        "site",
-        help="render the data directory into Markdown pages and build the static site",
-        description="Pages and charts from --data (no git needed), built with MkDocs "
-        "(--strict) and swapped into --out only when the build succeeded.",
-    )
-    site.add_argument("--data", required=True, metavar="DIR", help="data from `collect`")
-    site.add_argument("--out", required=True, metavar="DIR", help="where the site goes")
-    site.add_argument("--cycles", type=int, default=5, help="release cycles in a year (default 5)")
-    site.set_defaults(func=commands.site)
 
-    preview = sub.add_parser(
-        "preview",
-        help="serve a built site on 127.0.0.1 to read it with working search (Ctrl-C stops)",
-        description="Serve the site in --out over HTTP on loopback and print its address. "
-        "Opened from the file system the pages work, but the search box and the interactive "
-        "charts need HTTP; this is the one-command way to have them. Ctrl-C stops it.",
+def _site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", required=True, metavar="DIR", help="data from `collect`")
+    parser.add_argument("--out", required=True, metavar="DIR", help="where the site goes")
+    parser.add_argument(
+        "--cycles", type=int, default=5, help="release cycles in a year (default 5)"
     )
-    preview.add_argument("--out", required=True, metavar="DIR", help="the built site to serve")
-    preview.add_argument(
+    parser.set_defaults(func=commands.site)
+
+
+def _preview_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, metavar="DIR", help="the built site to serve")
+    parser.add_argument(
         "--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free one)"
     )
-    preview.set_defaults(func=commands.preview)
+    parser.set_defaults(func=commands.preview)
 
-    year = sub.add_parser(
-        "year",
-        help="the keynote's yearly window next to the two years before, with changes",
-        description="The window of --cycles releases ending at --end, and the same-length "
-        "windows one and two years earlier, side by side.",
+
+def _year_options(parser: argparse.ArgumentParser) -> None:
+    _add_repo(parser)
+    parser.add_argument("--end", required=True, metavar="TAG", help="last tag, e.g. v5.4-rc1")
+    parser.add_argument(
+        "--cycles", type=int, default=5, help="release cycles per window (default 5)"
     )
-    _add_repo(year)
-    year.add_argument("--end", required=True, metavar="TAG", help="last tag, e.g. v5.4-rc1")
-    year.add_argument("--cycles", type=int, default=5, help="release cycles per window (default 5)")
-    year.add_argument(
+    parser.add_argument(
         "--pattern",
         help=r"tags to count cycles in (default: '^v\d+\.\d+-rc1$' when --end is an rc1, "
         "else the release pattern)",
     )
-    _add_selection(year)
-    year.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    year.set_defaults(func=commands.year)
-    _add_review(sub)
-    return parser
+    _add_selection(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(func=commands.year)
+
+
+def _review_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--archive",
+        action="append",
+        required=True,
+        metavar="PATH|URL",
+        help="a public-inbox archive: a list URL (https://lore.kernel.org/kvm, fetched on each "
+        "run), an epoch URL, a git bundle, an epoch or inbox directory; repeat for several "
+        "(a message in two counts once)",
+    )
+    parser.add_argument(
+        "--since", required=True, type=_date, metavar="DATE", help="first day (inclusive)"
+    )
+    parser.add_argument(
+        "--until", required=True, type=_date, metavar="DATE", help="end (exclusive)"
+    )
+    parser.add_argument(
+        "--tag",
+        metavar="WORD",
+        help="only patch messages whose subject bracket holds WORD (e.g. kvm-unit-tests), and "
+        "the replies to them",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(func=commands.review)
 
 
 def _date(text: str) -> datetime:
@@ -225,39 +225,6 @@ def _date(text: str) -> datetime:
             f"{text!r} is not a date (use YYYY-MM-DD or an ISO time such as 2021-07-01T12:00)"
         ) from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _add_review(sub: Any) -> None:
-    review = sub.add_parser(
-        "review",
-        help="review on a mailing list archive: patches, series, replies, reviewers of a range",
-        description="Patches, series, replies and list reviewers of the messages of "
-        "public-inbox archives with FROM <= Date < TO (UTC). Parsed messages are kept in the "
-        "cache, so a second run reads only new ones.",
-    )
-    review.add_argument(
-        "--archive",
-        action="append",
-        required=True,
-        metavar="PATH|URL",
-        help="a public-inbox archive: a list URL (https://lore.kernel.org/kvm, fetched on each "
-        "run), an epoch URL, a git bundle, an epoch or inbox directory; repeat for several "
-        "(a message in two counts once)",
-    )
-    review.add_argument(
-        "--since", required=True, type=_date, metavar="DATE", help="first day (inclusive)"
-    )
-    review.add_argument(
-        "--until", required=True, type=_date, metavar="DATE", help="end (exclusive)"
-    )
-    review.add_argument(
-        "--tag",
-        metavar="WORD",
-        help="only patch messages whose subject bracket holds WORD (e.g. kvm-unit-tests), and "
-        "the replies to them",
-    )
-    review.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    review.set_defaults(func=commands.review)
 
 
 def _add_flow_options(parser: argparse.ArgumentParser) -> None:
@@ -334,3 +301,93 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is less than 1")
     return value
+
+
+_COMMANDS: tuple[tuple[str, str, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+    (
+        "releases",
+        "list release tags in version order with the window each closes",
+        "List release tags in version order and the window (previous..this) of each.",
+        _releases_options,
+    ),
+    (
+        "stats",
+        "commits, merges, authors, trailers and top people of one range",
+        "Headline numbers of one range A..B (git rev-list semantics).",
+        _stats_options,
+    ),
+    (
+        "history",
+        "one row of every scalar metric per release window, and the commit trend",
+        "Every release window's numbers, oldest first, with a linear trend.",
+        _history_options,
+    ),
+    (
+        "collect",
+        "compute every release window and write the data directory the site reads",
+        "Compute every release window's tables and write them as JSON to --out.",
+        _collect_options,
+    ),
+    (
+        "run",
+        "run the publishing flow once: fetch, compute new windows, build, publish",
+        "Run the Prefect flow once with the configuration (default: Linux KVM). "
+        "It fetches and plans first; when no release window is new and the published site "
+        "is current, it says so and stops without starting Prefect.",
+        _run_options,
+    ),
+    (
+        "serve",
+        "serve the flow as a scheduled Prefect deployment from this process",
+        "A Prefect deployment served from this process: each scheduled run "
+        "fetches, and publishes a new edition when a new release tag appeared.",
+        _serve_options,
+    ),
+    (
+        "demo",
+        "build a synthetic kernel-like history and run the flow on it (offline)",
+        "A full site from synthetic demo data, with no network, in about a minute.",
+        _demo_options,
+    ),
+    (
+        "status",
+        "the outcome of the last runs; exits non-zero when publishing stopped working",
+        "What the last runs did, from the run record in the data directory "
+        "(runs.json). Exit status 0 when the last finished run succeeded (and, with "
+        "--max-age, some run succeeded within that time), 2 otherwise: a check for cron or "
+        "a monitoring system.",
+        _status_options,
+    ),
+    (
+        "site",
+        "render the data directory into Markdown pages and build the static site",
+        "Pages and charts from --data (no git needed), built with MkDocs "
+        "(--strict) and swapped into --out only when the build succeeded.",
+        _site_options,
+    ),
+    (
+        "preview",
+        "serve a built site on 127.0.0.1 to read it with working search (Ctrl-C stops)",
+        "Serve the site in --out over HTTP on loopback and print its address. "
+        "Opened from the file system the pages work, but the search box and the interactive "
+        "charts need HTTP; this is the one-command way to have them. Ctrl-C stops it.",
+        _preview_options,
+    ),
+    (
+        "year",
+        "the keynote's yearly window next to the two years before, with changes",
+        "The window of --cycles releases ending at --end, and the same-length "
+        "windows one and two years earlier, side by side.",
+        _year_options,
+    ),
+    (
+        "review",
+        "review on a mailing list archive: patches, series, replies, reviewers of a range",
+        "Patches, series, replies and list reviewers of the messages of "
+        "public-inbox archives with FROM <= Date < TO (UTC). Parsed messages are kept in the "
+        "cache, so a second run reads only new ones.",
+        _review_options,
+    ),
+)
+"""Every command, in the order `--help` lists them: its name, help line, description, and
+what adds its options."""

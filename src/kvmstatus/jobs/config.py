@@ -18,7 +18,7 @@ from typing import Any
 from kvmstatus.errors import COMMAND_LINE, Origin, UserError
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
-from kvmstatus.mine.trailers import STABLE_LISTS
+from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.shipped import shipped
 
 DEFAULT_CONFIG_NAME = "kvmstatus.toml"

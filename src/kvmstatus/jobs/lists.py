@@ -45,7 +45,8 @@ from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.config import Config, ProjectConfig
 from kvmstatus.jobs.steps import Plan
 from kvmstatus.mine.archive import epoch_tip_of, read_epoch
-from kvmstatus.mine.log import Window, commit_subjects
+from kvmstatus.mine.gitlog import Window
+from kvmstatus.mine.log import commit_subjects
 from kvmstatus.mine.records import MessageRecord
 from kvmstatus.shared.dirs import cache_dir
 from kvmstatus.store.cache import module_closure, module_file

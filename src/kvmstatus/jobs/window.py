@@ -21,15 +21,8 @@ from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.authors import author_keys, earlier_contacts
 from kvmstatus.mine.fixes import ReleaseIndex, resolve_fixes
-from kvmstatus.mine.log import (
-    StartedLog,
-    Window,
-    completed,
-    mine_range,
-    parse_range,
-    read_log,
-    window_graph,
-)
+from kvmstatus.mine.gitlog import StartedLog, Window
+from kvmstatus.mine.log import completed, mine_range, parse_range, read_log, window_graph
 from kvmstatus.mine.records import CommitRecord
 from kvmstatus.mine.releases import (
     KERNEL_RELEASE_PATTERN,
@@ -41,7 +34,7 @@ from kvmstatus.mine.releases import (
     release_tags,
 )
 from kvmstatus.mine.selection import Selection, pathspecs_at
-from kvmstatus.mine.trailers import STABLE_LISTS
+from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.workers import fork_map
 from kvmstatus.store.documents import Document, trimmed, with_first_time_authors
 from kvmstatus.store.jsonfile import cached_json

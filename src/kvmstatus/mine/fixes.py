@@ -65,7 +65,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kvmstatus.git.repo import GitRepo, log_config
-from kvmstatus.mine.log import Window
+from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.records import (
     AMBIGUOUS,
     MISMATCH,

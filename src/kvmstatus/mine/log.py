@@ -4,8 +4,8 @@ One `git log` per window lists the commits, their mailmapped identities, full me
 the paths they touched inside the selection; one `git diff-tree --stdin` gives the paths a
 merge brought in (against its first parent); one `git check-mailmap --stdin` maps the people
 named in trailers. Nothing reads blobs, so a blobless clone (`--filter=blob:none`) never has
-to fetch anything. The exact command is `log_command` below; `parse_log` takes any iterable
-of the stream's bytes, so tests can feed it stored output.
+to fetch anything. The exact command is `mine.gitlog.log_command`; `parse_log` takes any
+iterable of the stream's bytes, so tests can feed it stored output.
 
 pydriller's commit model (`pydriller.Git.get_commit`) answers the same questions one commit
 at a time through GitPython; measured on kvm-unit-tests it is about six times slower than one
@@ -20,50 +20,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kvmstatus.errors import GitFailure, UserError
-from kvmstatus.git.repo import GitRepo, Started, log_config
+from kvmstatus.git.repo import GitRepo, log_config
+from kvmstatus.mine.gitlog import FIELDS, MARKER, StartedLog, Window, log_command
 from kvmstatus.mine.records import CommitRecord, Person, Trailer
-from kvmstatus.mine.releases import Releases
 from kvmstatus.mine.selection import Selection, pathspecs_at
 from kvmstatus.mine.trailers import parse_trailers
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
-
-# A record starts with this marker: NUL cannot occur in messages or paths, so a marker that
-# begins with NUL can only be ours.
-MARKER = b"\0\x01kvmstatus\x02"
-_FIELDS = ("%H", "%P", "%aN", "%aE", "%an", "%ae", "%aI", "%cN", "%cE", "%cI", "%B")
-LOG_FORMAT = "%x00%x01kvmstatus%x02" + "%x00".join(_FIELDS)
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """What to mine: `start..end` (all of `end`'s history when `start` is None) and paths."""
-
-    start: str | None
-    end: str
-    pathspecs: tuple[str, ...] = ()
-
-    @property
-    def revisions(self) -> list[str]:
-        return [self.end, f"^{self.start}"] if self.start else [self.end]
-
-
-def log_command(window: Window) -> list[str]:
-    """The `git log` arguments whose output `parse_log` reads (after `git --bare`)."""
-    return [
-        "log",
-        f"--format={LOG_FORMAT}",
-        "-z",
-        "--name-only",
-        "--no-renames",
-        "--no-relative",
-        # No --diff-merges here: it changes which merges the path limit keeps, and the
-        # window's commits must be exactly `git rev-list A..B -- paths`.
-        *window.revisions,
-        "--",
-        *window.pathspecs,
-    ]
 
 
 def _subject(message: str) -> str:
@@ -87,8 +51,8 @@ def parse_record(raw: bytes) -> CommitRecord:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return _parse_undecodable(raw)
-    fields = text.split("\0", len(_FIELDS) - 1)
-    if len(fields) != len(_FIELDS):
+    fields = text.split("\0", len(FIELDS) - 1)
+    if len(fields) != len(FIELDS):
         raise ValueError(f"truncated git log record: {raw[:80]!r}")
     message, _, names = fields[-1].partition("\0")
     paths = tuple(p for p in names.lstrip("\n").split("\0") if p)
@@ -98,8 +62,8 @@ def parse_record(raw: bytes) -> CommitRecord:
 def _parse_undecodable(raw: bytes) -> CommitRecord:
     # Some field is not UTF-8: decode field by field, invalid bytes shown as U+FFFD (paths
     # keep theirs as surrogates, so they still name the files git has).
-    fields = raw.split(b"\0", len(_FIELDS) - 1)
-    if len(fields) != len(_FIELDS):
+    fields = raw.split(b"\0", len(FIELDS) - 1)
+    if len(fields) != len(FIELDS):
         raise ValueError(f"truncated git log record: {raw[:80]!r}")
     body, _, names = fields[-1].partition(b"\0")
     decoded = [f.decode("utf-8", "replace") for f in (*fields[:-1], body)]
@@ -151,35 +115,6 @@ def parse_log(stream: Iterable[bytes]) -> Iterator[CommitRecord]:
 def mine(repo: GitRepo, window: Window) -> list[CommitRecord]:
     """Every commit of `window` (merges included) as a record, newest first."""
     return completed(repo, window, read_log(repo, window))
-
-
-@dataclass(frozen=True)
-class StartedLog:
-    """`git log` of `window`, started ahead of its reading (`start_log`). Whoever started
-    it closes it when done: `close()` stops git if nobody read it, and is a no-op after."""
-
-    window: Window
-    process: Started
-
-    def close(self) -> None:
-        self.process.close()
-
-
-def start_log(repo: GitRepo, window: Window) -> StartedLog:
-    """Start `window`'s `git log` now, for `read_log` to read later: git works on another
-    core meanwhile (`kvmstatus history` starts its first window before it imports the
-    analysis)."""
-    return StartedLog(window, repo.start(*log_command(window), config=log_config(window.end)))
-
-
-def start_first_window(repo: GitRepo, releases: Releases, chosen: Selection) -> StartedLog | None:
-    """`start_log` of the oldest of `releases`' windows (None: there is none)."""
-    if not releases.windows:
-        return None
-    first = releases.windows[0]
-    end = first.end.commit
-    start = first.start.commit if first.start else None
-    return start_log(repo, Window(start, end, pathspecs_at(repo, end, chosen)))
 
 
 def read_log(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kvmstatus.mine.records import CommitRecord, Person, Trailer
+from kvmstatus.shared.labels import STABLE_LISTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +57,6 @@ class TrailerKind:
 
 CC_STABLE = "Cc-stable"
 """A derived key: a `Cc:` naming the stable list, counted on its own as the report does."""
-STABLE_LISTS: tuple[str, ...] = ("stable@vger.kernel.org", "stable@kernel.org")
-"""The kernel's stable list, and its address before vger hosted it (until 2011): the default
-of a project's `stable_lists`."""
 
 TRAILERS: tuple[TrailerKind, ...] = (
     TrailerKind("Signed-off-by", person=True, reported=False),

@@ -3,6 +3,9 @@ the site that shows them."""
 
 UNKNOWN = "(Unknown)"
 """The company of an address no affiliation map places (gitdm's spelling)."""
+STABLE_LISTS: tuple[str, ...] = ("stable@vger.kernel.org", "stable@kernel.org")
+"""The kernel's stable list, and its address before vger hosted it (until 2011): the default
+of a project's `stable_lists`."""
 DEFAULT_ARCH_MAPPING = "linux-kvm"
 """The shipped architecture mapping used when none is named (`data/architectures.toml`)."""
 COMMON = "common"

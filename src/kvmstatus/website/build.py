@@ -39,8 +39,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from kvmstatus.errors import UserError
-from kvmstatus.mine.trailers import PEOPLE_TRAILERS, STABLE_LISTS, TRACKED_KEYS
+from kvmstatus.mine.trailers import PEOPLE_TRAILERS, TRACKED_KEYS
 from kvmstatus.shared.dirs import cache_dir, make_directory
+from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.stopping import removed_on_stop
 from kvmstatus.store.documents import Document, read_dataset
 from kvmstatus.store.review import read_review

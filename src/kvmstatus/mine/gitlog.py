@@ -1,0 +1,81 @@
+"""The `git log` a window is mined with: what a window is (`Window`), the exact command
+(`log_command`), and starting it ahead of its reader (`start_log`).
+
+Nothing here reads the output (`kvmstatus.mine.log` parses it into records), so this module
+stays light: `kvmstatus history` imports it, and starts its oldest window's log, before it
+loads the parser and the analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kvmstatus.git.repo import GitRepo, Started, log_config
+from kvmstatus.mine.releases import Releases
+from kvmstatus.mine.selection import Selection, pathspecs_at
+
+# A record starts with this marker: NUL cannot occur in messages or paths, so a marker that
+# begins with NUL can only be ours.
+MARKER = b"\0\x01kvmstatus\x02"
+FIELDS = ("%H", "%P", "%aN", "%aE", "%an", "%ae", "%aI", "%cN", "%cE", "%cI", "%B")
+"""What each record holds, in order, NUL-separated: the paths follow the message."""
+LOG_FORMAT = "%x00%x01kvmstatus%x02" + "%x00".join(FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What to mine: `start..end` (all of `end`'s history when `start` is None) and paths."""
+
+    start: str | None
+    end: str
+    pathspecs: tuple[str, ...] = ()
+
+    @property
+    def revisions(self) -> list[str]:
+        return [self.end, f"^{self.start}"] if self.start else [self.end]
+
+
+def log_command(window: Window) -> list[str]:
+    """The `git log` arguments whose output `parse_log` reads (after `git --bare`)."""
+    return [
+        "log",
+        f"--format={LOG_FORMAT}",
+        "-z",
+        "--name-only",
+        "--no-renames",
+        "--no-relative",
+        # No --diff-merges here: it changes which merges the path limit keeps, and the
+        # window's commits must be exactly `git rev-list A..B -- paths`.
+        *window.revisions,
+        "--",
+        *window.pathspecs,
+    ]
+
+
+@dataclass(frozen=True)
+class StartedLog:
+    """`git log` of `window`, started ahead of its reading (`start_log`). Whoever started
+    it closes it when done: `close()` stops git if nobody read it, and is a no-op after."""
+
+    window: Window
+    process: Started
+
+    def close(self) -> None:
+        self.process.close()
+
+
+def start_log(repo: GitRepo, window: Window) -> StartedLog:
+    """Start `window`'s `git log` now, for `read_log` to read later: git works on another
+    core meanwhile (`kvmstatus history` starts its first window before it imports the
+    analysis)."""
+    return StartedLog(window, repo.start(*log_command(window), config=log_config(window.end)))
+
+
+def start_first_window(repo: GitRepo, releases: Releases, chosen: Selection) -> StartedLog | None:
+    """`start_log` of the oldest of `releases`' windows (None: there is none)."""
+    if not releases.windows:
+        return None
+    first = releases.windows[0]
+    end = first.end.commit
+    start = first.start.commit if first.start else None
+    return start_log(repo, Window(start, end, pathspecs_at(repo, end, chosen)))
