@@ -15,12 +15,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from helpers import session_processes
-from kvmstatus.shared.workers import default_workers, fork_map
+from kvmstatus.errors import UserError
+from kvmstatus.shared.workers import _decode, _encode, default_workers, fork_map
 
 SCRIPT = """
 import gc, json, os, sys, threading, time
@@ -95,6 +97,20 @@ def test_one_worker_computes_everything_here() -> None:
         (i, os.getpid()) for i in range(5)
     ]
     assert 1 <= default_workers() <= 4
+
+
+def test_what_a_worker_sends_back_comes_back_the_same() -> None:
+    # Documents are plain values (marshal); anything else goes as a pickle.
+    plain = (True, [(1, {"rows": [1, 2.5, None, True], "name": "v6.1", "pair": (1, "a")})])
+    assert _encode(plain)[:1] == b"m"
+    assert _decode(_encode(plain)) == plain
+    dated = (True, [(2, {"when": datetime(2024, 1, 2, tzinfo=UTC)})])
+    assert _encode(dated)[:1] == b"p"
+    assert _decode(_encode(dated)) == dated
+    ok, error = _decode(_encode((False, UserError("window 5 failed"))))
+    assert not ok
+    assert isinstance(error, UserError)
+    assert str(error) == "window 5 failed"
 
 
 def _children_of(pid: int) -> list[int]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kvmstatus.errors import GitFailure, UserError
@@ -73,20 +74,27 @@ def _parse_undecodable(raw: bytes) -> CommitRecord:
     return _record(decoded[:-1], decoded[-1], paths, undecodable=True)
 
 
+@lru_cache(maxsize=1 << 14)
+def _person(name: str, email: str) -> Person:
+    # A window names a few hundred people thousands of times, and a Person is frozen: one
+    # object each (7% of the parsing of kvm-unit-tests' first window).
+    return Person(name, email)
+
+
 def _record(
     header: Sequence[str], message: str, paths: tuple[str, ...], undecodable: bool
 ) -> CommitRecord:
     h, parents, a_name, a_email, raw_name, raw_email, a_date, c_name, c_email, c_date = header
     parent_hashes = tuple(parents.split())
-    author = Person(a_name, a_email)
+    author = _person(a_name, a_email)
     # The same person thrice over (author, committer, raw author): one object.
-    raw = author if (raw_name, raw_email) == (a_name, a_email) else Person(raw_name, raw_email)
+    raw = author if (raw_name, raw_email) == (a_name, a_email) else _person(raw_name, raw_email)
     return CommitRecord(
         hash=h,
         parents=parent_hashes,
         author=author,
         author_date=datetime.fromisoformat(a_date),
-        committer=author if (c_name, c_email) == (a_name, a_email) else Person(c_name, c_email),
+        committer=author if (c_name, c_email) == (a_name, a_email) else _person(c_name, c_email),
         committer_date=datetime.fromisoformat(c_date),
         subject=_subject(message),
         trailers=parse_trailers(message),

@@ -5,9 +5,10 @@ more than one core (a thread pool alone is bound by the GIL: parsing and tables 
 written before the fork: each thread of each process reads the next index when it is free,
 so a long item does not hold up the others and nothing needs sizes in advance. Item 0 is
 always computed in this process, first (its caller may have started its git work already:
-a worker could not wait for this process's children). A worker sends
-its results back pickled and exits; an exception it raised (a `UserError`, say) is raised
-here, as if the item had been computed in this process.
+a worker could not wait for this process's children). A worker sends its results back
+(`marshal` when they are plain values, as documents are: no module to load, and faster;
+else `pickle`) and exits; an exception it raised (a `UserError`, say) is raised here, as if
+the item had been computed in this process.
 
 A worker is this process's child and never outlives it: the kernel stops it if this process
 dies (`stopping.die_with_parent`); a stop (Ctrl-C, SIGTERM) terminates it with the other
@@ -25,6 +26,7 @@ still freed, a little later.
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import signal
 import struct
@@ -78,8 +80,9 @@ def rare_collections() -> Iterator[None]:
 
 
 def _fork_map(fn: Callable[[int], T], count: int, workers: int | None, threads: int) -> list[T]:
-    # concurrent.futures and pickle are imported where used: the CLI's parser reads
-    # MAX_WORKERS before `history` starts its first git process (`mine.log.start_log`).
+    # concurrent.futures (and pickle, for what marshal cannot send) are imported where used:
+    # the CLI's parser reads MAX_WORKERS before `history` starts its first git process
+    # (`mine.gitlog.start_log`).
     from concurrent.futures import ThreadPoolExecutor
 
     wanted = default_workers() if workers is None else workers
@@ -156,19 +159,17 @@ def _work(
 ) -> None:
     """The body of a forked worker: compute, send the results (or the exception), exit.
     Stops are blocked on entry; `mask` is the signal mask to restore once it can stop."""
-    import pickle
-
     code = 0
     try:
         stopping.forked_child(parent)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        payload = pickle.dumps((True, _take(fn, queue, threads)), pickle.HIGHEST_PROTOCOL)
+        payload = _encode((True, _take(fn, queue, threads)))
     except BaseException as exc:  # everything goes back to the parent
         code = 1
         try:
-            payload = pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
+            payload = _encode((False, exc))
         except Exception:  # an exception that does not pickle
-            payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+            payload = _encode((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
     try:
         with os.fdopen(out, "wb") as pipe:
             pipe.write(payload)
@@ -181,8 +182,6 @@ def _work(
 
 def _collect(pid: int, pipe: int) -> list[tuple[int, Any]]:
     """A worker's results; its exception raised here; its death explained."""
-    import pickle
-
     chunks = []
     while chunk := os.read(pipe, 1 << 20):
         chunks.append(chunk)
@@ -192,8 +191,33 @@ def _collect(pid: int, pipe: int) -> list[tuple[int, Any]]:
         # Killed by a signal (negative), or stopped by one and exited with 128 + its number.
         stopping.child_stopped(code if code < 0 else 128 - code)
         raise RuntimeError(f"a worker process ({pid}) exited with status {code} and sent nothing")
-    ok, value = pickle.loads(b"".join(chunks))
+    ok, value = _decode(b"".join(chunks))
     if not ok:
         raise value
     done: list[tuple[int, Any]] = value
     return done
+
+
+_MARSHAL, _PICKLE = b"m", b"p"
+
+
+def _encode(message: tuple[bool, Any]) -> bytes:
+    """A worker's message to the parent: `marshal` for plain values (dicts, lists, strings,
+    numbers: what the documents are made of), `pickle` for anything else (exceptions). Both
+    ends are the same interpreter, the only one marshal's format must agree with."""
+    try:
+        return _MARSHAL + marshal.dumps(message)
+    except ValueError:  # not a plain value
+        import pickle
+
+        return _PICKLE + pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+
+
+def _decode(payload: bytes) -> tuple[bool, Any]:
+    if payload[:1] == _MARSHAL:
+        message: tuple[bool, Any] = marshal.loads(payload[1:])
+        return message
+    import pickle
+
+    found: tuple[bool, Any] = pickle.loads(payload[1:])
+    return found
