@@ -147,7 +147,7 @@ def history(
     default one per core), `THREADS_PER_WORKER` at a time in each: while one process parses
     a window's records, another window's git runs. The oldest window goes first, in this
     process: without `since` it is all history before the first release, the largest, and
-    `started` is its `git log` when the caller started it already (`mine.log.start_log`;
+    `started` is its `git log` when the caller started it already (`mine.gitlog.start_log`;
     the caller closes it).
     """
     windows = releases.windows

@@ -1,4 +1,5 @@
-"""git -> `CommitRecord` values: the only module that asks git about commits.
+"""git -> `CommitRecord` values: what git says about a window's commits, read into records
+(the `git log` command and its start are `mine.gitlog`'s).
 
 One `git log` per window lists the commits, their mailmapped identities, full messages and
 the paths they touched inside the selection; one `git diff-tree --stdin` gives the paths a
