@@ -31,7 +31,6 @@ from kvmstatus.shared.labels import COMMON, DEFAULT_ARCH_MAPPING
 from kvmstatus.shared.shipped import shipped
 
 TESTING = "testing"
-DEFAULT_MAPPING = DEFAULT_ARCH_MAPPING
 
 
 _Arches = tuple[tuple[str, tuple[str, ...]], ...]
@@ -142,7 +141,7 @@ def parse_arch_map(data: Mapping[str, object], source: str) -> ArchMap:
     return ArchMap(tuple(arches), testing)
 
 
-def load_arch_map(spec: str = DEFAULT_MAPPING) -> ArchMap:
+def load_arch_map(spec: str = DEFAULT_ARCH_MAPPING) -> ArchMap:
     """A shipped mapping by name (`linux-kvm`, `kvm-unit-tests`) or a TOML file of one."""
     mappings = tomllib.loads(shipped("architectures.toml").read_text(encoding="utf-8"))
     if spec in mappings:

@@ -10,8 +10,7 @@ from kvmstatus import __version__
 from kvmstatus.cli import commands
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
-from kvmstatus.shared.labels import DEFAULT_ARCH_MAPPING as DEFAULT_MAPPING
-from kvmstatus.shared.labels import STABLE_LISTS
+from kvmstatus.shared.labels import DEFAULT_ARCH_MAPPING, STABLE_LISTS
 from kvmstatus.shared.workers import MAX_WORKERS
 
 # Defaults shown as typed: `repr` would double every backslash of a regex.
@@ -260,10 +259,10 @@ def _add_selection(parser: argparse.ArgumentParser, top: bool = True) -> None:
     )
     parser.add_argument(
         "--arch-map",
-        default=DEFAULT_MAPPING,
+        default=DEFAULT_ARCH_MAPPING,
         metavar="NAME|FILE",
         help=f"architecture mapping: linux-kvm, kvm-unit-tests or a TOML file "
-        f"(default: {DEFAULT_MAPPING})",
+        f"(default: {DEFAULT_ARCH_MAPPING})",
     )
     parser.add_argument(
         "--affiliations",

@@ -43,10 +43,10 @@ MAX_WORKERS = 4
 """Processes at most: each holds its own results until the end."""
 _ITEM = struct.Struct("!I")
 _PIPE_ITEMS = 8192
+"""Items the queue pipe holds unread (4 bytes each, within a pipe's 64 KiB buffer)."""
 _STOPS = {signal.SIGINT, signal.SIGTERM}
 YOUNG_COLLECTION = 50_000
 """Allocations between two collections of the youngest generation while items run."""
-"""Items the queue pipe holds unread (4 bytes each, within a pipe's 64 KiB buffer)."""
 
 
 def default_workers() -> int:
