@@ -41,8 +41,9 @@ from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.git.sources import open_repository
 from kvmstatus.jobs.window import history
-from kvmstatus.mine.releases import Releases, release_list
+from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection, pathspecs_at
+from kvmstatus.model.releases import Releases
 
 SHARED = Path(os.environ.get("KVMSTATUS_SHARED_DATA") or Path(__file__).parents[2] / "shared/data")
 

@@ -42,7 +42,7 @@ from typing import Any
 
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.gitlog import Window
-from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
+from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN
 
 STAGES = (
     "mining",

@@ -1,4 +1,5 @@
-"""The layout is the data flow: git -> mine -> analyse -> store -> website, imports one way.
+"""The layout is the data flow: git -> mine -> analyse -> store -> website, imports one way,
+over the shapes they pass each other (`model`, at the bottom).
 
 Imports are read from the source (top level, inside functions and under `TYPE_CHECKING`
 alike), so a wrong-way import fails here whether or not it ever runs. A failure names the
@@ -25,8 +26,6 @@ def _modules() -> list[str]:
 
 
 MODULES = _modules()
-PURE_MINE = {"kvmstatus.mine", "kvmstatus.mine.records", "kvmstatus.mine.trailers"}
-"""The modules of the mining stage that run no git: what later stages may build on."""
 
 
 def _stage(module: str) -> str:
@@ -40,12 +39,13 @@ def _closure(module: str) -> set[str]:
 
 # stage -> stages (or single modules) its modules must never reach, directly or not
 FORBIDDEN: dict[str, set[str]] = {
-    "shared": {"git", "mine", "analyse", "store", "website", "jobs", "cli", "demo"},
+    "shared": {"model", "git", "mine", "analyse", "store", "website", "jobs", "cli", "demo"},
+    "model": {"git", "mine", "analyse", "store", "website", "jobs", "cli", "demo"},
     "git": {"mine", "analyse", "store", "website", "jobs", "cli", "demo"},
     "mine": {"analyse", "store", "website", "jobs", "cli", "demo"},
-    "analyse": {"git", "store", "website", "jobs", "cli", "demo", "mine:impure"},
+    "analyse": {"git", "mine", "store", "website", "jobs", "cli", "demo"},
     "store": {"website", "jobs", "cli", "demo"},
-    "website": {"git", "analyse", "jobs", "cli", "demo", "mine:impure", "store.results"},
+    "website": {"git", "mine", "analyse", "jobs", "cli", "demo", "store.results"},
     "jobs": {"cli", "demo"},
     "demo": {"git", "mine", "analyse", "store", "website", "jobs", "cli"},
 }
@@ -56,12 +56,7 @@ def _banned(module: str, other: str) -> bool:
     stage = _stage(other)
     if stage == _stage(module):
         return False
-    impure_mine = stage == "mine" and other not in PURE_MINE
-    return (
-        stage in banned
-        or ("mine:impure" in banned and impure_mine)
-        or other.removeprefix("kvmstatus.") in banned
-    )
+    return stage in banned or other.removeprefix("kvmstatus.") in banned
 
 
 def _violations(module: str) -> list[str]:
@@ -74,11 +69,11 @@ def test_imports_go_one_way(module: str) -> None:
     assert not wrong, f"{module} reaches {', '.join(wrong)} (see FORBIDDEN in {__file__})"
 
 
-def test_website_imports_only_the_store_the_helpers_and_the_registry() -> None:
-    allowed = {"website", "store", "shared", "errors"}
+def test_website_imports_only_the_store_the_model_and_the_helpers() -> None:
+    allowed = {"website", "store", "model", "shared", "errors"}
     for module in (m for m in MODULES if _stage(m) == "website"):
         direct = kvmstatus_imports(module)
-        odd = [d for d in direct if _stage(d) not in allowed and d != "kvmstatus.mine.trailers"]
+        odd = [d for d in direct if _stage(d) not in allowed]
         assert not odd, f"{module} imports {odd}"
 
 

@@ -24,8 +24,9 @@ from kvmstatus.mine.maintainers import (
     parse_maintainers,
     tree_directories,
 )
-from kvmstatus.mine.records import Person
-from kvmstatus.mine.trailers import PERSON_KEYS, TRACKED_KEYS, parse_person, parse_trailers
+from kvmstatus.mine.trailers import parse_person, parse_trailers
+from kvmstatus.model.records import Person
+from kvmstatus.model.trailers import PERSON_KEYS, TRACKED_KEYS
 from kvmstatus.website.markdown import escape
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -26,7 +26,7 @@ from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.log import mine
-from kvmstatus.mine.records import CommitRecord, Person, Trailer
+from kvmstatus.model.records import CommitRecord, Person, Trailer
 from kvmstatus.shared.labels import UNKNOWN
 
 

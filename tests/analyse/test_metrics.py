@@ -2,10 +2,10 @@ from pathlib import Path
 
 from helpers import window
 from kvmstatus.analyse.metrics import MalformedTrailer, Ranked, TrailerCount, rank, window_stats
+from kvmstatus.analyse.stable import with_cc_stable
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.log import mine
-from kvmstatus.mine.records import Person
-from kvmstatus.mine.trailers import with_cc_stable
+from kvmstatus.model.records import Person
 
 SEAN = "sean@example.com"
 

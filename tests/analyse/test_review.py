@@ -23,7 +23,7 @@ from kvmstatus.analyse.review import (
 )
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.archive import read_epoch
-from kvmstatus.mine.records import MessageRecord, Person
+from kvmstatus.model.records import MessageRecord, Person
 
 KVM = (":(glob)arch/*/kvm/**", ":(glob)virt/kvm/**", ":(exclude,glob)arch/s390/**")
 

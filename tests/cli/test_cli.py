@@ -95,8 +95,9 @@ def test_history_starts_its_first_log_before_it_loads_the_parsing_and_the_analys
     )
     loaded = set(proc.stderr.splitlines()[0].split())
     assert "kvmstatus.mine.gitlog" in loaded
-    heavy = {"json", "kvmstatus.cli.text", "kvmstatus.mine.log", "kvmstatus.mine.records"}
-    heavy |= {"kvmstatus.mine.trailers", "kvmstatus.jobs.window", "kvmstatus.analyse"}
+    heavy = {"json", "kvmstatus.cli.text", "kvmstatus.mine.log", "kvmstatus.model.records"}
+    heavy |= {"kvmstatus.mine.trailers", "kvmstatus.model.trailers", "kvmstatus.jobs.window"}
+    heavy |= {"kvmstatus.analyse"}
     assert loaded & heavy == set()
     assert "v1.3" in proc.stdout  # and the command went on to print every window
 

@@ -26,7 +26,8 @@ from kvmstatus.mine.fixes import (
 )
 from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.log import mine
-from kvmstatus.mine.records import (
+from kvmstatus.mine.releases import list_tags, release_tags, release_windows
+from kvmstatus.model.records import (
     AMBIGUOUS,
     MISMATCH,
     NO_SUBJECT,
@@ -38,7 +39,6 @@ from kvmstatus.mine.records import (
     Person,
     Trailer,
 )
-from kvmstatus.mine.releases import list_tags, release_tags, release_windows
 from kvmstatus.shared.numbers import nearest_rank
 from kvmstatus.shared.versions import version_key
 

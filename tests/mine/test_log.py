@@ -6,7 +6,7 @@ from helpers import KVM, git, window
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.gitlog import log_command, start_log
 from kvmstatus.mine.log import mine, parse_log, read_log
-from kvmstatus.mine.records import Person
+from kvmstatus.model.records import Person
 
 
 def test_topic_branch_forked_before_start_belongs_to_window(kernel_repo: Path) -> None:

@@ -13,7 +13,7 @@ from helpers import git
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.archive import read_epoch
 from kvmstatus.mine.messages import parse_message
-from kvmstatus.mine.records import MessageRecord, Person
+from kvmstatus.model.records import MessageRecord, Person
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 

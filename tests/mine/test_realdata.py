@@ -17,7 +17,7 @@ from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.log import mine
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
-from kvmstatus.mine.trailers import REPORTED_TRAILERS
+from kvmstatus.model.trailers import REPORTED_TRAILERS
 
 pytestmark = pytest.mark.realdata
 

@@ -1,13 +1,9 @@
 from datetime import UTC, datetime
 
-from kvmstatus.mine.records import CommitRecord, Person, Trailer
-from kvmstatus.mine.trailers import (
-    CC_STABLE,
-    TRACKED_KEYS,
-    parse_person,
-    parse_trailers,
-    with_cc_stable,
-)
+from kvmstatus.analyse.stable import with_cc_stable
+from kvmstatus.mine.trailers import parse_person, parse_trailers
+from kvmstatus.model.records import CommitRecord, Person, Trailer
+from kvmstatus.model.trailers import CC_STABLE, TRACKED_KEYS
 
 
 def keys(message: str) -> list[tuple[str, str]]:

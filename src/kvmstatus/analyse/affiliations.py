@@ -57,7 +57,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from kvmstatus.errors import UserError
-from kvmstatus.mine.records import CommitRecord
+from kvmstatus.model.records import CommitRecord
 from kvmstatus.shared.labels import UNKNOWN
 from kvmstatus.shared.numbers import by_count
 from kvmstatus.shared.shipped import shipped

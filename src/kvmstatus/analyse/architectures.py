@@ -26,7 +26,7 @@ from kvmstatus.analyse.metrics import (
     rank,
 )
 from kvmstatus.errors import UserError
-from kvmstatus.mine.records import CommitRecord
+from kvmstatus.model.records import CommitRecord
 from kvmstatus.shared.labels import COMMON, DEFAULT_ARCH_MAPPING
 from kvmstatus.shared.shipped import shipped
 

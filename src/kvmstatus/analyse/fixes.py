@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kvmstatus.mine.records import PROBLEM_KINDS, FixesFinding
+from kvmstatus.model.records import PROBLEM_KINDS, FixesFinding
 from kvmstatus.shared.numbers import by_count, nearest_rank
 from kvmstatus.shared.versions import version_key
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from kvmstatus.analyse.architectures import ArchMap
 from kvmstatus.analyse.metrics import Ranked, non_merges, rank
-from kvmstatus.mine.records import CommitRecord
+from kvmstatus.model.records import CommitRecord
 from kvmstatus.shared.labels import COMMON, SEVERAL
 
 BODY_LIMIT = 20_000

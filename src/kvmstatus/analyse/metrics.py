@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kvmstatus.mine.records import CommitRecord, Person
-from kvmstatus.mine.trailers import PEOPLE_TRAILERS, REPORTED_TRAILERS
+from kvmstatus.model.records import CommitRecord, Person
+from kvmstatus.model.trailers import PEOPLE_TRAILERS, REPORTED_TRAILERS
 from kvmstatus.shared.numbers import by_count, most_common
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from kvmstatus.analyse.metrics import Ranked, display_names, non_merges, rank
-from kvmstatus.mine.records import CommitRecord
+from kvmstatus.model.records import CommitRecord
 
 Contacts = Mapping[str, Sequence[str]]
 """A window's authors: author key (as its tables give it) -> the raw `Name <email>` contacts

@@ -44,12 +44,11 @@ from functools import cached_property
 from kvmstatus.analyse.architectures import ArchMap
 from kvmstatus.analyse.metrics import Ranked
 from kvmstatus.analyse.pathspecs import any_inside
-from kvmstatus.mine.records import MessageRecord, Person
+from kvmstatus.model.records import MessageRecord, Person
+from kvmstatus.model.trailers import LIST_TAGS
 from kvmstatus.shared.numbers import by_count, most_common, nearest_rank, share
 from kvmstatus.shared.shipped import shipped
 
-LIST_TAG_KEYS = ("Reviewed-by", "Acked-by", "Tested-by")
-"""The tags counted as given on the list (`kvmstatus.mine.messages.LIST_TAGS`)."""
 ANSWER_DAYS = 14
 """A series nobody else answered within this many days counts as unanswered."""
 
@@ -452,7 +451,7 @@ def review_range(
         median_hours_to_review=_median(hours),
         unanswered=len(unanswered),
         answer_checked=len(checked),
-        tags_given={key: tags[key] for key in LIST_TAG_KEYS},
+        tags_given={key: tags[key] for key in LIST_TAGS},
         top_list_reviewers=list_reviewers(thread, kept, replies),
         review_hours=hours,
         unparseable=len(bad),

@@ -9,8 +9,8 @@ from kvmstatus.analyse.affiliations import unknown_share
 from kvmstatus.analyse.fixes import FixesSummary
 from kvmstatus.analyse.merges import MaintainerFlow
 from kvmstatus.analyse.metrics import WindowStats, bot_reported, review_coverage
-from kvmstatus.mine.records import CommitRecord
-from kvmstatus.mine.trailers import ROW_TRAILERS
+from kvmstatus.model.records import CommitRecord
+from kvmstatus.model.trailers import ROW_TRAILERS
 from kvmstatus.shared.numbers import percent_change, share
 
 Row = dict[str, str | int | float | None]

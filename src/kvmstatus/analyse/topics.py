@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from kvmstatus.analyse.architectures import ArchMap, split_by_arch
 from kvmstatus.analyse.metrics import non_merges
-from kvmstatus.mine.records import CommitRecord
+from kvmstatus.model.records import CommitRecord
 from kvmstatus.shared.labels import GENERAL, NO_PREFIX
 from kvmstatus.shared.numbers import by_count, most_common
 

@@ -25,9 +25,9 @@ from kvmstatus.analyse.metrics import (
 )
 from kvmstatus.analyse.newcomers import author_contacts, first_time_authors
 from kvmstatus.analyse.row import Row, window_row
+from kvmstatus.analyse.stable import with_cc_stable
 from kvmstatus.analyse.topics import arch_topic_counts, topic_counts
-from kvmstatus.mine.records import CommitRecord, FixesFinding
-from kvmstatus.mine.trailers import with_cc_stable
+from kvmstatus.model.records import CommitRecord, FixesFinding
 from kvmstatus.shared.labels import STABLE_LISTS
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from kvmstatus import __version__
 from kvmstatus.cli import commands
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
-from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
+from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.shared.labels import DEFAULT_ARCH_MAPPING, STABLE_LISTS
 from kvmstatus.shared.workers import MAX_WORKERS
 

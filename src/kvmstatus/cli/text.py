@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kvmstatus.mine.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
+from kvmstatus.model.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
 
 if TYPE_CHECKING:  # the types alone: a command loads only the stages it runs
     from kvmstatus.analyse.architectures import ArchStats

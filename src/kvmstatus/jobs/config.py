@@ -17,7 +17,7 @@ from typing import Any
 
 from kvmstatus.errors import COMMAND_LINE, Origin, UserError
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
-from kvmstatus.mine.releases import KERNEL_RELEASE_PATTERN
+from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.shipped import shipped
 

@@ -28,7 +28,6 @@ from pathlib import Path
 from kvmstatus import __version__
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.analyse.review import (
-    LIST_TAG_KEYS,
     BotList,
     LinkCommit,
     ReviewStats,
@@ -47,7 +46,8 @@ from kvmstatus.jobs.steps import Plan
 from kvmstatus.mine.archive import epoch_tip_of, read_epoch
 from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.log import commit_subjects
-from kvmstatus.mine.records import MessageRecord
+from kvmstatus.model.records import MessageRecord
+from kvmstatus.model.trailers import LIST_TAGS
 from kvmstatus.shared.dirs import cache_dir
 from kvmstatus.store.cache import module_closure, module_file
 from kvmstatus.store.documents import Document, damaged_files, file_name, plain
@@ -334,9 +334,7 @@ def window_review(
 ) -> Document:
     """One window's review document: the range's numbers, the commits' tags beside the
     tags given on the list, each list reviewer's tags in commits, the linked commits."""
-    in_commits = {
-        key: window.get("trailers", {}).get(key, {}).get("lines", 0) for key in LIST_TAG_KEYS
-    }
+    in_commits = {key: window.get("trailers", {}).get(key, {}).get("lines", 0) for key in LIST_TAGS}
     named: dict[str, int] = {}
     for people in ("top_reviewers", "top_ackers", "top_testers"):
         for row in window.get(people, []):

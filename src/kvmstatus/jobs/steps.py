@@ -30,8 +30,9 @@ from kvmstatus.git.sources import prepare_repository
 from kvmstatus.jobs.config import Config, ProjectConfig
 from kvmstatus.jobs.window import compute_window, first_time_author_keys
 from kvmstatus.mine.fixes import shared_release_index
-from kvmstatus.mine.releases import ReleaseWindow, Tag, release_list, windows_by_dates
+from kvmstatus.mine.releases import release_list, windows_by_dates
 from kvmstatus.mine.selection import Selection
+from kvmstatus.model.releases import ReleaseWindow, Tag
 from kvmstatus.shared.stopping import removed_on_stop
 from kvmstatus.store.cache import load_cached, prune_cache, store_result, window_key
 from kvmstatus.store.documents import (

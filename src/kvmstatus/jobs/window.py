@@ -23,17 +23,10 @@ from kvmstatus.mine.authors import author_keys, earlier_contacts
 from kvmstatus.mine.fixes import ReleaseIndex, resolve_fixes
 from kvmstatus.mine.gitlog import StartedLog, Window
 from kvmstatus.mine.log import completed, mine_range, parse_range, read_log, window_graph
-from kvmstatus.mine.records import CommitRecord
-from kvmstatus.mine.releases import (
-    KERNEL_RELEASE_PATTERN,
-    Releases,
-    ReleaseWindow,
-    Tag,
-    list_tags,
-    release_list,
-    release_tags,
-)
+from kvmstatus.mine.releases import list_tags, release_list, release_tags
 from kvmstatus.mine.selection import Selection, pathspecs_at
+from kvmstatus.model.records import CommitRecord
+from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN, Releases, ReleaseWindow, Tag
 from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.workers import fork_map
 from kvmstatus.store.documents import Document, trimmed, with_first_time_authors

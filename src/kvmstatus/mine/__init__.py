@@ -1,6 +1,6 @@
 """git -> records: release windows, the subsystem's paths (MAINTAINERS), commit records and
-their trailers (one registry), Fixes: lines traced to the commits they name.
+their trailers, Fixes: lines traced to the commits they name; raw list messages into records.
 
-Importing this package loads nothing: `mine.records` and `mine.trailers` are pure and may be
-imported by every later stage; the other modules run git through `kvmstatus.git`.
+Importing this package loads nothing. The records it makes and the trailer registry it reads
+are `kvmstatus.model`'s; the modules here run git through `kvmstatus.git`.
 """

@@ -19,7 +19,7 @@ from kvmstatus.errors import GitFailure, UserError
 from kvmstatus.git.archives import epoch_commits, epoch_tip, is_ancestor, read_blobs
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.messages import parse_message
-from kvmstatus.mine.records import MessageRecord
+from kvmstatus.model.records import MessageRecord
 
 
 @dataclass(frozen=True)

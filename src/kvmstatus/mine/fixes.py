@@ -66,7 +66,7 @@ from datetime import datetime
 
 from kvmstatus.git.repo import GitRepo, log_config
 from kvmstatus.mine.gitlog import Window
-from kvmstatus.mine.records import (
+from kvmstatus.model.records import (
     AMBIGUOUS,
     MISMATCH,
     NO_SUBJECT,
@@ -79,7 +79,7 @@ from kvmstatus.mine.records import (
     FixesFinding,
     FixesRef,
 )
-from kvmstatus.mine.releases import Tag
+from kvmstatus.model.releases import Tag
 from kvmstatus.shared.versions import version_key
 
 FIXES_KEY = "Fixes"

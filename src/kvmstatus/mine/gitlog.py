@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kvmstatus.git.repo import GitRepo, Started, log_config
-from kvmstatus.mine.releases import Releases
 from kvmstatus.mine.selection import Selection, pathspecs_at
+from kvmstatus.model.releases import Releases
 
 # A record starts with this marker: NUL cannot occur in messages or paths, so a marker that
 # begins with NUL can only be ours.

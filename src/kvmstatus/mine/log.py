@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 from kvmstatus.errors import GitFailure, UserError
 from kvmstatus.git.repo import GitRepo, log_config
 from kvmstatus.mine.gitlog import FIELDS, MARKER, StartedLog, Window, log_command
-from kvmstatus.mine.records import CommitRecord, Person, Trailer
 from kvmstatus.mine.selection import Selection, pathspecs_at
 from kvmstatus.mine.trailers import parse_trailers
+from kvmstatus.model.records import CommitRecord, Person, Trailer
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor

@@ -25,11 +25,9 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 
-from kvmstatus.mine.records import MessageRecord, Person, Trailer
 from kvmstatus.mine.trailers import parse_person
-
-LIST_TAGS = ("Reviewed-by", "Acked-by", "Tested-by")
-"""The tags a reply gives on the list, in the order tables show them."""
+from kvmstatus.model.records import MessageRecord, Person, Trailer
+from kvmstatus.model.trailers import LIST_TAGS
 
 _PARSER = BytesParser(policy=policy.default)
 _WANTED = frozenset(

@@ -8,39 +8,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kvmstatus.errors import COMMAND_LINE, GitFailure, Origin, UserError, quoted
 from kvmstatus.git.repo import GitRepo
+from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN, Releases, ReleaseWindow, Tag
 from kvmstatus.shared.versions import version_key
-
-KERNEL_RELEASE_PATTERN = r"^v\d+\.\d+$"
-
-
-@dataclass(frozen=True, slots=True)
-class Tag:
-    """A tag that names a commit. `date` is the tagged commit's committer date."""
-
-    name: str
-    commit: str
-    date: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseWindow:
-    """The commits a release added: `start..end`, or all of `end`'s history for the first."""
-
-    start: Tag | None
-    end: Tag
-
-    @property
-    def name(self) -> str:
-        return self.end.name
-
-    @property
-    def range(self) -> str:
-        return f"{self.start.name}..{self.end.name}" if self.start else self.end.name
 
 
 def compile_pattern(pattern: str, origin: Origin = COMMAND_LINE) -> re.Pattern[str]:
@@ -129,17 +102,6 @@ def windows_by_dates(
         windows.append(ReleaseWindow(start=previous, end=tag))
         previous = tag
     return windows
-
-
-@dataclass(frozen=True)
-class Releases:
-    """A repository's releases: the windows to report, every release tag in version order
-    (the introducing release of a fixed bug can be older than the first window), and the
-    tags that do not point to a commit."""
-
-    windows: list[ReleaseWindow]
-    tags: list[Tag]
-    skipped: list[str]
 
 
 def release_list(

@@ -1,92 +1,21 @@
-"""Commit-message trailers: which keys count, and how a line becomes a `Trailer`.
+"""Commit-message trailers: how a line becomes a `Trailer` (which keys count is the registry
+`kvmstatus.model.trailers.TRAILERS`).
 
-The trailers the report knows are one registry, `TRAILERS`, matched case-insensitively, so
-`Co-Developed-by` and `co-developed-by` are the same key while `Singed-off-by` or
-`Co-authored-by` are not tracked.
 A line counts when it looks like `^\\s*Key:\\s*value` anywhere after the subject line (the
 kernel's trailers are not always in the last paragraph). Each (key, value) pair counts once
 per commit. Person values that do not parse are kept and flagged, never dropped.
 
 The parser reads what the message says; which `Cc:` addresses are a stable list is the
-project's to say (`STABLE_LISTS` for the kernel), so `with_cc_stable` derives that key.
+project's to say, so `kvmstatus.analyse.stable` derives that key.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from kvmstatus.mine.records import CommitRecord, Person, Trailer
-from kvmstatus.shared.labels import STABLE_LISTS
-
-
-@dataclass(frozen=True, slots=True)
-class TrailerKind:
-    """One trailer key the report knows, and everywhere it shows up.
-
-    Adding a trailer to the report is one line in `TRAILERS`: the parser, the window tables,
-    the per-window row, the people lists, the headline tables and the charts all read it.
-    """
-
-    key: str
-    """The canonical spelling; lines match it case-insensitively."""
-    label: str = ""
-    """How pages name it (default: the key)."""
-    person: bool = False
-    """Values name people (`Name <email>`): parsed, mailmapped, malformed when they do not."""
-    reported: bool = True
-    """Counted in every window's trailer table (commits carrying it, distinct lines)."""
-    row: str | None = None
-    """The name of its columns in the per-window row (`NAME_commits`, `NAME_share`)."""
-    people: str | None = None
-    """The ranked list of the people it names: `top_NAME` in the documents, a table on the
-    People and release pages."""
-    headline: bool = False
-    """In the headline comparisons: the home page, `kvmstatus year`, `kvmstatus history`."""
-    charted: bool = False
-    """A line on the Trends page's trailer chart."""
-    derived: bool = False
-    """Not a key of its own: made from another key's lines (Cc-stable from Cc)."""
-
-    @property
-    def title(self) -> str:
-        return self.label or self.key
-
-
-CC_STABLE = "Cc-stable"
-"""A derived key: a `Cc:` naming the stable list, counted on its own as the report does."""
-
-TRAILERS: tuple[TrailerKind, ...] = (
-    TrailerKind("Signed-off-by", person=True, reported=False),
-    TrailerKind(
-        "Reviewed-by", person=True, row="reviewed", people="reviewers", headline=True, charted=True
-    ),
-    TrailerKind("Acked-by", person=True, row="acked", people="ackers", headline=True, charted=True),
-    TrailerKind("Tested-by", person=True, row="tested", people="testers", charted=True),
-    TrailerKind("Reported-by", person=True, row="reported"),
-    TrailerKind("Suggested-by", person=True, row="suggested"),
-    TrailerKind("Co-developed-by", person=True, row="co_developed"),
-    TrailerKind("Fixes", label="Fixes:", row="fixes", headline=True, charted=True),
-    TrailerKind("Link"),
-    TrailerKind("Closes"),
-    TrailerKind("Cc", person=True, reported=False),
-    TrailerKind(
-        CC_STABLE, label="Cc: stable", person=True, row="cc_stable", headline=True, derived=True
-    ),
-)
-"""Every trailer the report knows, in the order tables show them."""
-
-TRACKED_KEYS: tuple[str, ...] = tuple(k.key for k in TRAILERS if not k.derived)
-"""The keys the parser reads from commit messages."""
-PERSON_KEYS: frozenset[str] = frozenset(k.key for k in TRAILERS if k.person and not k.derived)
-REPORTED_TRAILERS: tuple[str, ...] = tuple(k.key for k in TRAILERS if k.reported)
-"""The keys of every window's trailer table, in table order."""
-ROW_TRAILERS: tuple[TrailerKind, ...] = tuple(k for k in TRAILERS if k.row)
-PEOPLE_TRAILERS: tuple[TrailerKind, ...] = tuple(k for k in TRAILERS if k.people)
-HEADLINE_TRAILERS: tuple[TrailerKind, ...] = tuple(k for k in TRAILERS if k.headline)
-CHARTED_TRAILERS: tuple[TrailerKind, ...] = tuple(k for k in TRAILERS if k.charted)
+from kvmstatus.model.records import Person, Trailer
+from kvmstatus.model.trailers import PERSON_KEYS, TRACKED_KEYS
 
 _CANONICAL = {key.lower(): key for key in TRACKED_KEYS}
 # Only tracked keys: the engine skips prose lines like "Note: ..." without a Python round trip.
@@ -139,36 +68,3 @@ def _make(written_key: str, raw_value: str) -> tuple[Trailer, ...]:
         return (Trailer(key=key, value=value, malformed=not value),)
     person = parse_person(value)
     return (Trailer(key=key, value=value, person=person, malformed=person is None),)
-
-
-@lru_cache(maxsize=16)
-def stable_regex(addresses: tuple[str, ...]) -> re.Pattern[str] | None:
-    """A `Cc:` value naming one of `addresses` (anywhere in it, as `git log --grep` reads
-    it; case-insensitive); None when the project has no stable list."""
-    if not addresses:
-        return None
-    alternatives = "|".join(re.escape(a) for a in addresses)
-    return re.compile(rf"(?<![\w.+-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
-
-
-def with_cc_stable(
-    records: Sequence[CommitRecord], addresses: tuple[str, ...] = STABLE_LISTS
-) -> list[CommitRecord]:
-    """`records` with a `Cc-stable` trailer after each `Cc:` that names one of the stable
-    lists `addresses` (each pair once per commit, like every key)."""
-    regex = stable_regex(tuple(addresses))
-    if regex is None:
-        return list(records)
-    out = []
-    for record in records:
-        ccs = [t for t in record.trailers if t.key == "Cc" and regex.search(t.value)]
-        if not ccs:
-            out.append(record)
-            continue
-        trailers: list[Trailer] = []
-        for trailer in record.trailers:
-            trailers.append(trailer)
-            if trailer in ccs:
-                trailers.append(Trailer(key=CC_STABLE, value=trailer.value, person=trailer.person))
-        out.append(replace(record, trailers=tuple(trailers)))
-    return out

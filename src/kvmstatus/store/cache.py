@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kvmstatus import __version__
-from kvmstatus.mine.releases import ReleaseWindow, Tag
+from kvmstatus.model.releases import ReleaseWindow, Tag
 from kvmstatus.store.documents import Document
 from kvmstatus.store.jsonfile import write_json
 

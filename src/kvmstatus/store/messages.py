@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kvmstatus import __version__
-from kvmstatus.mine.records import MessageRecord, Person, Trailer
+from kvmstatus.model.records import MessageRecord, Person, Trailer
 from kvmstatus.store.cache import module_closure, module_file
 from kvmstatus.store.jsonfile import write_json
 

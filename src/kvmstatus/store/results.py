@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kvmstatus.analyse.window import WindowResult
-from kvmstatus.mine.records import FixesFinding
+from kvmstatus.model.records import FixesFinding
 from kvmstatus.store.documents import Document, plain
 
 

@@ -39,7 +39,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from kvmstatus.errors import UserError
-from kvmstatus.mine.trailers import PEOPLE_TRAILERS, TRACKED_KEYS
+from kvmstatus.model.trailers import PEOPLE_TRAILERS, TRACKED_KEYS
 from kvmstatus.shared.dirs import cache_dir, make_directory
 from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.stopping import removed_on_stop

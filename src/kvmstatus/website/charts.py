@@ -28,7 +28,7 @@ from typing import Any, Final, Literal, TypeVar
 import altair as alt
 import vl_convert
 
-from kvmstatus.mine.trailers import CHARTED_TRAILERS, HEADLINE_TRAILERS, TrailerKind
+from kvmstatus.model.trailers import CHARTED_TRAILERS, HEADLINE_TRAILERS, TrailerKind
 from kvmstatus.shared.labels import COMMON, UNKNOWN
 from kvmstatus.shared.numbers import by_count, nearest_rank
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import altair as alt
 
-from kvmstatus.mine.trailers import (
+from kvmstatus.model.trailers import (
     CC_STABLE,
     HEADLINE_TRAILERS,
     PEOPLE_TRAILERS,

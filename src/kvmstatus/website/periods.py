@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kvmstatus.mine.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
+from kvmstatus.model.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
 from kvmstatus.shared.labels import GENERAL, NO_PREFIX, UNKNOWN
 from kvmstatus.shared.numbers import by_count, most_common, nearest_rank, share
 from kvmstatus.store.documents import Document

@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kvmstatus.model.trailers import LIST_TAGS
 from kvmstatus.shared.numbers import nearest_rank, share
 from kvmstatus.store.documents import Document, file_name
 from kvmstatus.website import review_charts
@@ -31,7 +32,6 @@ from kvmstatus.website.pages import Context, SitePlan, banner, chart_block, csv_
 from kvmstatus.website.periods import merge_people, period_range, year_spans
 
 PAGE = "review.md"
-LIST_TAGS = review_charts.LIST_TAGS
 
 
 @dataclass(frozen=True)

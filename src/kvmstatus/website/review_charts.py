@@ -12,6 +12,7 @@ from typing import Any
 
 import altair as alt
 
+from kvmstatus.model.trailers import LIST_TAGS
 from kvmstatus.website import charts
 from kvmstatus.website.charts import (
     _base_row,
@@ -22,8 +23,6 @@ from kvmstatus.website.charts import (
 )
 
 Doc = Mapping[str, Any]
-
-LIST_TAGS = ("Reviewed-by", "Acked-by", "Tested-by")
 
 
 def charted(doc: Doc | None) -> bool:
