@@ -80,8 +80,8 @@ def kernel_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _mirror(tmp_path_factory: pytest.TempPathFactory, bundle: str) -> Path:
     data = shared_data()
-    if data is None:
-        pytest.skip("../shared/data is not here (set KVMSTATUS_SHARED_DATA)")
+    if data is None or not (data / bundle).exists():
+        pytest.skip(f"../shared/data/{bundle} is not here (set KVMSTATUS_SHARED_DATA)")
     target = tmp_path_factory.mktemp("real") / bundle.replace(".bundle", ".git")
     subprocess.run(
         ["git", "clone", "--quiet", "--mirror", str(data / bundle), str(target)], check=True
@@ -93,6 +93,13 @@ def _mirror(tmp_path_factory: pytest.TempPathFactory, bundle: str) -> Path:
 def kut_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """kvm-unit-tests' real history (sources replaced by placeholders), as a bare mirror."""
     return _mirror(tmp_path_factory, "kvm-unit-tests.bundle")
+
+
+@pytest.fixture(scope="session")
+def xen_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Xen's real history (62k commits, sources replaced by placeholders), as a bare mirror
+    without a commit-graph, as a user's clone usually is."""
+    return _mirror(tmp_path_factory, "xen.bundle")
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,11 @@ def compile_pattern(pattern: str, origin: Origin = COMMAND_LINE) -> re.Pattern[s
 
 
 def list_tags(repo: GitRepo) -> tuple[list[Tag], list[str]]:
-    """Every tag that names a commit, and the names of tags that do not (trees, blobs)."""
+    """Every tag that names a commit, and the names of tags that do not (trees, blobs).
+
+    Tags are peeled as git peels `TAG^{commit}`: through any number of tag objects (Xen's
+    `RELEASE-4.5.0` is a tag of a tag). `for-each-ref` peels one level in one process; the
+    rare tags it leaves at a tag are followed to the end by `_peel_nested`."""
     fmt = "%00".join(
         [
             "%(refname:strip=2)",
@@ -39,17 +43,40 @@ def list_tags(repo: GitRepo) -> tuple[list[Tag], list[str]]:
         ]
     )
     out = repo.text("for-each-ref", f"--format={fmt}", "refs/tags")
-    tags: list[Tag] = []
-    skipped: list[str] = []
+    peeled: dict[str, Tag | None] = {}  # in git's order; None: names no commit
+    nested: list[str] = []
     for line in out.splitlines():
-        name, kind, obj, date, peeled_kind, peeled, peeled_date = line.split("\0")
+        name, kind, obj, date, peeled_kind, target, target_date = line.split("\0")
         if kind == "commit":
-            tags.append(Tag(name, obj, _date(date)))
+            peeled[name] = Tag(name, obj, _date(date))
         elif kind == "tag" and peeled_kind == "commit":
-            tags.append(Tag(name, peeled, _date(peeled_date)))
+            peeled[name] = Tag(name, target, _date(target_date))
         else:
-            skipped.append(name)
-    return tags, skipped
+            peeled[name] = None
+            if kind == "tag" and peeled_kind == "tag":
+                nested.append(name)
+    if nested:
+        peeled.update(_peel_nested(repo, nested))
+    tags = [tag for tag in peeled.values() if tag is not None]
+    return tags, [name for name, tag in peeled.items() if tag is None]
+
+
+def _peel_nested(repo: GitRepo, names: list[str]) -> dict[str, Tag]:
+    """The tags of tags among `names` that end at a commit (`refs/tags/NAME^{}`), with the
+    commit's committer date: two git processes, for the few such tags there are."""
+    query = "".join(f"refs/tags/{name}^{{}}\n" for name in names).encode()
+    out = repo.text("cat-file", "--batch-check=%(objectname) %(objecttype)", input=query)
+    commits = {
+        name: answer.split()[0]
+        for name, answer in zip(names, out.splitlines(), strict=True)
+        if answer.endswith(" commit")
+    }
+    if not commits:
+        return {}
+    unique = sorted(set(commits.values()))
+    dated = repo.text("log", "--no-walk=unsorted", "--format=%H %ct", *unique)
+    dates = dict(line.split() for line in dated.splitlines())
+    return {name: Tag(name, commit, _date(dates[commit])) for name, commit in commits.items()}
 
 
 def _date(unix: str) -> datetime:
