@@ -15,8 +15,9 @@ Counting rules:
 - A merge's *commits* are the non-merge commits of the window's selection that it brought
   in: those reachable from it and not from its first parent, i.e.
   `git rev-list --no-merges M^1..M -- P` restricted to the window's `A..B`. They are
-  computed from the window's whole commit graph (`mine.log.window_graph`, one git call), not
-  one git call per merge. Trees nest (kvmarm's commits come in again with kvm.git's pull),
+  computed from the window's whole commit graph (`mine.log.window_graph`, one git call), in
+  one pass over it for all merges (`brought_in_bits`), not one git call or walk per merge.
+  Trees nest (kvmarm's commits come in again with kvm.git's pull),
   so the commits per tree do not add up to the window's.
 - A merge's *architecture* is the one architecture among the paths it changed against its
   first parent; `common` when it changed none, `several` when it changed more than one.
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from kvmstatus.analyse.architectures import ArchMap
@@ -90,7 +91,8 @@ def parse_merge_subject(subject: str) -> MergeSource:
 
 
 def brought_in(graph: Mapping[str, Sequence[str]], merge: str) -> set[str]:
-    """The commits of `graph` reachable from `merge`'s other parents and not from its first.
+    """The commits of `graph` reachable from `merge`'s other parents and not from its first:
+    the definition, walked for one merge (`brought_in_all` answers many in one pass).
 
     `graph` is hash -> parents for the window's commits; parents outside it are the window's
     boundary and are not followed.
@@ -100,48 +102,6 @@ def brought_in(graph: Mapping[str, Sequence[str]], merge: str) -> set[str]:
         return set()
     below = _reachable(graph, [parents[0]], set())
     return _reachable(graph, list(parents[1:]), below)
-
-
-def mainline_brought_in(graph: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
-    """What each merge on the first-parent line of the window's tip (a release's mainline)
-    brought in, in time linear in the graph.
-
-    Walking that line oldest first, everything reached so far is exactly what the next
-    commit's first parent reaches, so each merge's walk stops where earlier ones went and no
-    commit is visited twice.
-    """
-    tips = set(graph).difference(p for parents in graph.values() for p in parents)
-    line: list[str] = []
-    commit = next(iter(tips)) if len(tips) == 1 else None
-    while commit is not None and commit in graph:
-        line.append(commit)
-        parents = graph[commit]
-        commit = parents[0] if parents else None
-    found: dict[str, set[str]] = {}
-    seen: set[str] = set()
-    for commit in reversed(line):
-        parents = graph[commit]
-        if len(parents) > 1:
-            found[commit] = _reachable(graph, list(parents[1:]), seen)
-            seen |= found[commit]
-        seen.add(commit)
-    return found
-
-
-def brought_in_all(
-    graph: Mapping[str, Sequence[str]],
-    merges: Iterable[str],
-    mainline: Mapping[str, set[str]] | None = None,
-) -> dict[str, set[str]]:
-    """`brought_in` for each of `merges`: those on the mainline from `mainline_brought_in`
-    (nearly all of them; `mainline` when the caller has it), the others (inside topic
-    branches) walked on their own."""
-    wanted = set(merges)
-    mainline = mainline_brought_in(graph) if mainline is None else mainline
-    found = {merge: mainline[merge] for merge in wanted & mainline.keys()}
-    for merge in wanted - found.keys():
-        found[merge] = brought_in(graph, merge)
-    return found
 
 
 def _reachable(graph: Mapping[str, Sequence[str]], start: list[str], stop: set[str]) -> set[str]:
@@ -154,6 +114,94 @@ def _reachable(graph: Mapping[str, Sequence[str]], start: list[str], stop: set[s
         seen.add(commit)
         todo.extend(p for p in graph[commit] if p in graph and p not in stop and p not in seen)
     return seen
+
+
+def brought_in_bits(
+    graph: Mapping[str, Sequence[str]], merges: Iterable[str], members: Sequence[str]
+) -> dict[str, int]:
+    """`brought_in` of each of `merges`, restricted to `members`, as a bitset (bit i set:
+    `members[i]` was brought in), for all of them in one pass over `graph`.
+
+    Parents come before children (Kahn's order), and each commit's set of reachable members
+    is its own bit or'ed with its parents' sets, kept only until its last child in the graph
+    has used it; a merge's answer is what its other parents reach and its first does not. So
+    the time is linear in the graph (times the sets' width in machine words), however many
+    merges sit off the first-parent line, where one walk per merge made it quadratic.
+    """
+    wanted = {m for m in merges if len(graph.get(m, ())) > 1}
+    if not wanted:
+        return {}
+    bit = {commit: 1 << i for i, commit in enumerate(members)}
+    children: dict[str, list[str]] = {}
+    waiting: dict[str, int] = {}
+    for commit, parents in graph.items():
+        inside = [p for p in parents if p in graph]
+        for parent in inside:
+            children.setdefault(parent, []).append(commit)
+        waiting[commit] = len(inside)
+    unused = {commit: len(below) for commit, below in children.items()}
+    ready = [commit for commit, n in waiting.items() if n == 0]
+    reach: dict[str, int] = {}
+    found: dict[str, int] = {}
+    while ready:
+        commit = ready.pop()
+        parents = graph[commit]
+        reached = bit.get(commit, 0)
+        for parent in parents:
+            reached |= reach.get(parent, 0)
+        if commit in wanted:
+            side = 0
+            for parent in parents[1:]:
+                side |= reach.get(parent, 0)
+            found[commit] = side & ~reach.get(parents[0], 0)
+        for parent in parents:
+            if parent in unused:
+                unused[parent] -= 1
+                if not unused[parent]:
+                    del reach[parent]  # its last child is done
+        if commit in children:
+            reach[commit] = reached
+            for child in children[commit]:
+                waiting[child] -= 1
+                if not waiting[child]:
+                    ready.append(child)
+    return found
+
+
+def brought_in_all(
+    graph: Mapping[str, Sequence[str]], merges: Iterable[str]
+) -> dict[str, set[str]]:
+    """`brought_in` for each of `merges`, in one pass (`brought_in_bits`)."""
+    members = list(graph)
+    return {
+        merge: {members[i] for i in _bit_indices(bits)}
+        for merge, bits in brought_in_bits(graph, merges, members).items()
+    } | {merge: set() for merge in merges if len(graph.get(merge, ())) < 2}
+
+
+def _bit_indices(bits: int) -> Iterator[int]:
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+
+
+def mainline(graph: Mapping[str, Sequence[str]]) -> list[str]:
+    """The first-parent line of the window's tip (a release's mainline), newest first; empty
+    when the graph has no single tip."""
+    tips = set(graph).difference(p for parents in graph.values() for p in parents)
+    line: list[str] = []
+    commit = next(iter(tips)) if len(tips) == 1 else None
+    while commit is not None and commit in graph:
+        line.append(commit)
+        parents = graph[commit]
+        commit = parents[0] if parents else None
+    return line
+
+
+def mainline_brought_in(graph: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
+    """What each merge on the first-parent line of the window's tip brought in."""
+    return brought_in_all(graph, [c for c in mainline(graph) if len(graph[c]) > 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,8 +259,10 @@ def maintainer_flow(
     committer_names = {r.committer.key: r.committer.name for r in commits if r.committer.name}
     names = committer_names | names
     pulls = []
-    mainline = mainline_brought_in(graph)
-    brought_by = brought_in_all(graph, (r.hash for r in records if r.is_merge), mainline)
+    line_merges = [c for c in mainline(graph) if len(graph[c]) > 1]
+    members = list(selected)
+    merges = [*line_merges, *(r.hash for r in records if r.is_merge)]
+    brought = brought_in_bits(graph, merges, members)
     # Records come newest first; a release's story reads oldest first.
     for record in reversed(records):
         if not record.is_merge:
@@ -228,22 +278,22 @@ def maintainer_flow(
                 tree=source.tree,
                 parents=len(record.parents),
                 architecture=merge_architecture(record.paths, amap),
-                commits=len(brought_by[record.hash] & selected),
+                commits=brought.get(record.hash, 0).bit_count(),
                 body=(record.body or "")[:BODY_LIMIT],
             )
         )
-    merges: Counter[str] = Counter(p.tree for p in pulls)
-    brought: Counter[str] = Counter()
+    per_tree: Counter[str] = Counter(p.tree for p in pulls)
+    commits_per_tree: Counter[str] = Counter()
     for pull in pulls:
-        brought[pull.tree] += pull.commits
+        commits_per_tree[pull.tree] += pull.commits
     trees = [
-        TreeFlow(tree, merges[tree], brought[tree])
-        for tree in sorted(merges, key=lambda t: (-brought[t], -merges[t], t))
+        TreeFlow(tree, per_tree[tree], commits_per_tree[tree])
+        for tree in sorted(per_tree, key=lambda t: (-commits_per_tree[t], -per_tree[t], t))
     ]
     return MaintainerFlow(
         pulls=pulls,
         trees=trees,
         top_committers=rank((r.committer for r in commits), names, top),
         applied_by_others=sum(1 for r in commits if r.committer.key != r.author.key),
-        mainline_merges=sum(1 for found in mainline.values() if not found.isdisjoint(selected)),
+        mainline_merges=sum(1 for merge in line_merges if brought.get(merge)),
     )
