@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from kvmstatus.errors import GitFailure, UserError
+from kvmstatus.git.graphs import alternate_env
 from kvmstatus.shared.stopping import child_stopped
 
 
@@ -134,6 +135,12 @@ class GitRepo:
                 f"{self.path} is a shallow clone: history is cut off, so every count would be "
                 "wrong; run `git fetch --unshallow` (or clone with --filter=blob:none instead)"
             )
+        self.env: dict[str, str] = alternate_env(self.git_dir)
+        """What git runs with besides this process's environment: the commit-graph kvmstatus
+        keeps for a repository it does not own (`git.graphs`)."""
+
+    def _environment(self) -> dict[str, str] | None:
+        return {**os.environ, **self.env} if self.env else None
 
     def command(self, *args: str, config: Sequence[tuple[str, str]] = ()) -> list[str]:
         """The argv that runs `git ARGS` against this repository."""
@@ -156,6 +163,7 @@ class GitRepo:
             capture_output=True,
             stdin=None if input is not None else subprocess.DEVNULL,
             check=False,
+            env=self._environment(),
         )
         if proc.returncode != 0:
             child_stopped(proc.returncode)
@@ -180,6 +188,7 @@ class GitRepo:
             stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            env=self._environment(),
         )
         try:
             if proc.stdin is not None:

@@ -1,7 +1,9 @@
 """Where a repository comes from: a local clone, a git bundle, or a remote URL.
 
 Bundles and URLs are cloned once into a cache directory and reused; a URL becomes a bare,
-blobless clone (`--filter=blob:none`), which is all kvmstatus needs: commits and trees.
+blobless clone (`--filter=blob:none`), which is all kvmstatus needs: commits and trees. A
+clone in the cache has its commit-graph; a repository given by its path gets one kept in the
+cache (`git.graphs`), never written into it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kvmstatus.errors import UserError
+from kvmstatus.git.graphs import refresh_graph
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.shared.dirs import cache_dir
 from kvmstatus.shared.stopping import child_stopped
@@ -82,16 +85,17 @@ def prepare_repository(spec: str, update: bool = False, cache: Path | None = Non
     is_url = bool(_URL.match(spec))
     path = Path(spec).expanduser()
     if not is_url and not (path.is_file() and spec.endswith(".bundle")):
+        # The user's repository: its commit-graph is kept in the cache (`git.graphs`).
         repo = GitRepo(path)
         if not update:
+            refresh_graph(repo)
             return Opened(repo, False)
         before = _refs(repo)
         _git(
             ["-C", str(repo.git_dir), "fetch", "--quiet", "--tags", "--all"], f"cannot fetch {spec}"
         )
         changed = _refs(repo) != before
-        if changed:
-            write_commit_graph(repo)
+        refresh_graph(repo)
         return Opened(repo, changed)
     target = _cached_clone_path(spec if is_url else str(path.resolve()), cache)
     if not target.exists():
