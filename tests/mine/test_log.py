@@ -1,10 +1,14 @@
+import os
+import subprocess
 from pathlib import Path
 
+import pytest
 from pydriller import Repository
 
 from helpers import KVM, git, window
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.mine.gitlog import log_command, start_log
+from kvmstatus.mine.fixes import fixed_commits
+from kvmstatus.mine.gitlog import Window, log_command, start_log
 from kvmstatus.mine.log import mine, parse_log, read_log
 from kvmstatus.model.records import Person
 
@@ -98,3 +102,69 @@ def test_a_started_log_reads_as_the_window_would(kernel_repo: Path) -> None:
     stale = start_log(repo, first)
     assert read_log(repo, other, stale) == read_log(repo, other)
     assert stale.process._proc.returncode is not None
+
+
+def _treesame_history(path: Path) -> dict[str, str]:
+    """A history with every kind of commit `git log -- .` leaves out: an empty commit (E),
+    a merge that could have been a fast-forward (M1, its tree its second parent's) and an
+    `-s ours` merge (M2, its tree its first parent's), whose side commit S git no longer
+    walks to."""
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    made: dict[str, str] = {}
+
+    def commit(name: str, files: dict[str, str], *parents: str) -> None:
+        blobs = "".join(
+            f"100644 blob {git(path, 'hash-object', '-w', '--stdin', input=body.encode()).strip()}"
+            f"\t{file}\n"
+            for file, body in sorted(files.items())
+        )
+        tree = git(path, "mktree", input=blobs.encode()).strip()
+        stamp = f"{1_700_000_000 + 1000 * len(made)} +0000"
+        env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        argv = ["git", "-C", str(path), "commit-tree", tree, "-m", name]
+        for parent in parents:
+            argv += ["-p", made[parent]]
+        made[name] = subprocess.run(
+            argv, capture_output=True, check=True, text=True, env=os.environ | env
+        ).stdout.strip()
+
+    commit("R", {"a": "1"})
+    commit("C", {"a": "2"}, "R")
+    commit("E", {"a": "2"}, "C")
+    commit("F", {"a": "2", "c": "1"}, "E")
+    commit("M1", {"a": "2", "c": "1"}, "E", "F")
+    commit("S", {"a": "2", "d": "1"}, "C")
+    commit("M2", {"a": "2", "c": "1"}, "M1", "S")
+    commit("T", {"a": "3", "c": "1"}, "M2")
+    return made
+
+
+@pytest.mark.parametrize(("start", "end"), [("R", "E"), ("R", "T"), (None, "T"), ("E", "M2")])
+def test_a_whole_tree_lists_what_git_log_dot_lists(
+    tmp_path: Path, start: str | None, end: str
+) -> None:
+    made = _treesame_history(tmp_path / "treesame.git")
+    repo = GitRepo(tmp_path / "treesame.git")
+    w = Window(made[start] if start else None, made[end], (".",))
+    assert w.whole_tree
+    assert log_command(w)[-1] == "--"  # git is asked without the pathspec
+    listed = git(repo.path, "rev-list", *w.revisions, "--", ".").split()
+    assert [r.hash for r in read_log(repo, w)] == listed
+    names = {h: n for n, h in made.items()}
+    everything = {names[r.hash] for r in read_log(repo, Window(w.start, w.end))}
+    left_out = everything - {names[h] for h in listed}
+    assert left_out == {"E", "M1", "M2", "S"} & everything
+
+
+def test_a_whole_tree_selects_the_fixed_commits_that_change_it(tmp_path: Path) -> None:
+    """A fixed commit is in a whole-tree selection when `diff-tree -- .` against its first
+    parent lists a file: not the empty commit, not the merge equal to its first parent."""
+    made = _treesame_history(tmp_path / "treesame.git")
+    repo = GitRepo(tmp_path / "treesame.git")
+    _, selected = fixed_commits(repo, Window(None, made["T"], (".",)), made.values())
+    names = {h: n for n, h in made.items()}
+    assert {names[h] for h in selected} == {"R", "C", "F", "M1", "S", "T"}
+    for name, commit in made.items():
+        first = ["ls-tree", "-r"] if name == "R" else ["diff", f"{commit}^1"]
+        changed = git(repo.path, *first, "--name-only", commit, "--", ".")
+        assert (commit in selected) == bool(changed.strip()), name

@@ -51,8 +51,8 @@ Definitions used for resolved lines:
 Git processes per window (independent of the number of `Fixes:` lines): one `cat-file
 --batch-check` for all quoted hashes (a second one for those that do not resolve), one
 `diff-tree --stdin` for the subjects, identities and dates of all resolved commits and
-whether each touches the pathspecs; and once per run (shared by its windows), one
-`rev-list` of every release (`ReleaseIndex`).
+whether each touches the pathspecs; and once per process (shared by its windows), when one
+of them has a resolved line, one `rev-list` of every release (`ReleaseIndex`).
 """
 
 from __future__ import annotations
@@ -282,12 +282,14 @@ def fixed_commits(
     unique = sorted(set(commits))
     if not unique:
         return {}, set()
-    # Without pathspecs every commit is selected: no diff to compute.
-    diff = (
-        ["-r", "--name-only", "--no-renames", "--no-relative", "--diff-merges=first-parent"]
-        if window.pathspecs
-        else ["-s"]
-    )
+    # Without pathspecs every commit is selected: no diff to compute. On a whole tree a
+    # commit is selected when its tree differs from its first parent's: the top level of the
+    # diff says so, without a pathspec to match or subtrees to open.
+    diff = ["--name-only", "--no-renames", "--no-relative", "--diff-merges=first-parent"]
+    if not window.pathspecs:
+        diff = ["-s"]
+    elif not window.whole_tree:
+        diff = ["-r", *diff]
     out = repo.run(
         "diff-tree",
         "--stdin",
@@ -297,7 +299,7 @@ def fixed_commits(
         *diff,
         f"--format={_FIXED_FORMAT}",
         "--",
-        *window.pathspecs,
+        *window.limit,
         input="".join(c + "\n" for c in unique).encode(),
         config=log_config(window.end),
     )
@@ -369,11 +371,14 @@ class ReleaseIndex:
     def first_releases(self, commits: Iterable[str], until: str | None = None) -> dict[str, str]:
         """For each commit, the first release in version order that contains it (absent: none),
         looking no further than the release `until` (so later tags change nothing)."""
+        commits = set(commits)
+        if not commits:  # a window without a resolved Fixes: line walks nothing
+            return {}
         names = [t.name for t in self._releases]
         last = names.index(until) if until in names else len(names) - 1
         labels = self._walk()
         found: dict[str, str] = {}
-        for commit in set(commits):
+        for commit in commits:
             label = labels.get(bytes.fromhex(commit), len(names))
             if label <= last:
                 found[commit] = names[label]

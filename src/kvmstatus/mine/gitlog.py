@@ -22,6 +22,10 @@ FIELDS = ("%H", "%P", "%aN", "%aE", "%an", "%ae", "%aI", "%cN", "%cE", "%cI", "%
 LOG_FORMAT = "%x00%x01kvmstatus%x02" + "%x00".join(FIELDS)
 
 
+WHOLE_TREE = frozenset({".", "./", ":/", ":/.", ":(top)", ":(top)."})
+"""Pathspecs that each select every path of the tree."""
+
+
 @dataclass(frozen=True, slots=True)
 class Window:
     """What to mine: `start..end` (all of `end`'s history when `start` is None) and paths."""
@@ -34,9 +38,24 @@ class Window:
     def revisions(self) -> list[str]:
         return [self.end, f"^{self.start}"] if self.start else [self.end]
 
+    @property
+    def whole_tree(self) -> bool:
+        """Whether the pathspecs select every path (`--paths .`): then git is asked without
+        them where that gives the same commits (`mine.log.read_log`), which spares it the
+        history simplification of every commit against its parents."""
+        return bool(self.pathspecs) and all(spec in WHOLE_TREE for spec in self.pathspecs)
+
+    @property
+    def limit(self) -> tuple[str, ...]:
+        """The pathspecs to give git where a whole tree may go without them."""
+        return () if self.whole_tree else self.pathspecs
+
 
 def log_command(window: Window) -> list[str]:
-    """The `git log` arguments whose output `parse_log` reads (after `git --bare`)."""
+    """The `git log` arguments whose output `parse_log` reads (after `git --bare`).
+
+    A whole-tree window is asked for without its pathspecs: every commit of the range, which
+    `mine.log.read_log` then cuts to what `git log -- .` lists."""
     return [
         "log",
         f"--format={LOG_FORMAT}",
@@ -44,11 +63,12 @@ def log_command(window: Window) -> list[str]:
         "--name-only",
         "--no-renames",
         "--no-relative",
+        "--root",  # a root commit's files, whatever a user's log.showRoot says
         # No --diff-merges here: it changes which merges the path limit keeps, and the
         # window's commits must be exactly `git rev-list A..B -- paths`.
         *window.revisions,
         "--",
-        *window.pathspecs,
+        *window.limit,
     ]
 
 

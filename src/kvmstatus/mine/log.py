@@ -137,13 +137,41 @@ def read_log(
         started = None
     try:
         if started is not None:
-            return list(parse_log(started.process.chunks()))
-        config = log_config(window.end)
-        return list(parse_log(repo.stream(*log_command(window), config=config)))
+            records = list(parse_log(started.process.chunks()))
+        else:
+            config = log_config(window.end)
+            records = list(parse_log(repo.stream(*log_command(window), config=config)))
     except GitFailure as exc:
         raise UserError(
             f"git log {' '.join(window.revisions)} failed in {repo.path}: {exc}"
         ) from None
+    return path_limited(repo, window, records) if window.whole_tree else records
+
+
+def path_limited(repo: GitRepo, window: Window, records: list[CommitRecord]) -> list[CommitRecord]:
+    """What `git log A..B -- .` lists, from the whole-tree window's `records` of `git log
+    A..B` (every commit of the range, newest first).
+
+    git's path limiting drops each commit whose tree equals a parent's (TREESAME). A commit
+    with one parent or none is simply left out then, and the others keep their places: its
+    parent is walked all the same. A merge equal to one of its parents makes git follow that
+    parent alone, which can leave out, or reorder, the commits behind the others; so when
+    the range has such a merge (one `cat-file` of the merges' and their parents' trees says),
+    the commits and their order are git's own, one `rev-list A..B -- .`."""
+    merges = [r for r in records if r.is_merge]
+    if merges:
+        asked = [c for r in merges for c in (r.hash, *r.parents)]
+        query = "".join(f"{c}^{{tree}}\n" for c in asked).encode()
+        trees = repo.text("cat-file", "--batch-check=%(objectname)", input=query).split("\n")
+        at = 0
+        for merge in merges:
+            own, parents = trees[at], trees[at + 1 : at + 1 + len(merge.parents)]
+            at += 1 + len(merge.parents)
+            if own in parents:
+                listed = repo.text("rev-list", *window.revisions, "--", *window.pathspecs)
+                by_hash = {r.hash: r for r in records}
+                return [by_hash[h] for h in listed.split()]
+    return [r for r in records if r.paths or r.is_merge]
 
 
 def completed(
@@ -180,7 +208,7 @@ def with_merge_paths(
         "--no-renames",
         "--no-relative",
         "--",
-        *window.pathspecs,
+        *window.limit,
         input=pairs.encode(),
     )
     paths: dict[str, list[str]] = {}
