@@ -94,6 +94,42 @@ def test_trailer_parser_never_crashes(message: str) -> None:
         )
 
 
+# The definition: a tracked key, matched case-insensitively, alone before the colon.
+_DEFINITION = re.compile(
+    r"\n[^\S\n]*(" + "|".join(re.escape(k) for k in TRACKED_KEYS) + r"):[^\S\n]*([^\n]*)",
+    re.IGNORECASE,
+)
+# Letters that case-insensitive matching takes for another one: dotted and dotless i, long s,
+# the Kelvin sign.
+_ALIKE = {"i": ["\u0130", "\u0131"], "s": ["\u017f"], "k": ["\u212a"]}
+
+
+@st.composite
+def keyish_line(draw: st.DrawFn) -> str:
+    """A tracked key spelled in any case and with look-alike letters, or one letter off,
+    before a colon or not."""
+    key = draw(st.sampled_from(TRACKED_KEYS))
+    spelled = "".join(
+        draw(st.sampled_from([c, c.lower(), c.upper(), *_ALIKE.get(c.lower(), [])])) for c in key
+    )
+    spelled = draw(st.sampled_from([spelled, spelled[1:], spelled + "x", "x" + spelled]))
+    colon = draw(st.sampled_from([":", ": ", " :", "", ":\t"]))
+    return draw(st.sampled_from(["", " ", "\t"])) + spelled + colon + draw(noise)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(keyish_line(), noise), max_size=12))
+def test_trailer_lines_are_found_as_their_definition_finds_them(lines: list[str]) -> None:
+    message = "subject\n\n" + "\n".join(lines) + "\n"
+    expected: list[tuple[str, str]] = []
+    for written, value in _DEFINITION.findall(message, message.find("\n")):
+        key = next(k for k in TRACKED_KEYS if re.fullmatch(re.escape(k), written, re.IGNORECASE))
+        pair = (key, re.sub(r"\s+", " ", value.rstrip()))
+        if pair not in expected:
+            expected.append(pair)
+    assert [(t.key, t.value) for t in parse_trailers(message)] == expected
+
+
 @SETTINGS
 @given(st.text())
 def test_parse_person_never_crashes(value: str) -> None:

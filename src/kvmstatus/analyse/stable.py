@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import lru_cache
 
 from kvmstatus.model.records import CommitRecord, Trailer
@@ -45,5 +44,5 @@ def with_cc_stable(
             trailers.append(trailer)
             if trailer in ccs:
                 trailers.append(Trailer(key=CC_STABLE, value=trailer.value, person=trailer.person))
-        out.append(replace(record, trailers=tuple(trailers)))
+        out.append(record.replaced(trailers=tuple(trailers)))
     return out

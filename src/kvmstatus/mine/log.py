@@ -57,8 +57,8 @@ def parse_record(raw: bytes) -> CommitRecord:
     if len(fields) != len(FIELDS):
         raise ValueError(f"truncated git log record: {raw[:80]!r}")
     message, _, names = fields[-1].partition("\0")
-    paths = tuple(p for p in names.lstrip("\n").split("\0") if p)
-    return _record(fields[:-1], message, paths, undecodable=False)
+    names = names.lstrip("\n").rstrip("\0")  # each path ends in NUL
+    return _record(fields[:-1], message, tuple(names.split("\0")) if names else (), False)
 
 
 def _parse_undecodable(raw: bytes) -> CommitRecord:
@@ -89,20 +89,21 @@ def _record(
     parent_hashes = tuple(parents.split())
     author = _person(a_name, a_email)
     # The same person thrice over (author, committer, raw author): one object.
-    raw = author if (raw_name, raw_email) == (a_name, a_email) else _person(raw_name, raw_email)
+    same = raw_email == a_email and raw_name == a_name
+    committed = c_email == a_email and c_name == a_name
     return CommitRecord(
-        hash=h,
-        parents=parent_hashes,
-        author=author,
-        author_date=datetime.fromisoformat(a_date),
-        committer=author if (c_name, c_email) == (a_name, a_email) else _person(c_name, c_email),
-        committer_date=datetime.fromisoformat(c_date),
-        subject=_subject(message),
-        trailers=parse_trailers(message),
-        paths=paths,
-        undecodable=undecodable,
-        body=_body(message) if len(parent_hashes) > 1 else None,
-        raw_author=raw,
+        h,
+        parent_hashes,
+        author,
+        datetime.fromisoformat(a_date),
+        author if committed else _person(c_name, c_email),
+        datetime.fromisoformat(c_date),
+        _subject(message),
+        parse_trailers(message),
+        paths,
+        undecodable,
+        _body(message) if len(parent_hashes) > 1 else None,
+        author if same else _person(raw_name, raw_email),
     )
 
 
@@ -184,7 +185,7 @@ def completed(
     paths = pool.submit(with_merge_paths, repo, window, records)
     people = map_trailer_people(repo, window.end, records)
     return [
-        replace(mapped, paths=merged.paths)
+        mapped.replaced(paths=merged.paths)
         if merged is not plain and mapped is not plain
         else (merged if mapped is plain else mapped)
         for plain, merged, mapped in zip(records, paths.result(), people, strict=True)
@@ -219,7 +220,7 @@ def with_merge_paths(
             current = paths[name] = []
         elif name:
             current.append(name)
-    return [replace(r, paths=tuple(paths.get(r.hash, ()))) if r.is_merge else r for r in records]
+    return [r.replaced(paths=tuple(paths.get(r.hash, ()))) if r.is_merge else r for r in records]
 
 
 def window_graph(repo: GitRepo, window: Window) -> dict[str, tuple[str, ...]]:
@@ -257,7 +258,7 @@ def map_trailer_people(repo: GitRepo, rev: str, records: list[CommitRecord]) -> 
         return replace(trailer, person=_parse_contact(changed[contact]))
 
     return [
-        replace(r, trailers=tuple(remap(t) for t in r.trailers))
+        r.replaced(trailers=tuple(remap(t) for t in r.trailers))
         if any(t.person and _contact(t.person) in changed for t in r.trailers)
         else r
         for r in records

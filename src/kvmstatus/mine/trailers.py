@@ -18,15 +18,32 @@ from kvmstatus.model.records import Person, Trailer
 from kvmstatus.model.trailers import PERSON_KEYS, TRACKED_KEYS
 
 _CANONICAL = {key.lower(): key for key in TRACKED_KEYS}
-# Only tracked keys: the engine skips prose lines like "Note: ..." without a Python round trip.
+# A line whose first word starts like a tracked key does (case-sensitive character classes: a
+# case-insensitive alternation of every key cost the engine half again as much), its key then
+# looked up in `_CANONICAL`, so prose lines like "Note: ..." rarely leave the engine.
 # The value runs to the end of the line (greedy, then `rstrip` in `_make`: a lazy `.*?` before
 # optional trailing blanks made the engine retry at every character).
 # Each line is found by the newline before it (a literal the engine scans for quickly, where a
 # multiline `^` is tried at every character), so the search starts at the subject's newline.
+# Case-insensitive matching also takes three letters whose lower case is not the ASCII one.
+_ALIKE = {"\u0130": "i", "\u0131": "i", "\u017f": "s"}
+_FOLD = str.maketrans(_ALIKE)
+_FIRST = {c for key in TRACKED_KEYS for c in (key[0].lower(), key[0].upper())}
+_FIRST |= {c for c, letter in _ALIKE.items() if letter in _FIRST}
+_LONGEST = max(len(key) for key in TRACKED_KEYS)
 _LINE = re.compile(
-    r"\n[^\S\n]*(" + "|".join(re.escape(k) for k in TRACKED_KEYS) + r"):[^\S\n]*([^\n]*)",
-    re.IGNORECASE,
+    rf"\n[^\S\n]*([{''.join(sorted(_FIRST))}][\w-]{{0,{_LONGEST - 1}}}):[^\S\n]*([^\n]*)"
 )
+
+
+def _canonical(written: str) -> str | None:
+    """The tracked key `written` names case-insensitively (as `re.IGNORECASE` compares)."""
+    key = _CANONICAL.get(written.lower())
+    if key is None and not written.isascii():
+        key = _CANONICAL.get(written.translate(_FOLD).lower())
+    return key
+
+
 _NAMED = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>(?P<rest>.*)$")
 _BARE = re.compile(r"^(?P<email>[^<>\s\"]+@[^<>\s\"]+?)(?P<rest>[\s,#].*)?$")
 _SPACE = re.compile(r"\s+")
@@ -48,8 +65,10 @@ def parse_trailers(message: str) -> tuple[Trailer, ...]:
     """Every tracked trailer of `message`, in order of first appearance, each pair once."""
     # Skip the first line: "Link: fix ..." there is a subject, not a trailer.
     found: list[Trailer] = []
-    for key, value in _LINE.findall(message, max(message.find("\n"), 0)):
-        found += _make(key, value)
+    for written, value in _LINE.findall(message, max(message.find("\n"), 0)):
+        key = _canonical(written)
+        if key is not None:
+            found.append(_make(key, value))
     if len(found) < 2:
         return tuple(found)
     first: dict[tuple[str, str], Trailer] = {}
@@ -59,12 +78,11 @@ def parse_trailers(message: str) -> tuple[Trailer, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _make(written_key: str, raw_value: str) -> tuple[Trailer, ...]:
+def _make(key: str, raw_value: str) -> Trailer:
     # Cached on the line as written: the same reviewers and lists recur thousands of times,
     # and trailers are frozen.
-    key = _CANONICAL[written_key.lower()]
     value = _SPACE.sub(" ", raw_value.rstrip())
     if key not in PERSON_KEYS:
-        return (Trailer(key=key, value=value, malformed=not value),)
+        return Trailer(key=key, value=value, malformed=not value)
     person = parse_person(value)
-    return (Trailer(key=key, value=value, person=person, malformed=person is None),)
+    return Trailer(key=key, value=value, person=person, malformed=person is None)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +42,7 @@ class Trailer:
     malformed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class CommitRecord:
-    """One commit of a release window, restricted to the selected paths."""
-
+class _CommitFields(NamedTuple):
     hash: str
     parents: tuple[str, ...]
     author: Person
@@ -54,26 +52,93 @@ class CommitRecord:
     subject: str
     trailers: tuple[Trailer, ...]
     paths: tuple[str, ...]
-    undecodable: bool = False
-    body: str | None = None
-    """The message after the subject, for merge commits only (a pull request's summary);
-    None for every other commit, so a window's records stay small."""
-    raw_author: Person | None = None
-    """The author as the commit itself names them, before mailmapping (`%an`, `%ae`): a
-    newer `.mailmap` than the window's may map this address to someone else."""
-    is_merge: bool = field(init=False, repr=False, compare=False)
-    by_key: Mapping[str, tuple[Trailer, ...]] = field(init=False, repr=False, compare=False)
-    """The trailers per key, in message order: every table asks for one key at a time."""
+    undecodable: bool
+    body: str | None
+    raw_author: Person | None
+    is_merge: bool
+    by_key: Mapping[str, tuple[Trailer, ...]]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "is_merge", len(self.parents) > 1)
-        grouped: dict[str, tuple[Trailer, ...]] = {}
-        for trailer in self.trailers:
-            grouped[trailer.key] = (*grouped.get(trailer.key, ()), trailer)
-        object.__setattr__(self, "by_key", MappingProxyType(grouped))
+
+_NO_TRAILERS: Mapping[str, tuple[Trailer, ...]] = MappingProxyType({})
+_new_tuple = tuple.__new__
+
+
+class CommitRecord(_CommitFields):
+    """One commit of a release window, restricted to the selected paths.
+
+    A tuple, so immutable, and cheap to make: a window of the kernel has tens of thousands
+    (a frozen dataclass took four times as long to build as the rest of parsing a record).
+
+    `body` is the message after the subject, for merge commits only (a pull request's
+    summary); None for every other commit, so a window's records stay small. `raw_author` is
+    the author as the commit itself names them, before mailmapping (`%an`, `%ae`): a newer
+    `.mailmap` than the window's may map this address to someone else. `is_merge` and
+    `by_key` (the trailers per key, in message order: every table asks for one key at a
+    time) are derived from the others when the record is made.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        hash: str,
+        parents: tuple[str, ...],
+        author: Person,
+        author_date: datetime,
+        committer: Person,
+        committer_date: datetime,
+        subject: str,
+        trailers: tuple[Trailer, ...],
+        paths: tuple[str, ...],
+        undecodable: bool = False,
+        body: str | None = None,
+        raw_author: Person | None = None,
+    ) -> CommitRecord:
+        by_key: Mapping[str, tuple[Trailer, ...]] = _NO_TRAILERS
+        if trailers:
+            grouped: dict[str, tuple[Trailer, ...]] = {}
+            for trailer in trailers:
+                key = trailer.key
+                grouped[key] = (*grouped[key], trailer) if key in grouped else (trailer,)
+            by_key = grouped
+        return _new_tuple(
+            cls,
+            (
+                hash,
+                parents,
+                author,
+                author_date,
+                committer,
+                committer_date,
+                subject,
+                trailers,
+                paths,
+                undecodable,
+                body,
+                raw_author,
+                len(parents) > 1,
+                by_key,
+            ),
+        )
 
     def trailers_of(self, key: str) -> tuple[Trailer, ...]:
         return self.by_key.get(key, ())
+
+    def replaced(self, **changes: Any) -> CommitRecord:
+        """A copy with `changes` made (the derived fields follow them)."""
+        given = dict(zip(_GIVEN, self, strict=False)) | changes
+        return CommitRecord(**given)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(_GIVEN, self, strict=False))
+        return f"CommitRecord({shown})"
+
+    def __hash__(self) -> int:
+        return hash(self.hash)
+
+
+_GIVEN = _CommitFields._fields[:-2]
+"""The fields a `CommitRecord` is made of; the last two are derived from them."""
 
 
 # --- Fixes: lines, traced to the commits they name (`kvmstatus.mine.fixes`) -------------------
