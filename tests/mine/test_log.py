@@ -104,11 +104,12 @@ def test_a_started_log_reads_as_the_window_would(kernel_repo: Path) -> None:
     assert stale.process._proc.returncode is not None
 
 
-def _treesame_history(path: Path) -> dict[str, str]:
+def _treesame_history(path: Path, same_dates: bool = False) -> dict[str, str]:
     """A history with every kind of commit `git log -- .` leaves out: an empty commit (E),
     a merge that could have been a fast-forward (M1, its tree its second parent's) and an
     `-s ours` merge (M2, its tree its first parent's), whose side commit S git no longer
-    walks to."""
+    walks to. With `same_dates`, every commit has the same date, so the order git lists
+    them in is the order its walk reaches them."""
     subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
     made: dict[str, str] = {}
 
@@ -119,7 +120,7 @@ def _treesame_history(path: Path) -> dict[str, str]:
             for file, body in sorted(files.items())
         )
         tree = git(path, "mktree", input=blobs.encode()).strip()
-        stamp = f"{1_700_000_000 + 1000 * len(made)} +0000"
+        stamp = f"{1_700_000_000 + (0 if same_dates else 1000 * len(made))} +0000"
         env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
         argv = ["git", "-C", str(path), "commit-tree", tree, "-m", name]
         for parent in parents:
@@ -139,11 +140,14 @@ def _treesame_history(path: Path) -> dict[str, str]:
     return made
 
 
-@pytest.mark.parametrize(("start", "end"), [("R", "E"), ("R", "T"), (None, "T"), ("E", "M2")])
+@pytest.mark.parametrize("same_dates", [False, True])
+@pytest.mark.parametrize(
+    ("start", "end"), [("R", "E"), ("R", "T"), (None, "T"), ("E", "M2"), ("M1", "T"), ("S", "T")]
+)
 def test_a_whole_tree_lists_what_git_log_dot_lists(
-    tmp_path: Path, start: str | None, end: str
+    tmp_path: Path, start: str | None, end: str, same_dates: bool
 ) -> None:
-    made = _treesame_history(tmp_path / "treesame.git")
+    made = _treesame_history(tmp_path / "treesame.git", same_dates)
     repo = GitRepo(tmp_path / "treesame.git")
     w = Window(made[start] if start else None, made[end], (".",))
     assert w.whole_tree

@@ -52,6 +52,8 @@ class ArchMap:
         default_factory=dict, init=False, repr=False, compare=False
     )
     """Answers per path: the same few thousand paths recur in every window."""
+    _tests: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Whether each path asked about is one of the test-suite paths."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -65,6 +67,15 @@ class ArchMap:
             if len(self._seen) >= CACHED:  # bounded: a long `serve` keeps its map
                 self._seen.clear()
             found = self._seen[key] = self._arches_of(key)
+        return found
+
+    def is_test(self, path: str) -> bool:
+        """Whether `path` is one of the test-suite paths (`testing`)."""
+        found = self._tests.get(path)
+        if found is None:
+            if len(self._tests) >= CACHED:
+                self._tests.clear()
+            found = self._tests[path] = _matches(path, self.testing)
         return found
 
     def _arches_of(self, paths: tuple[str, ...]) -> frozenset[str]:
@@ -180,8 +191,12 @@ def arch_stats(
     amap: ArchMap,
     top: int = 5,
     names: dict[str, str] | None = None,
+    groups: Mapping[str, Sequence[CommitRecord]] | None = None,
 ) -> list[ArchStats]:
+    """Per architecture: commits, authors, trailers, top authors. `groups`:
+    `split_by_arch(records, amap)`, when the caller has it."""
     names = display_names(records) if names is None else names
+    groups = split_by_arch(records, amap) if groups is None else groups
     return [
         ArchStats(
             name=name,
@@ -190,7 +205,7 @@ def arch_stats(
             trailers=count_trailers(group),
             top_authors=rank((r.author for r in group), names, top),
         )
-        for name, group in split_by_arch(records, amap).items()
+        for name, group in groups.items()
     ]
 
 
@@ -209,7 +224,7 @@ def testing_by_arch(records: Sequence[CommitRecord], amap: ArchMap) -> dict[str,
     if not amap.testing:
         return {}
     for record in non_merges(records):
-        tests = [p for p in record.paths if _matches(p, amap.testing)]
+        tests = [p for p in record.paths if amap.is_test(p)]
         if tests:
             counts.update(amap.arches_of(tests))
     return {name: counts[name] for name in amap.names if counts[name]}

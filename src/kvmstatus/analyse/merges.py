@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from kvmstatus.analyse.architectures import ArchMap
@@ -117,21 +117,21 @@ def _reachable(graph: Mapping[str, Sequence[str]], start: list[str], stop: set[s
 
 
 def brought_in_bits(
-    graph: Mapping[str, Sequence[str]], merges: Iterable[str], members: Sequence[str]
-) -> dict[str, int]:
-    """`brought_in` of each of `merges`, restricted to `members`, as a bitset (bit i set:
-    `members[i]` was brought in), for all of them in one pass over `graph`.
+    graph: Mapping[str, Sequence[str]], merges: Iterable[str], members: Container[str]
+) -> tuple[dict[str, int], list[str]]:
+    """`brought_in` of each of `merges`, restricted to `members`, as a bitset, for all of
+    them in one pass over `graph`; and the members in bit order (bit i: the i-th).
 
     Parents come before children (Kahn's order), and each commit's set of reachable members
     is its own bit or'ed with its parents' sets, kept only until its last child in the graph
     has used it; a merge's answer is what its other parents reach and its first does not. So
     the time is linear in the graph (times the sets' width in machine words), however many
-    merges sit off the first-parent line, where one walk per merge made it quadratic.
+    merges sit off the first-parent line, where one walk per merge made it quadratic. Bits
+    are given in that order too, so a set is no wider than the members made before it.
     """
     wanted = {m for m in merges if len(graph.get(m, ())) > 1}
     if not wanted:
-        return {}
-    bit = {commit: 1 << i for i, commit in enumerate(members)}
+        return {}, []
     children: dict[str, list[str]] = {}
     waiting: dict[str, int] = {}
     for commit, parents in graph.items():
@@ -141,12 +141,16 @@ def brought_in_bits(
         waiting[commit] = len(inside)
     unused = {commit: len(below) for commit, below in children.items()}
     ready = [commit for commit, n in waiting.items() if n == 0]
+    order: list[str] = []
     reach: dict[str, int] = {}
     found: dict[str, int] = {}
     while ready:
         commit = ready.pop()
         parents = graph[commit]
-        reached = bit.get(commit, 0)
+        reached = 0
+        if commit in members:
+            reached = 1 << len(order)
+            order.append(commit)
         for parent in parents:
             reached |= reach.get(parent, 0)
         if commit in wanted:
@@ -165,18 +169,16 @@ def brought_in_bits(
                 waiting[child] -= 1
                 if not waiting[child]:
                     ready.append(child)
-    return found
+    return found, order
 
 
 def brought_in_all(
     graph: Mapping[str, Sequence[str]], merges: Iterable[str]
 ) -> dict[str, set[str]]:
     """`brought_in` for each of `merges`, in one pass (`brought_in_bits`)."""
-    members = list(graph)
-    return {
-        merge: {members[i] for i in _bit_indices(bits)}
-        for merge, bits in brought_in_bits(graph, merges, members).items()
-    } | {merge: set() for merge in merges if len(graph.get(merge, ())) < 2}
+    merges = list(merges)
+    found, order = brought_in_bits(graph, merges, graph)
+    return {merge: {order[i] for i in _bit_indices(found.get(merge, 0))} for merge in merges}
 
 
 def _bit_indices(bits: int) -> Iterator[int]:
@@ -260,9 +262,8 @@ def maintainer_flow(
     names = committer_names | names
     pulls = []
     line_merges = [c for c in mainline(graph) if len(graph[c]) > 1]
-    members = list(selected)
     merges = [*line_merges, *(r.hash for r in records if r.is_merge)]
-    brought = brought_in_bits(graph, merges, members)
+    brought, _ = brought_in_bits(graph, merges, selected)
     # Records come newest first; a release's story reads oldest first.
     for record in reversed(records):
         if not record.is_merge:

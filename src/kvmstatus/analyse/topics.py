@@ -18,7 +18,8 @@ architecture's commits. Pure functions: records in, counts out; adding windows' 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,7 +74,7 @@ def prefixes(subject: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 16)  # a window's subjects, asked twice (all, and per architecture)
 def topic_of(subject: str) -> str:
     """The commit's topic (see the module docstring), in the subject's own spelling."""
     parts = prefixes(subject)
@@ -88,29 +89,28 @@ class TopicCount:
     commits: int
 
 
-def _count(subjects: Iterable[str]) -> list[TopicCount]:
+def _count(records: Iterable[CommitRecord]) -> list[TopicCount]:
+    spelled = Counter(topic_of(r.subject) for r in records)  # then each topic once
     counts: dict[str, int] = {}
     spellings: dict[str, dict[str, int]] = {}
-    for subject in subjects:
-        topic = topic_of(subject)
+    for topic, n in spelled.items():
         key = topic.casefold()
-        counts[key] = counts.get(key, 0) + 1
-        shown = spellings.setdefault(key, {})
-        shown[topic] = shown.get(topic, 0) + 1
+        counts[key] = counts.get(key, 0) + n
+        spellings.setdefault(key, {})[topic] = n
     return [TopicCount(most_common(spellings[key]), n) for key, n in by_count(counts)]
 
 
 def topic_counts(records: Sequence[CommitRecord]) -> list[TopicCount]:
     """Non-merge commits per topic, most first (ties by topic)."""
-    return _count(r.subject for r in non_merges(records))
+    return _count(non_merges(records))
 
 
 def arch_topic_counts(
-    records: Sequence[CommitRecord], amap: ArchMap
+    records: Sequence[CommitRecord],
+    amap: ArchMap,
+    groups: Mapping[str, Sequence[CommitRecord]] | None = None,
 ) -> dict[str, list[TopicCount]]:
-    """Per architecture (in `amap.names` order, those with commits), its commits per topic."""
-    return {
-        name: _count(r.subject for r in group)
-        for name, group in split_by_arch(records, amap).items()
-        if group
-    }
+    """Per architecture (in `amap.names` order, those with commits), its commits per topic.
+    `groups`: `split_by_arch(records, amap)`, when the caller has it."""
+    groups = split_by_arch(records, amap) if groups is None else groups
+    return {name: _count(group) for name, group in groups.items() if group}

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kvmstatus.analyse.affiliations import AffiliationMap, commits_by_company, reviews_by_company
-from kvmstatus.analyse.architectures import ArchMap, ArchStats, arch_stats, testing_by_arch
+from kvmstatus.analyse.architectures import (
+    ArchMap,
+    ArchStats,
+    arch_stats,
+    split_by_arch,
+    testing_by_arch,
+)
 from kvmstatus.analyse.fixes import FixesSummary, summarize_fixes
 from kvmstatus.analyse.merges import maintainer_flow
 from kvmstatus.analyse.metrics import (
@@ -87,11 +93,12 @@ def analyse_window(
     stats = window_stats(records, range_, specs, top=top, names=names)
     flow = maintainer_flow(records, graph or {}, arch_map, names, top)
     new = [] if earlier is None else first_time_authors(records, earlier, 0, names)
-    architectures = arch_stats(records, arch_map, top, names)
+    groups = split_by_arch(records, arch_map)  # each commit's architectures decided once
+    architectures = arch_stats(records, arch_map, top, names, groups)
     tables = {
         "testing": testing_by_arch(records, arch_map),
         "topics": topic_counts(records),
-        "arch_topics": arch_topic_counts(records, arch_map),
+        "arch_topics": arch_topic_counts(records, arch_map, groups),
         "pulls": flow.pulls,
         "trees": flow.trees,
         "top_committers": flow.top_committers,

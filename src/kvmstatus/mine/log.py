@@ -15,6 +15,7 @@ at a time through GitPython; measured on kvm-unit-tests it is about six times sl
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -153,26 +154,69 @@ def path_limited(repo: GitRepo, window: Window, records: list[CommitRecord]) -> 
     """What `git log A..B -- .` lists, from the whole-tree window's `records` of `git log
     A..B` (every commit of the range, newest first).
 
-    git's path limiting drops each commit whose tree equals a parent's (TREESAME). A commit
-    with one parent or none is simply left out then, and the others keep their places: its
+    git's path limiting leaves out each commit whose tree equals a parent's (TREESAME). A
+    commit with one parent or none is simply left out, and the others keep their places: its
     parent is walked all the same. A merge equal to one of its parents makes git follow that
-    parent alone, which can leave out, or reorder, the commits behind the others; so when
-    the range has such a merge (one `cat-file` of the merges' and their parents' trees says),
-    the commits and their order are git's own, one `rev-list A..B -- .`."""
+    parent alone (the first such, `revision.c: try_to_simplify_commit`), which can leave out
+    the commits behind the others, or reach them later and so list them elsewhere. Such a
+    window is walked again here as git walks it (`_walk`), once the same walk without
+    simplification has given exactly the order git gave; when it does not, or when a merge
+    equals a parent outside the range (whether git follows that one depends on how far its
+    walk of the excluded side has got), the commits and their order are git's own: one
+    `rev-list A..B -- .`. One `cat-file` gives the merges' trees and their parents'."""
     merges = [r for r in records if r.is_merge]
+    follow: dict[str, str] = {}  # a merge equal to a parent -> the parent git follows alone
     if merges:
         asked = [c for r in merges for c in (r.hash, *r.parents)]
         query = "".join(f"{c}^{{tree}}\n" for c in asked).encode()
         trees = repo.text("cat-file", "--batch-check=%(objectname)", input=query).split("\n")
+        listed = {r.hash for r in records}
         at = 0
         for merge in merges:
             own, parents = trees[at], trees[at + 1 : at + 1 + len(merge.parents)]
             at += 1 + len(merge.parents)
-            if own in parents:
-                listed = repo.text("rev-list", *window.revisions, "--", *window.pathspecs)
-                by_hash = {r.hash: r for r in records}
-                return [by_hash[h] for h in listed.split()]
+            same = [p for p, tree in zip(merge.parents, parents, strict=True) if tree == own]
+            if any(p not in listed for p in same):
+                return _listed_by_git(repo, window, records)
+            if same:
+                follow[merge.hash] = same[0]
+    if follow:
+        if _walk(window, records, {}) != [r.hash for r in records]:
+            return _listed_by_git(repo, window, records)
+        by_hash = {r.hash: r for r in records}
+        walked = (by_hash[h] for h in _walk(window, records, follow) if h not in follow)
+        return [r for r in walked if r.paths or r.is_merge]
     return [r for r in records if r.paths or r.is_merge]
+
+
+def _walk(window: Window, records: list[CommitRecord], follow: dict[str, str]) -> list[str]:
+    """The order in which git's date-ordered walk of `window` lists its commits, when from
+    each merge in `follow` it follows that one parent alone: newest committer date first,
+    among equal dates the one reached first (`commit_list_insert_by_date`). The commits
+    outside the range never lead back into it, so they do not change that order."""
+    dated = {r.hash: (int(r.committer_date.timestamp()), r.parents) for r in records}
+    if window.end not in dated:
+        return []
+    queue = [(-dated[window.end][0], 0, window.end)]
+    seen = {window.end}
+    order: list[str] = []
+    while queue:
+        commit = heapq.heappop(queue)[2]
+        order.append(commit)
+        chosen = follow.get(commit)
+        for parent in (chosen,) if chosen else dated[commit][1]:
+            if parent in dated and parent not in seen:
+                seen.add(parent)
+                heapq.heappush(queue, (-dated[parent][0], len(seen), parent))
+    return order
+
+
+def _listed_by_git(
+    repo: GitRepo, window: Window, records: list[CommitRecord]
+) -> list[CommitRecord]:
+    by_hash = {r.hash: r for r in records}
+    listed = repo.text("rev-list", *window.revisions, "--", *window.pathspecs)
+    return [by_hash[h] for h in listed.split()]
 
 
 def completed(
@@ -245,21 +289,28 @@ def _parse_contact(contact: str) -> Person:
 
 
 def map_trailer_people(repo: GitRepo, rev: str, records: list[CommitRecord]) -> list[CommitRecord]:
-    """Mailmap every person named in a trailer, in one `git check-mailmap` call."""
-    contacts = {_contact(t.person) for r in records for t in r.trailers if t.person is not None}
-    changed = {c: m for c, m in repo.check_mailmap(rev, contacts).items() if c != m}
-    if not changed:
+    """Mailmap every person named in a trailer, in one `git check-mailmap` call.
+
+    Each distinct trailer is looked at once (the parser makes one object per distinct line,
+    and the same reviewers and lists recur on thousands of commits), and only the records
+    naming someone the `.mailmap` renames are made again."""
+    named: dict[int, Trailer] = {}
+    for record in records:
+        for trailer in record.trailers:
+            if trailer.person is not None:
+                named[id(trailer)] = trailer
+    contacts = {i: _contact(t.person) for i, t in named.items() if t.person is not None}
+    mapped = repo.check_mailmap(rev, contacts.values())
+    renamed = {
+        i: replace(named[i], person=_parse_contact(mapped[c]))
+        for i, c in contacts.items()
+        if mapped.get(c, c) != c
+    }
+    if not renamed:
         return records
-
-    def remap(trailer: Trailer) -> Trailer:
-        contact = _contact(trailer.person) if trailer.person else None
-        if contact not in changed:
-            return trailer
-        return replace(trailer, person=_parse_contact(changed[contact]))
-
     return [
-        r.replaced(trailers=tuple(remap(t) for t in r.trailers))
-        if any(t.person and _contact(t.person) in changed for t in r.trailers)
+        r.replaced(trailers=tuple(renamed.get(id(t), t) for t in r.trailers))
+        if any(id(t) in renamed for t in r.trailers)
         else r
         for r in records
     ]
