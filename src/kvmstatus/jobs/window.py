@@ -18,11 +18,23 @@ from kvmstatus.analyse.architectures import ArchMap
 from kvmstatus.analyse.newcomers import Contacts, all_contacts, new_author_keys
 from kvmstatus.analyse.window import WindowResult, analyse_window
 from kvmstatus.errors import UserError
-from kvmstatus.git.repo import GitRepo
-from kvmstatus.mine.authors import author_keys, earlier_contacts
+from kvmstatus.git.repo import GitRepo, Started
+from kvmstatus.mine.authors import (
+    author_keys,
+    earlier_contacts,
+    read_earlier_contacts,
+    start_earlier_contacts,
+)
 from kvmstatus.mine.fixes import ReleaseIndex, resolve_fixes
 from kvmstatus.mine.gitlog import StartedLog, Window
-from kvmstatus.mine.log import completed, mine_range, parse_range, read_log, window_graph
+from kvmstatus.mine.log import (
+    MinedRange,
+    completed,
+    mine_range,
+    parse_range,
+    read_log,
+    window_graph,
+)
 from kvmstatus.mine.releases import list_tags, release_list, release_tags
 from kvmstatus.mine.selection import Selection, pathspecs_at
 from kvmstatus.model.records import CommitRecord
@@ -102,16 +114,19 @@ def first_time_author_keys(
     contacts: Sequence[Contacts],
     first_pathspecs: Sequence[str],
     cache: Path | None = None,
+    earlier: Started | None = None,
 ) -> list[set[str]]:
     """For each window (oldest first), the keys of its first-time authors
     (`analyse.newcomers`): the history before the first window walked once (cached in
-    `cache` under its range and pathspecs), every contact mapped with the newest window's
-    `.mailmap` in one `git check-mailmap`."""
+    `cache` under its range and pathspecs; `earlier`: that walk, started already), every
+    contact mapped with the newest window's `.mailmap` in one `git check-mailmap`."""
     if not windows:
         return []
     first = windows[0]
     start = first.start.commit if first.start else None
-    if cache is None:
+    if earlier is not None:
+        before = read_earlier_contacts(earlier)
+    elif cache is None:
         before = earlier_contacts(repo, start, first_pathspecs)
     else:
         before = cached_json(
@@ -173,10 +188,16 @@ def history(
         )
         return window_document(result)
 
-    docs = fork_map(document, len(windows), workers, threads=THREADS_PER_WORKER)
-    new = first_time_author_keys(
-        repo, windows, [d["author_contacts"] for d in docs], specs[ends[0]]
-    )
+    # The history before the first window (with `since`) is walked while windows are computed.
+    first_start = windows[0].start.commit if windows[0].start else None
+    earlier = start_earlier_contacts(repo, first_start, specs[ends[0]])
+    try:
+        docs = fork_map(document, len(windows), workers, threads=THREADS_PER_WORKER)
+        contacts = [d["author_contacts"] for d in docs]
+        new = first_time_author_keys(repo, windows, contacts, specs[ends[0]], earlier=earlier)
+    finally:
+        if earlier is not None:
+            earlier.close()
     return [trimmed(with_first_time_authors(d, n), top) for d, n in zip(docs, new, strict=True)]
 
 
@@ -200,25 +221,36 @@ def range_report(
     ship in its end when that is a release.
     """
     mined = mine_range(repo, range_text, chosen)
-    earlier = author_keys(repo, [mined.start], mined.pathspecs, mined.end) if mined.start else set()
     tags, _ = list_tags(repo)
     releases: list[Tag] = release_tags(tags, release_pattern)
     end_name = parse_range(range_text)[1]
     fix_release = end_name if end_name in {t.name for t in releases} else None
     window = Window(mined.start, mined.end, mined.pathspecs)
-    fixes = resolve_fixes(repo, window, mined.records, releases, fix_release)
-    return analyse_window(
-        mined.records,
-        range_text,
-        mined.pathspecs,
-        earlier,
-        arch_map,
-        affiliations,
-        fixes,
-        top,
-        graph=merge_graph(repo, window, mined.records),
-        stable_lists=stable_lists,
-    )
+    # The authors before the range (a walk of all earlier history), the Fixes lines and the
+    # graph are independent: git reads them at the same time.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        earlier = pool.submit(_authors_before, repo, mined)
+        fixes = pool.submit(resolve_fixes, repo, window, mined.records, releases, fix_release)
+        graph = pool.submit(merge_graph, repo, window, mined.records)
+        return analyse_window(
+            mined.records,
+            range_text,
+            mined.pathspecs,
+            earlier.result(),
+            arch_map,
+            affiliations,
+            fixes.result,
+            top,
+            graph=graph.result(),
+            stable_lists=stable_lists,
+        )
+
+
+def _authors_before(repo: GitRepo, mined: MinedRange) -> set[str]:
+    """The mailmapped authors of the selection before the range (none before all history)."""
+    if mined.start is None:
+        return set()
+    return author_keys(repo, [mined.start], mined.pathspecs, mined.end)
 
 
 RC1_PATTERN = r"^v\d+\.\d+-rc1$"
