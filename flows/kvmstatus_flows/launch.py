@@ -14,9 +14,7 @@ from typing import Any
 from kvmstatus.errors import UserError
 from kvmstatus.jobs.config import load_config
 from kvmstatus.shared import stopping
-
-SERVED = "KVMSTATUS_SERVED"
-"""Set by `serve` to its pid: a flow run started by its runner dies with it."""
+from kvmstatus_flows.served import SERVED
 
 
 def prefect_defaults() -> None:
@@ -123,10 +121,3 @@ def serve_flow(cron: str, parameters: dict[str, Any]) -> None:
         print(f"serving kvmstatus-publish on {cron!r} (UTC) with {where}; Ctrl-C stops", flush=True)
         asyncio.run(runner.start())
 
-
-def served_flow_run() -> None:
-    """In a flow run that `serve`'s runner started: die with `serve`, stop like it."""
-    served = os.environ.get(SERVED)
-    if served and served.isdigit() and os.getppid() == int(served):
-        stopping.die_with_parent(int(served))
-        stopping.install(lambda name: None)  # `serve` says what was stopped

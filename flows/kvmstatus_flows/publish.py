@@ -24,7 +24,7 @@ from kvmstatus.jobs.config import Config, ProjectConfig, load_config
 from kvmstatus.jobs.edition import Steps, edition
 from kvmstatus.shared import stopping
 from kvmstatus.shared.notes import show_warnings
-from kvmstatus_flows.launch import served_flow_run
+from kvmstatus_flows.served import served_flow_run
 
 
 def _network_failure(task: Any, task_run: Any, state: Any) -> bool:
