@@ -21,7 +21,6 @@ from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.shipped import shipped
 
-DEFAULT_CONFIG_NAME = "kvmstatus.toml"
 WINDOW_KINDS = ("tags", "main-release-dates")
 
 
