@@ -6,10 +6,10 @@ aggregate each project's data directory, index the lists' new messages and revie
 window on the lists (`jobs.lists`), publish. `collect` runs it with plain calls (no Prefect,
 nothing published); the Prefect flow runs the very same sequence with its tasks in `Steps`;
 `idle` asks, before Prefect starts, whether a run would change anything, and `run_edition`
-(`kvmstatus run`) asks it before it starts the flow. Both check the publish target before
-computing anything and record the run's outcome in the data directory (`store.runs`),
-whatever ends it: success, an error, or a signal; `describe_stop` is what a stopped run says
-it kept.
+(`kvmstatus run`) asks it before it starts the flow. `edition` and `idle` check the publish
+target before computing anything and record the run's outcome in the data directory
+(`store.runs`), whatever ends it: success, an error, or a signal; `describe_stop` is what a
+stopped run says it kept.
 """
 
 from __future__ import annotations
