@@ -122,37 +122,49 @@ def brought_in_bits(
     """`brought_in` of each of `merges`, restricted to `members`, as a bitset, for all of
     them in one pass over `graph`; and the members in bit order (bit i: the i-th).
 
-    Parents come before children (Kahn's order), and each commit's set of reachable members
-    is its own bit or'ed with its parents' sets, kept only until its last child in the graph
-    has used it; a merge's answer is what its other parents reach and its first does not. So
-    the time is linear in the graph (times the sets' width in machine words), however many
-    merges sit off the first-parent line, where one walk per merge made it quadratic. Bits
-    are given in that order too, so a set is no wider than the members made before it.
+    Parents come before children, and each commit's set of reachable members is its own bit
+    or'ed with its parents' sets, kept only until its last child in the graph has used it; a
+    merge's answer is what its other parents reach and its first does not. So the time is
+    linear in the graph (times the sets' width in machine words), however many merges sit
+    off the first-parent line, where one walk per merge made it quadratic. Bits are given in
+    that order too, so a set is no wider than the members made before it. A graph whose
+    commits come after their parents (`mine.log.window_graph`'s) is walked in its own order;
+    another is put in that order first (Kahn's).
     """
     wanted = {m for m in merges if len(graph.get(m, ())) > 1}
     if not wanted:
         return {}, []
-    children: dict[str, list[str]] = {}
-    waiting: dict[str, int] = {}
-    for commit, parents in graph.items():
-        inside = [p for p in parents if p in graph]
-        for parent in inside:
-            children.setdefault(parent, []).append(commit)
-        waiting[commit] = len(inside)
-    unused = {commit: len(below) for commit, below in children.items()}
-    ready = [commit for commit, n in waiting.items() if n == 0]
+    swept = _sweep(graph, graph.keys(), wanted, members)
+    if swept is None:  # the graph is in another order: put it in this one
+        swept = _sweep(graph, _kahn(graph), wanted, members)
+        assert swept is not None
+    return swept
+
+
+def _sweep(
+    graph: Mapping[str, Sequence[str]],
+    commits: Iterable[str],
+    wanted: set[str],
+    members: Container[str],
+) -> tuple[dict[str, int], list[str]] | None:
+    """`brought_in_bits` over `commits` in their order; None when a commit comes before one
+    of its parents."""
+    # How many children in the graph still need each commit's set.
+    unused = Counter(p for parents in graph.values() for p in parents if p in graph)
+    found: dict[str, int] = {}
     order: list[str] = []
     reach: dict[str, int] = {}
-    found: dict[str, int] = {}
-    while ready:
-        commit = ready.pop()
+    for commit in commits:
         parents = graph[commit]
         reached = 0
         if commit in members:
             reached = 1 << len(order)
             order.append(commit)
         for parent in parents:
-            reached |= reach.get(parent, 0)
+            if parent in unused:
+                if parent not in reach:
+                    return None  # not walked yet
+                reached |= reach[parent]
         if commit in wanted:
             side = 0
             for parent in parents[1:]:
@@ -163,13 +175,30 @@ def brought_in_bits(
                 unused[parent] -= 1
                 if not unused[parent]:
                     del reach[parent]  # its last child is done
-        if commit in children:
+        if commit in unused:
             reach[commit] = reached
-            for child in children[commit]:
-                waiting[child] -= 1
-                if not waiting[child]:
-                    ready.append(child)
     return found, order
+
+
+def _kahn(graph: Mapping[str, Sequence[str]]) -> list[str]:
+    """The commits of `graph`, each after its parents in it."""
+    children: dict[str, list[str]] = {}
+    waiting: dict[str, int] = {}
+    for commit, parents in graph.items():
+        inside = [p for p in parents if p in graph]
+        for parent in inside:
+            children.setdefault(parent, []).append(commit)
+        waiting[commit] = len(inside)
+    ready = [commit for commit, n in waiting.items() if n == 0]
+    ordered: list[str] = []
+    while ready:
+        commit = ready.pop()
+        ordered.append(commit)
+        for child in children.get(commit, ()):
+            waiting[child] -= 1
+            if not waiting[child]:
+                ready.append(child)
+    return ordered
 
 
 def brought_in_all(

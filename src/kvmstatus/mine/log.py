@@ -268,15 +268,16 @@ def with_merge_paths(
 
 
 def window_graph(repo: GitRepo, window: Window) -> dict[str, tuple[str, ...]]:
-    """Every commit of `window`'s range, whatever its paths, with its parents: one
-    `git rev-list --parents A..B`. The maintainer flow walks it to tell which commits a
-    merge brought in (the path-limited log leaves out the commits in between)."""
-    out = repo.text("rev-list", "--parents", *window.revisions)
-    graph: dict[str, tuple[str, ...]] = {}
-    for line in out.splitlines():
-        commit, *parents = line.split()
-        graph[commit] = tuple(parents)
-    return graph
+    """Every commit of `window`'s range, whatever its paths, with its parents, each after
+    its parents: one `git rev-list --topo-order --reverse --parents A..B`. The maintainer
+    flow walks it to tell which commits a merge brought in (the path-limited log leaves out
+    the commits in between), in that order (`analyse.merges.brought_in_bits`)."""
+    out = repo.text("rev-list", "--topo-order", "--reverse", "--parents", *window.revisions)
+    return {commit: tuple(parents.split()) for commit, _, parents in _lines(out)}
+
+
+def _lines(out: str) -> Iterator[tuple[str, str, str]]:
+    return (line.partition(" ") for line in out.splitlines())
 
 
 def _contact(person: Person) -> str:
