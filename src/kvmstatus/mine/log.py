@@ -6,7 +6,9 @@ the paths they touched inside the selection; one `git diff-tree --stdin` gives t
 merge brought in (against its first parent); one `git check-mailmap --stdin` maps the people
 named in trailers. Nothing reads blobs, so a blobless clone (`--filter=blob:none`) never has
 to fetch anything. The exact command is `mine.gitlog.log_command`; `parse_log` takes any
-iterable of the stream's bytes, so tests can feed it stored output.
+iterable of the stream's bytes, so tests can feed it stored output. A whole-tree window is
+logged without its pathspec and cut to what `git log -- .` lists (`path_limited`): the same
+records, without git comparing every commit's tree with its parents' to find out.
 
 pydriller's commit model (`pydriller.Git.get_commit`) answers the same questions one commit
 at a time through GitPython; measured on kvm-unit-tests it is about six times slower than one
