@@ -54,6 +54,10 @@ class ArchMap:
     """Answers per path: the same few thousand paths recur in every window."""
     _tests: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
     """Whether each path asked about is one of the test-suite paths."""
+    _answers: dict[frozenset[str], frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """One object per distinct answer (a few architectures make few)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -79,17 +83,25 @@ class ArchMap:
         return found
 
     def _arches_of(self, paths: tuple[str, ...]) -> frozenset[str]:
-        found: set[str] = set()
-        for path in paths:
-            hits = self._paths.get(path)
-            if hits is None:
-                if len(self._paths) >= CACHED:
-                    self._paths.clear()
-                named = (name for name, patterns in self.arches if _matches(path, patterns))
-                hits = self._paths[path] = frozenset(named) or _COMMON
-            found |= hits
         # A commit with no path in the selection (an empty commit, no pathspec) is common.
-        return frozenset(found) if found else _COMMON
+        if not paths:
+            return _COMMON
+        known = self._paths
+        answers = [known.get(path) or self._path_arches(path) for path in paths]
+        first = answers[0]
+        # Answers are shared objects, so a commit within one architecture costs no union.
+        if all(answer is first for answer in answers):
+            return first
+        union = first.union(*answers[1:])
+        return self._answers.setdefault(union, union)
+
+    def _path_arches(self, path: str) -> frozenset[str]:
+        if len(self._paths) >= CACHED:
+            self._paths.clear()
+        named = frozenset(name for name, patterns in self.arches if _matches(path, patterns))
+        found = self._answers.setdefault(named, named) if named else _COMMON
+        self._paths[path] = found
+        return found
 
 
 CACHED = 1 << 16

@@ -154,14 +154,14 @@ def review_coverage(records: Sequence[CommitRecord]) -> float | None:
     commits = non_merges(records)
     if not commits:
         return None
-    reviewed = sum(
-        1
-        for r in commits
-        if any(
-            t.person is not None and t.person.key != r.author.key
-            for t in (*r.trailers_of("Reviewed-by"), *r.trailers_of("Acked-by"))
-        )
-    )
+    reviewed = 0
+    for r in commits:
+        by_key = r.by_key
+        if "Reviewed-by" not in by_key and "Acked-by" not in by_key:
+            continue
+        lines = (*by_key.get("Reviewed-by", ()), *by_key.get("Acked-by", ()))
+        author = r.author.key
+        reviewed += any(t.person is not None and t.person.key != author for t in lines)
     return reviewed / len(commits)
 
 

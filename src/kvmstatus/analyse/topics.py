@@ -65,8 +65,11 @@ def prefixes(subject: str) -> tuple[str, ...]:
 
     A `Revert "..."` or `[PATCH]` wrapper is looked through.
     """
-    text = _TAG.sub("", subject.strip())
-    text = _REVERT.sub("", text)
+    text = subject.strip()
+    if text[:1] == "[":
+        text = _TAG.sub("", text)
+    if text[:1] in "Rr":
+        text = _REVERT.sub("", text)
     found: list[str] = []
     while match := _PREFIX.match(text):
         found += [part for part in match.group(1).split("/") if part]

@@ -114,9 +114,9 @@ def split_records(stream: Iterable[bytes]) -> Iterator[bytes]:
     """Cut a byte stream (in chunks of any size) into records at each `MARKER`."""
     pending = b""
     for chunk in stream:
-        pending += chunk
-        *complete, pending = pending.split(MARKER)
-        yield from (r for r in complete if r)
+        complete = (pending + chunk).split(MARKER)
+        pending = complete.pop()
+        yield from filter(None, complete)  # nothing before the stream's first marker
     if pending:
         yield pending
 

@@ -19,6 +19,8 @@ def by_count(counts: Mapping[K, int] | Iterable[tuple[K, int]]) -> list[tuple[K,
 
 def most_common(counts: Mapping[K, int]) -> K:
     """The key with the highest count, ties to the smallest key (`counts` must not be empty)."""
+    if len(counts) == 1:  # most people write their name one way, most topics too
+        return next(iter(counts))
     return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
