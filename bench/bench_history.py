@@ -29,7 +29,9 @@ history` (interpreter start-up and imports included) as a child process: raw git
 the command one after another in each of `--repeat` rounds, medians. "first run": the command
 once more with no commit-graph in the cache, so that it writes one (`graph` is the time
 `git commit-graph write` takes alone). "git+graph": raw git once more per round with
-kvmstatus's commit-graph, as git would run had the user written one.
+kvmstatus's commit-graph, as git would run had the user written one. `--before SRC`: the
+command of another source tree (`git archive REV src | tar -x -C DIR`, then `DIR/src`) in
+the same rounds, its median and peak RSS (of its process tree) in the last columns.
 Peak RSS: of a child process running `history` once, and of the largest git child.
 The bench keeps its cache (clones, graphs) in a temporary `KVMSTATUS_CACHE`.
 """
@@ -147,10 +149,12 @@ def raw_git(repo_path: Path, releases: Releases, specs: dict[str, tuple[str, ...
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def child_rss(argv: list[str]) -> tuple[float, float]:
+def child_rss(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall time and peak RSS (MiB) of a child process, and nothing else running in it."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or CHILD_ENV
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -186,7 +190,7 @@ def raw_git_with_graph(
             os.environ[ALTERNATES] = before
 
 
-def run_case(case: Case, repeat: int, work: Path) -> str:
+def run_case(case: Case, repeat: int, work: Path, before: str | None = None) -> str:
     if not Path(case.repo).exists():
         return f"{case.name:<16} skipped: {case.repo} is missing (build it with {case.build})"
     path = user_clone(case, work)
@@ -212,10 +216,14 @@ def run_case(case: Case, repeat: int, work: Path) -> str:
     raw_git(repo.git_dir, releases, specs)
     git_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # git's alone
     child_rss(command)  # writes the bytecode, warms the caches
+    older = {**CHILD_ENV, "PYTHONPATH": before} if before else None
+    if older:
+        child_rss(command, older)  # its bytecode
     ours: list[float] = []
     git: list[float] = []
     graphed: list[float] = []
     wholes: list[float] = []
+    olds: list[tuple[float, float]] = []
     # Round by round, so that all of them see the same machine (its speed drifts by tens of
     # percent over minutes here).
     for _ in range(repeat):
@@ -226,6 +234,8 @@ def run_case(case: Case, repeat: int, work: Path) -> str:
         history(repo, releases, chosen, arch_map, affiliations)
         ours.append(time.perf_counter() - start)
         wholes.append(child_rss(command)[0])
+        if older:
+            olds.append(child_rss(command, older))
         if repo.env:
             start = time.perf_counter()
             raw_git_with_graph(repo, releases, specs)
@@ -234,11 +244,15 @@ def run_case(case: Case, repeat: int, work: Path) -> str:
     _, rss = child_rss([sys.executable, __file__, "--measure", "--repo", str(path), *command[6:]])
     commits = sum(d["commits"] for d in docs)
     with_graph = f"{statistics.median(graphed):.2f}s" if graphed else "-"
-    return (
+    line = (
         f"{case.name:<16} {len(releases.windows):>4} {commits:>7} {o:>8.2f}s {g:>7.2f}s "
         f"{o / g:>5.2f}x {whole:>8.2f}s {whole / g:>5.2f}x {first:>9} {graph:>6} "
         f"{with_graph:>9} {rss:>6.0f} MiB {git_rss:>6.0f} MiB"
     )
+    if olds:
+        old = statistics.median(t for t, _ in olds)
+        line += f" {old:>8.2f}s {old / g:>5.2f}x {max(m for _, m in olds):>6.0f} MiB"
+    return line
 
 
 def measure(repo_path: str, pattern: str, paths: tuple[str, ...]) -> None:
@@ -255,6 +269,11 @@ def main() -> None:
     parser.add_argument("--pattern", default=r"^v\d+\.\d+$", help="release tag regex (--repo)")
     parser.add_argument("--paths", nargs="+", default=[], help="pathspecs (--repo; default: KVM)")
     parser.add_argument("--repeat", type=int, default=5, help="alternating runs per side")
+    parser.add_argument(
+        "--before",
+        metavar="SRC",
+        help="another kvmstatus source tree (its src/): its command too, in the same rounds",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -268,12 +287,13 @@ def main() -> None:
         f"{'case':<16} {'win':>4} {'commits':>7} {'history':>9} {'raw git':>8} {'ratio':>6} "
         f"{'command':>9} {'ratio':>6} {'first run':>9} {'graph':>6} {'git+graph':>9} "
         f"{'peak RSS':>10} {'git RSS':>10}"
+        + (f" {'before':>9} {'ratio':>6} {'its RSS':>10}" if args.before else "")
     )
     with tempfile.TemporaryDirectory(prefix="bench-history-") as work:
         os.environ["KVMSTATUS_CACHE"] = str(Path(work) / "cache")
         CHILD_ENV["KVMSTATUS_CACHE"] = os.environ["KVMSTATUS_CACHE"]
         for case in cases:
-            print(run_case(case, args.repeat, Path(work)), flush=True)
+            print(run_case(case, args.repeat, Path(work), args.before), flush=True)
 
 
 if __name__ == "__main__":
