@@ -493,6 +493,28 @@ def test_release_index_is_one_walk(scripted: Scripted, monkeypatch: pytest.Monke
     assert calls == ["rev-list"]
 
 
+def test_release_index_walks_nothing_until_a_commit_is_asked_about(
+    scripted: Scripted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = GitRepo(scripted.path)
+    index = fixes.ReleaseIndex(repo, release_tags(list_tags(repo)[0]))
+    calls = _count_git(monkeypatch)
+    assert index.first_releases([]) == {}
+    assert calls == []
+
+
+def test_processes_sharing_a_directory_walk_the_releases_once(
+    scripted: Scripted, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    repo = GitRepo(scripted.path)
+    releases = release_tags(list_tags(repo)[0])
+    first = fixes.ReleaseIndex(repo, releases, tmp_path).first_releases([scripted.bug])
+    calls = _count_git(monkeypatch)
+    again = fixes.ReleaseIndex(repo, releases, tmp_path).first_releases([scripted.bug])
+    assert again == first == {scripted.bug: "v1.0"}
+    assert calls == []
+
+
 # --- first release in version order, not name-rev's choice ---------------------------------
 
 

@@ -9,8 +9,9 @@ covers this module and what it imports (`store.cache.code_version`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from kvmstatus.analyse.affiliations import AffiliationMap
@@ -40,7 +41,7 @@ from kvmstatus.mine.selection import Selection, pathspecs_at
 from kvmstatus.model.records import CommitRecord
 from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN, Releases, ReleaseWindow, Tag
 from kvmstatus.shared.labels import STABLE_LISTS
-from kvmstatus.shared.workers import fork_map
+from kvmstatus.shared.workers import default_workers, fork_map
 from kvmstatus.store.documents import Document, trimmed, with_first_time_authors
 from kvmstatus.store.jsonfile import cached_json
 from kvmstatus.store.results import window_document
@@ -168,37 +169,58 @@ def history(
     with ThreadPoolExecutor(max_workers=4) as pool:
         found = pool.map(lambda end: pathspecs_at(repo, end, chosen), todo)
         specs.update(zip(todo, found, strict=True))
-    index = ReleaseIndex(repo, releases.tags)  # each process walks the releases once, if asked
-
-    def document(i: int) -> Document:
-        # Complete lists (top=0): first-time authors are found among all of a window's authors.
-        w = windows[i]
-        result = compute_window(
-            repo,
-            w,
-            releases.tags,
-            chosen,
-            arch_map,
-            affiliations,
-            0,
-            index,
-            specs[w.end.commit],
-            stable_lists,
-            started if i == 0 else None,
-        )
-        return window_document(result)
-
-    # The history before the first window (with `since`) is walked while windows are computed.
+    processes = min(default_workers() if workers is None else workers, len(windows))
     first_start = windows[0].start.commit if windows[0].start else None
-    earlier = start_earlier_contacts(repo, first_start, specs[ends[0]])
-    try:
-        docs = fork_map(document, len(windows), workers, threads=THREADS_PER_WORKER)
-        contacts = [d["author_contacts"] for d in docs]
-        new = first_time_author_keys(repo, windows, contacts, specs[ends[0]], earlier=earlier)
-    finally:
-        if earlier is not None:
-            earlier.close()
+    # The release index is walked once, by the first process that needs it, if one does;
+    # the history before the first window (with `since`), while windows are computed.
+    with _shared_directory(processes > 1) as shared:
+        index = ReleaseIndex(repo, releases.tags, shared)
+
+        def document(i: int) -> Document:
+            # Complete lists (top=0): first-time authors are found among all of a window's
+            # authors.
+            w = windows[i]
+            result = compute_window(
+                repo,
+                w,
+                releases.tags,
+                chosen,
+                arch_map,
+                affiliations,
+                0,
+                index,
+                specs[w.end.commit],
+                stable_lists,
+                started if i == 0 else None,
+            )
+            return window_document(result)
+
+        earlier = start_earlier_contacts(repo, first_start, specs[ends[0]])
+        try:
+            docs = fork_map(document, len(windows), processes, threads=THREADS_PER_WORKER)
+            contacts = [d["author_contacts"] for d in docs]
+            new = first_time_author_keys(repo, windows, contacts, specs[ends[0]], earlier=earlier)
+        finally:
+            if earlier is not None:
+                earlier.close()
     return [trimmed(with_first_time_authors(d, n), top) for d, n in zip(docs, new, strict=True)]
+
+
+@contextmanager
+def _shared_directory(wanted: bool) -> Iterator[Path | None]:
+    """A temporary directory the processes of one `history` share, removed after (None when
+    there will be one process)."""
+    if not wanted:
+        yield None
+        return
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="kvmstatus-history-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 THREADS_PER_WORKER = 1

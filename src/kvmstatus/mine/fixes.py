@@ -57,12 +57,16 @@ of them has a resolved line, one `rev-list` of every release (`ReleaseIndex`).
 
 from __future__ import annotations
 
+import fcntl
+import marshal
+import os
 import re
 import threading
 from binascii import unhexlify
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from kvmstatus.git.repo import GitRepo, log_config
 from kvmstatus.mine.gitlog import Window
@@ -328,19 +332,39 @@ class ReleaseIndex:
     are all seen before it. That is exactly the partition by `git rev-list R_i ^R_0 ..
     ^R_(i-1)`, done in one process. Only the commits still waiting for a child's label are held
     while walking; the labels are kept as 20-byte keys, so later windows ask git nothing.
+
+    Nothing is walked before a window has a resolved `Fixes:` line to place. `shared`: a
+    directory the processes computing one run's windows share (`jobs.window.history`): the
+    first of them to need the labels walks and leaves them there, the others read them
+    (waiting while it walks), so the history is walked once, not once per process.
     """
 
-    def __init__(self, repo: GitRepo, releases: Sequence[Tag]) -> None:
+    def __init__(self, repo: GitRepo, releases: Sequence[Tag], shared: Path | None = None) -> None:
         self._repo = repo
         self._releases = sorted(releases, key=lambda t: version_key(t.name))
         self._labels: dict[bytes, int] | None = None
         self._lock = threading.Lock()  # windows are computed in threads
+        self._shared = shared
 
     def _walk(self) -> dict[bytes, int]:
         with self._lock:
             if self._labels is None:
-                self._labels = self._label_history()
+                self._labels = self._shared_labels() if self._shared else self._label_history()
             return self._labels
+
+    def _shared_labels(self) -> dict[bytes, int]:
+        assert self._shared is not None
+        stored = self._shared / "release-labels"
+        with open(self._shared / "release-labels.lock", "ab") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be walking
+            if stored.exists():
+                labels: dict[bytes, int] = marshal.loads(stored.read_bytes())
+                return labels
+            labels = self._label_history()
+            partial = stored.with_name(f".{stored.name}.{os.getpid()}")
+            partial.write_bytes(marshal.dumps(labels))
+            partial.replace(stored)
+            return labels
 
     def _label_history(self) -> dict[bytes, int]:
         tips: dict[bytes, int] = {}
