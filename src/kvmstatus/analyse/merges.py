@@ -37,6 +37,7 @@ import re
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from kvmstatus.analyse.architectures import ArchMap
 from kvmstatus.analyse.metrics import Ranked, non_merges, rank
@@ -149,32 +150,34 @@ def _sweep(
 ) -> tuple[dict[str, int], list[str]] | None:
     """`brought_in_bits` over `commits` in their order; None when a commit comes before one
     of its parents."""
-    # How many children in the graph still need each commit's set.
-    unused = Counter(p for parents in graph.values() for p in parents if p in graph)
+    unused = Counter(chain.from_iterable(graph.values()))  # children yet to use each set
     found: dict[str, int] = {}
     order: list[str] = []
     reach: dict[str, int] = {}
     for commit in commits:
         parents = graph[commit]
+        if commit in wanted:
+            sets = [reach.get(parent, 0) for parent in parents]
+            side = 0
+            for other in sets[1:]:
+                side |= other
+            found[commit] = side & ~sets[0]
         reached = 0
         if commit in members:
             reached = 1 << len(order)
             order.append(commit)
         for parent in parents:
-            if parent in unused:
-                if parent not in reach:
+            above = reach.get(parent)
+            if above is None:
+                if parent in graph:
                     return None  # not walked yet
-                reached |= reach[parent]
-        if commit in wanted:
-            side = 0
-            for parent in parents[1:]:
-                side |= reach.get(parent, 0)
-            found[commit] = side & ~reach.get(parents[0], 0)
-        for parent in parents:
-            if parent in unused:
-                unused[parent] -= 1
-                if not unused[parent]:
-                    del reach[parent]  # its last child is done
+                continue  # the window's boundary
+            reached |= above
+            left = unused[parent] - 1
+            if left:
+                unused[parent] = left
+            else:
+                del reach[parent]  # its last child is done
         if commit in unused:
             reach[commit] = reached
     return found, order
@@ -220,7 +223,7 @@ def _bit_indices(bits: int) -> Iterator[int]:
 def mainline(graph: Mapping[str, Sequence[str]]) -> list[str]:
     """The first-parent line of the window's tip (a release's mainline), newest first; empty
     when the graph has no single tip."""
-    tips = set(graph).difference(p for parents in graph.values() for p in parents)
+    tips = set(graph).difference(chain.from_iterable(graph.values()))
     line: list[str] = []
     commit = next(iter(tips)) if len(tips) == 1 else None
     while commit is not None and commit in graph:
