@@ -28,8 +28,10 @@ from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.log import mine
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
+from kvmstatus.store.documents import Dataset
 from kvmstatus.store.results import window_document
-from kvmstatus.website.pages import Context, highlights, pull_heading
+from kvmstatus.website.pages.common import Context
+from kvmstatus.website.pages.releases import highlights, pull_heading
 
 X86_SUBJECT = "Merge tag 'kvm-x86-mmu-6.12' of https://github.com/kvm-x86/linux into HEAD"
 X86_BODY = "KVM x86 MMU changes for 6.12:\n\n - Zap fewer sptes\n\n - <script>alert(1)</script>"
@@ -358,7 +360,7 @@ def test_non_merge_records_keep_no_body(result: WindowResult, flow_repo: Path) -
 def test_highlights_render_bodies_as_text(result: WindowResult) -> None:
     doc = window_document(result)
     names = list(load_arch_map("linux-kvm").names)
-    ctx = Context({"settings": {"architectures": names}}, [doc], {}, 5)
+    ctx = Context(Dataset({"settings": {"architectures": names}}, [doc]))  # type: ignore[typeddict-item]
     source = highlights(ctx, doc)
     out = markdown.Markdown(extensions=["tables", "attr_list", "md_in_html"]).convert(source)
     assert "<script>" not in out

@@ -45,7 +45,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     make_dataset(root, root / "data")
     out = root / "public"
-    build_site(root / "data", out, cycles=2)
+    build_site(root / "data", out)
     return out
 
 

@@ -122,10 +122,9 @@ def history(args: argparse.Namespace) -> None:
     started = start_first_window(repo, found, chosen)
     try:
         from kvmstatus.analyse.architectures import load_arch_map
+        from kvmstatus.analyse.periods import commits_trend, counted_windows
         from kvmstatus.cli import text
         from kvmstatus.jobs.window import history as compute_history
-        from kvmstatus.shared.numbers import linear_trend
-        from kvmstatus.store.documents import counted_windows
 
         docs = compute_history(
             repo,
@@ -144,7 +143,7 @@ def history(args: argparse.Namespace) -> None:
 
     rows = [d["row"] for d in docs]
     counted = counted_windows(docs, args.count_initial_window)
-    trend = linear_trend([float(d["commits"]) for d in counted])
+    trend = commits_trend(docs, args.count_initial_window)
     if args.csv:
         import csv
 
@@ -157,8 +156,9 @@ def history(args: argparse.Namespace) -> None:
         print(text.table(rows, text.HISTORY_COLUMNS))
         if trend:
             print(
-                f"\ncommits per release: trend {trend.slope:+.1f} per release "
-                f"(intercept {trend.intercept:.1f}, r\u00b2 {trend.r2:.2f}, {trend.n} releases)"
+                f"\ncommits per release: trend {trend['slope']:+.1f} per release "
+                f"(intercept {trend['intercept']:.1f}, r\u00b2 {trend['r2']:.2f}, "
+                f"{trend['n']} releases)"
             )
         if len(counted) < len(docs):
             print(
@@ -209,7 +209,7 @@ def site(args: argparse.Namespace) -> None:
     from kvmstatus.website.build import build_site  # MkDocs and Altair load only for this
 
     stopping.install(lambda name: f"stopped ({name}): the site at {args.out} is unchanged")
-    report = build_site(Path(args.data), Path(args.out), cycles=args.cycles)
+    report = build_site(Path(args.data), Path(args.out))
     print(
         f"{report.pages} pages, {report.charts} charts -> {report.out} "
         f"(render {report.seconds_render:.1f}s, mkdocs {report.seconds_mkdocs:.1f}s)"
@@ -378,14 +378,13 @@ def status(args: argparse.Namespace) -> None:
 
 def year(args: argparse.Namespace) -> None:
     from kvmstatus.analyse.architectures import load_arch_map
-    from kvmstatus.analyse.row import compare_rows
+    from kvmstatus.analyse.periods import compare_rows
     from kvmstatus.cli import text
     from kvmstatus.git.sources import open_repository
-    from kvmstatus.jobs.window import year_reports
-    from kvmstatus.store.results import window_document
+    from kvmstatus.jobs.window import year_periods
 
     repo = open_repository(args.repo)
-    results = year_reports(
+    choice, periods = year_periods(
         repo,
         args.end,
         args.cycles,
@@ -396,14 +395,16 @@ def year(args: argparse.Namespace) -> None:
         args.top,
         tuple(args.stable_lists),
     )
-    rows = [r.row for r in results]
+    rows = [p["row"] for p in periods]
     changes = compare_rows(rows)
     if args.json:
-        print(text.to_json({"windows": [window_document(r) for r in results], "changes": changes}))
+        spans = [p["span"] for p in periods]
+        doc = {"note": choice.note, "spans": spans, "rows": rows, "changes": changes}
+        print(text.to_json(doc | {"periods": periods}))
         return
-    labels = ("this year", "1 year earlier", "2 years earlier")
-    for label, row in zip(labels, rows, strict=False):
-        print(f"{label + ':':<17}{row['range']}")
+    print(choice.note)
+    for span in (p["span"] for p in periods):
+        print(f"{span['label'] + ':':<17}{text.span_line(span)}")
     print()
     print(text.table(text.year_rows(rows, changes), text.year_columns(len(rows))))
 

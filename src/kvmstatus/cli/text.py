@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kvmstatus.model.documents import SpanDocument
 from kvmstatus.model.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
 
 if TYPE_CHECKING:  # the types alone: a command loads only the stages it runs
@@ -169,6 +170,15 @@ YEAR_METRICS: tuple[tuple[str, str], ...] = (
     ),
     ("review_coverage", "{:.1%}"),
 )
+
+
+def span_line(span: SpanDocument) -> str:
+    """A yearly period for the terminal: its range, dates and length."""
+    where = f"{span['start']}..{span['end']}" if span["kind"] == "releases" else span["end"]
+    return (
+        f"{where} ({span['since'][:10]} to {span['until'][:10]}, {span['days']:.0f} days"
+        f"{', by commit date' if span['kind'] == 'calendar' else ''})"
+    )
 
 
 def year_columns(n: int) -> tuple[tuple[str, str, str], ...]:

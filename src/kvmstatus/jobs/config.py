@@ -73,7 +73,8 @@ class PublishConfig:
 class Config:
     title: str
     base_url: str
-    cycles_per_year: int
+    cycles_per_year: int | None
+    """Release cycles in a year; None: the spans closest to a year (`analyse.periods`)."""
     data_dir: Path
     cache_dir: Path | None
     publish: PublishConfig
@@ -244,8 +245,8 @@ def parse_config(text: str, source: str, base: Path) -> Config:
     main = parsed[mains[0]]
     if main.windows != "tags":
         raise UserError(f"project[{mains[0]}].windows: the main project's windows are its tags")
-    cycles = site.get("cycles_per_year", 5)
-    if cycles < 1:
+    cycles = site.get("cycles_per_year")
+    if cycles is not None and cycles < 1:
         raise UserError("site.cycles_per_year: expected a positive integer")
     publish_path = publish.get("path", "public")
     return Config(
@@ -314,7 +315,7 @@ def single_project(project: ProjectConfig, data_dir: Path, title: str = "") -> C
     return Config(
         title=title or default_title(project.display_name, project.paths, project.subsystem),
         base_url="",
-        cycles_per_year=5,
+        cycles_per_year=None,
         data_dir=data_dir,
         cache_dir=None,
         publish=PublishConfig(),

@@ -21,12 +21,12 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 from kvmstatus import __version__
-from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.architectures import ArchMap, load_arch_map
 from kvmstatus.analyse.review import (
     BotList,
     LinkCommit,
@@ -46,6 +46,7 @@ from kvmstatus.jobs.steps import Plan
 from kvmstatus.mine.archive import epoch_tip_of, read_epoch
 from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.log import commit_subjects
+from kvmstatus.model.periods import GIT_DATE
 from kvmstatus.model.records import MessageRecord
 from kvmstatus.model.trailers import LIST_TAGS
 from kvmstatus.shared.dirs import cache_dir
@@ -199,7 +200,15 @@ def _stamp(
     scope = project_scope(config, project)
     arch = repr(load_arch_map(project.architectures))
     text = json.dumps(
-        [review_code_version(), tips, list(keys), plain(scope), bots_of(config).patterns, arch],
+        [
+            review_code_version(),
+            tips,
+            list(keys),
+            plain(scope),
+            bots_of(config).patterns,
+            arch,
+            config.cycles_per_year,  # the yearly periods it reviews
+        ],
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()
@@ -278,6 +287,10 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
         ]
         links = link_commits(threaded, commits, scope, until_t)
         docs.append(window_review(window, stats, plain(links), threaded, since_t, until_t))
+    periods = [
+        period_review(config, project, repo, root, threaded, arch_map, period)
+        for period in _stored_periods(root)
+    ]
     summary = {
         "project": project.display_name,
         "archives": [archive_summary(a, archive_records) for a, archive_records in held],
@@ -292,8 +305,51 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
         "unparseable": [r.commit for r in records if r.problem],
         "stamp": stamp,
     }
-    write_review(root, summary, docs)
+    write_review(root, summary, docs, periods)
     return True
+
+
+def _stored_periods(root: Path) -> list[Document]:
+    """The yearly periods of the project's data directory (none for a companion)."""
+    years = read_json(root / "years.json") if (root / "years.json").is_file() else None
+    if not isinstance(years, dict):
+        return []
+    return [read_json(root / "periods" / f"{n}.json") for n in range(len(years["spans"]))]
+
+
+def period_review(
+    config: Config,
+    project: ProjectConfig,
+    repo: GitRepo,
+    root: Path,
+    threaded: Thread,
+    arch_map: ArchMap,
+    period: Document,
+) -> Document:
+    """The review on the lists of one yearly period: the messages dated within its span
+    (`since <= Date < until`, as for windows), its commits linked like a window's."""
+    span = period["span"]
+    since = datetime.fromisoformat(span["since"])
+    until = datetime.fromisoformat(span["until"])
+    scope = project_scope(config, project, period.get("paths", ()))
+    stats = review_range(threaded, since, until, scope, arch_map)
+    start = span["start"] if span["kind"] == "releases" else None
+    dates = None
+    if span["kind"] == "calendar":
+        first = since + timedelta(seconds=1)
+        dates = (first.strftime(GIT_DATE), until.strftime(GIT_DATE))
+    window = Window(start, span["end"], tuple(period.get("paths", ())), dates)
+    rows = cached_json(
+        root / "links",
+        ["period", span, period.get("paths", ()), "commit-subjects-1"],
+        functools.partial(commit_subjects, repo, window),
+    )
+    commits = [
+        LinkCommit(h, subject, author, datetime.fromtimestamp(when, UTC))
+        for h, author, when, subject in rows
+    ]
+    links = link_commits(threaded, commits, scope, until)
+    return window_review(period, stats, plain(links), threaded, since, until) | {"span": span}
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from kvmstatus.shared.numbers import percent_change
-from kvmstatus.store.documents import Document
 
 # Python-Markdown's escapable characters with the tables extension (`Markdown.ESCAPED_CHARS`);
 # escaping anything else would leave a visible backslash.
@@ -70,7 +70,7 @@ def table(head: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -
     return "\n".join(lines) + "\n"
 
 
-def person(row: Document, with_email: bool = False) -> str:
+def person(row: Mapping[str, Any], with_email: bool = False) -> str:
     """A person's name, their email on hover; `with_email` shows it too (for two rows that
     share a name: the same person under two addresses, or two people)."""
     name = row.get("name") or row["email"]
@@ -80,13 +80,13 @@ def person(row: Document, with_email: bool = False) -> str:
     return f'<span title="{attr(row["email"])}">{shown}</span>'
 
 
-def people(rows: Sequence[Document]) -> list[str]:
+def people(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     """`person` for each row, with the email shown where a name occurs more than once."""
     names = Counter(str(r.get("name") or "").casefold() for r in rows if r.get("name"))
     return [person(r, names[str(r.get("name") or "").casefold()] > 1) for r in rows]
 
 
-def people_table(rows: Sequence[Document], title: str, top: int = 10) -> str:
+def people_table(rows: Sequence[Mapping[str, Any]], title: str, top: int = 10) -> str:
     shown = rows[:top]
     body = [
         [str(i), who, fmt_int(r["count"])]
