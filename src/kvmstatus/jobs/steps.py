@@ -49,8 +49,10 @@ from kvmstatus.model.documents import (
 from kvmstatus.model.releases import ReleaseWindow, Tag
 from kvmstatus.shared.stopping import removed_on_stop
 from kvmstatus.store.cache import (
+    ASSEMBLING_MODULES,
     PERIODS,
     WINDOWS,
+    code_version,
     load_cached,
     period_key,
     prune_cache,
@@ -339,7 +341,13 @@ def _aggregate_stamp(config: Config, the_plan: Plan, synthetic: bool) -> list[st
     # no window, but it changes the data the site is built from.
     project = the_plan.project
     labels = json.dumps(
-        [project.display_name, project_settings(project), config.cycles_per_year], sort_keys=True
+        [
+            project.display_name,
+            project_settings(project),
+            config.cycles_per_year,
+            code_version(ASSEMBLING_MODULES),
+        ],
+        sort_keys=True,
     )
     return [*(job.key for job in the_plan.jobs), config.title, str(synthetic), labels]
 
