@@ -202,6 +202,12 @@ def cache_path(root: Path, key: str, folder: str = WINDOWS) -> Path:
     return root / folder / f"{key}.json"
 
 
+def stored_results(root: Path) -> int:
+    """How many window results are stored under the data directory `root`, companions'
+    included."""
+    return sum(1 for _ in root.glob(f"**/{WINDOWS}/*.json"))
+
+
 def load_cached(root: Path, key: str, folder: str = WINDOWS) -> tuple[Document | None, str]:
     """The cached result for `key`, and why not when there is none (`missing`, `corrupt`)."""
     path = cache_path(root, key, folder)
