@@ -332,6 +332,7 @@ def config_from_options(
     count_initial_window: bool,
     project: str | None,
     title: str | None,
+    cycles: int | None = None,
     **_: object,
 ) -> Config:
     """The configuration `kvmstatus collect`'s options describe (they are its keywords, by
@@ -359,7 +360,7 @@ def config_from_options(
     return Config(
         title=title or default_title(main.display_name, main.paths, main.subsystem),
         base_url="",
-        cycles_per_year=None,
+        cycles_per_year=cycles,
         data_dir=data_dir,
         cache_dir=None,
         publish=PublishConfig(),
