@@ -19,10 +19,10 @@ import logging
 import multiprocessing
 import os
 import re
+import secrets
 import shutil
 import signal
 import string
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -362,6 +362,14 @@ def add_extra(files: list[tuple[str, Path]], root: Path, markdown: bool) -> None
         target.chmod(0o644)
 
 
+@contextmanager
+def _removed_after(path: Path) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def build_site(
     data: Path,
     out: Path,
@@ -384,10 +392,12 @@ def build_site(
     companions = read_companions(data)
     plan = build_plan(Context(dataset, companions, read_reviews(data, companions)))
     template = template_dir()
-    with (
-        tempfile.TemporaryDirectory(dir=out.parent, prefix=staging_prefix(out)) as tmp,
-        removed_on_stop(Path(tmp)),
-    ):
+    # Named and registered for removal on a stop before it exists: a stop between making
+    # it and registering it would leave it behind.
+    staging = out.parent / f"{staging_prefix(out)}{secrets.token_hex(6)}"
+    with removed_on_stop(staging), _removed_after(staging):
+        staging.mkdir()
+        tmp = str(staging)
         docs = Path(tmp) / "docs"
         shutil.copytree(template / "site", docs)
         render(plan, docs, dataset)
