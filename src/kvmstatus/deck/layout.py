@@ -346,13 +346,21 @@ def _rows(plan: TablePlan, rows: range) -> TablePlan:
     )
 
 
-def _split_table(grid: _Grid, box: Box) -> list[TablePlan]:
-    """The table on as few pages as it takes: whole at the largest size that fits, else
-    split into runs of rows at the smallest size, each page repeating the heading."""
-    for size in theme.TABLE_SIZES:
+def _split_table(grid: _Grid, box: Box, largest: float = theme.TABLE_SIZES[0]) -> list[TablePlan]:
+    """The table on as few pages as it takes: whole at the largest size (up to `largest`)
+    that fits, its headings wrapped to at most twice their lines; else whole at the
+    largest size that fits at all; else split into runs of rows at the smallest size, each
+    page repeating the heading."""
+    sizes = [size for size in theme.TABLE_SIZES if size <= largest]
+    fitting = []
+    for size in sizes:
         whole = _table_plan(grid, size, box)
         if whole is not None and whole.box.h <= box.h:
-            return [whole]
+            fitting.append(whole)
+    neat = [t for t in fitting if _head_lines(t) <= 2 * max(len(c.lines) for c in grid.head)]
+    if neat or fitting:
+        return [(neat or fitting)[0]]
+    whole = _table_plan(grid, theme.TABLE_MIN, box)
     if whole is None:
         raise ValueError(
             f"table {grid.label!r} is too wide for a slide at {theme.TABLE_MIN:g} pt: "
@@ -371,10 +379,14 @@ def _split_table(grid: _Grid, box: Box) -> list[TablePlan]:
     return pages
 
 
-def _cut_table(grid: _Grid, box: Box) -> TablePlan:
-    """The table in `box` at the largest size that fits; when none does, its first rows at
-    the smallest size and a last row saying how many were left out."""
-    pages = _split_table(grid, box)
+def _head_lines(plan: TablePlan) -> int:
+    return max(len(c.lines) for c in plan.head)
+
+
+def _cut_table(grid: _Grid, box: Box, largest: float = theme.TABLE_SIZES[0]) -> TablePlan:
+    """The table in `box` at the largest size (up to `largest`) that fits; when none does,
+    its first rows at the smallest size and a last row saying how many were left out."""
+    pages = _split_table(grid, box, largest)
     if len(pages) == 1:
         return pages[0]
     shown = len(pages[0].body) - 1
@@ -408,11 +420,14 @@ def _frame(part: Part, box: Box) -> tuple[TextBlock | None, Box, TextBlock | Non
     return heading, Box(box.x, top, box.w, bottom - top), caption
 
 
-def _part(part: Part, box: Box, label: str, snug: bool = False) -> PartPlan:
+def _part(
+    part: Part, box: Box, label: str, snug: bool = False, largest: float = theme.TABLE_SIZES[0]
+) -> PartPlan:
     heading, inner, caption = _frame(part, box)
     if isinstance(part, Chart):
         return PartPlan(PicturePlan(part, inner), heading, caption)
-    table = _cut_table(_table_grid(part, text.clean(part.heading) or label, snug), inner)
+    grid = _table_grid(part, text.clean(part.heading) or label, snug)
+    table = _cut_table(grid, inner, largest)
     if caption is not None:
         # The caption follows the table rather than the bottom of the box.
         caption = replace(caption, box=replace(caption.box, y=table.box.bottom + 6))
@@ -432,10 +447,18 @@ def _two_parts(slide: TwoPartSlide, body: Box) -> tuple[PartPlan, PartPlan]:
             widths[1 - i] = body.w - gap - widths[i]
     left = Box(body.x, body.y, widths[0], body.h)
     right = Box(body.x + widths[0] + gap, body.y, widths[1], body.h)
-    return (
+    parts = (
         _part(slide.left, left, label, snug=isinstance(slide.right, Chart)),
         _part(slide.right, right, label, snug=isinstance(slide.left, Chart)),
     )
+    sizes = {p.content.size for p in parts if isinstance(p.content, TablePlan)}
+    if len(sizes) > 1:
+        # Two tables side by side read as one: the same type size for both.
+        return (
+            _part(slide.left, left, label, largest=min(sizes)),
+            _part(slide.right, right, label, largest=min(sizes)),
+        )
+    return parts
 
 
 def _snug_width(table: Table, box: Box, label: str) -> float:

@@ -271,7 +271,7 @@ def _bullets(slide: Slide, plan: layout.BulletsPlan) -> None:
             url = text.safe_url(item.url)
             runs = [
                 _Run(text.clean(item.text) + " "),
-                _Run(text.clean(item.url), theme.ACCENT, url=url),
+                _Run(text.clean(item.url), theme.ACCENT if url else theme.INK, url=url),
             ]
         else:
             runs = [_Run(text.clean(item))]
