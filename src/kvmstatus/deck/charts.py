@@ -174,22 +174,49 @@ def _size(doc: dict[str, Any]) -> tuple[float, float]:
     return float(graph["width"]), float(graph["height"])
 
 
+_LEAST, _MOST = 0.25, 6.0
+"""How far a view may shrink or grow to fit a box."""
+
+
+def _secant(f: float, at_f: float, g: float, at_g: float, target: float) -> float:
+    """The next factor towards `target` on the line through (f, at_f) and (g, at_g)."""
+    slope = (at_g - at_f) / (g - f) if g != f else 0.0
+    if slope <= 0:
+        return g
+    return min(max(g + (target - at_g) / slope, _LEAST), _MOST)
+
+
 def _sized_to(doc: dict[str, Any], width: float, height: float) -> dict[str, Any]:
     """`doc` with its views resized so that the whole figure is about `width` x `height`.
 
     A figure's size is its views' sizes times a factor plus what surrounds them (axes,
-    legends, titles, spacing), so two measurements, at the spec's sizes and at twice
-    them, give the factor for each direction."""
-    if not any(
-        isinstance(v.get("width"), int | float) or isinstance(v.get("height"), int | float)
+    legends, titles, spacing); that is close to a straight line but not quite (an axis
+    title longer than a short plot adds to the height), so the factors are found by the
+    secant method from the spec's size and twice it, a few steps at most."""
+    sized = [
+        v
         for v in _views(doc)
-    ):
+        if isinstance(v.get("width"), int | float) or isinstance(v.get("height"), int | float)
+    ]
+    if not sized:
         return doc
-    w1, h1 = _size(doc)
-    w2, h2 = _size(_scaled(doc, 2, 2))
-    fx = (width - (2 * w1 - w2)) / (w2 - w1) if w2 > w1 else 1.0
-    fy = (height - (2 * h1 - h2)) / (h2 - h1) if h2 > h1 else 1.0
-    return _scaled(doc, min(max(fx, 0.25), 6.0), min(max(fy, 0.25), 6.0))
+    target = (width, height)
+    f, at_f = (1.0, 1.0), _size(doc)
+    g, at_g = (2.0, 2.0), _size(_scaled(doc, 2.0, 2.0))
+    best = doc
+    for _ in range(4):
+        factors = (
+            _secant(f[0], at_f[0], g[0], at_g[0], width),
+            _secant(f[1], at_f[1], g[1], at_g[1], height),
+        )
+        best = _scaled(doc, *factors)
+        measured = _size(best)
+        if all(abs(measured[i] - target[i]) <= 0.01 * target[i] for i in (0, 1)):
+            break
+        if factors == g:
+            break  # at a limit: the views cannot shrink or grow further
+        f, at_f, g, at_g = g, at_g, factors, measured
+    return best
 
 
 def _title_lines(title: Any, width: float) -> Any:
