@@ -177,8 +177,9 @@ def sample_deck(history: Doc, project: str, cycles: int, edition: str | None = N
                     charts.spec(charts.commits_per_release(counted, trend)),
                     alt=f"Bar chart of non-merge commits per release over {len(counted)} "
                     f"releases, with a dashed least-squares trend of {slope:+.1f} per release.",
-                    caption="Non-merge commits per release window; the dashed line is the "
-                    "least-squares trend.",
+                    caption="Non-merge commits per release; dashed: the least-squares trend, "
+                    f"r\u00b2 = {float(trend.get('r2') or 0):.2f}.",
+                    show_title=False,
                 ),
                 notes=(
                     f"Over the last {len(counted)} releases the trend is {slope:+.1f} commits "
@@ -249,6 +250,8 @@ def sample_deck(history: Doc, project: str, cycles: int, edition: str | None = N
                 chart=Chart(
                     charts.spec(charts.arch_commits(counted, arch_names)),
                     alt="Lines: commits per architecture per release.",
+                    caption="A commit that touches several architectures counts for each.",
+                    show_title=False,
                 ),
                 notes=(f"{top_arch} had {top_n} commits this year.",),
             )
@@ -259,6 +262,7 @@ def sample_deck(history: Doc, project: str, cycles: int, edition: str | None = N
             chart=Chart(
                 charts.spec(charts.trailer_shares(counted)),
                 alt="Lines: share of commits carrying each trailer, per release.",
+                show_title=False,
             ),
             notes=("Shares of commits that carry each trailer, release by release.",),
         )

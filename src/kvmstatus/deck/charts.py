@@ -265,8 +265,8 @@ def _is_number(label: Any) -> bool:
     return bool(re.fullmatch(r"[-+\u2212]?[\d.,]+[%a-zA-Z]?", str(label)))
 
 
-def _turned(doc: dict[str, Any], angle: int) -> dict[str, Any]:
-    """`doc` with the labels of every discrete x axis at `angle` degrees."""
+def _discrete_x(doc: dict[str, Any], **axis: Any) -> dict[str, Any]:
+    """`doc` with `axis` set on every discrete x axis (releases, names)."""
     out = copy.deepcopy(doc)
     for view in _views(out):
         encoding = view.get("encoding")
@@ -275,12 +275,44 @@ def _turned(doc: dict[str, Any], angle: int) -> dict[str, Any]:
             continue
         if x.get("axis", {}) is None:
             continue
-        axis = dict(x.get("axis") or {})
-        axis["labelAngle"] = angle
-        axis["labelAlign"] = "right"
-        axis["labelBaseline"] = "middle" if angle == -90 else "top"
-        x["axis"] = axis
+        x["axis"] = dict(x.get("axis") or {}, **axis)
     return out
+
+
+def _turned(doc: dict[str, Any], angle: int) -> dict[str, Any]:
+    """`doc` with the labels of every discrete x axis at `angle` degrees."""
+    baseline = "middle" if angle == -90 else "top"
+    return _discrete_x(doc, labelAngle=angle, labelAlign="right", labelBaseline=baseline)
+
+
+def _plot_share(doc: dict[str, Any], height: float) -> float:
+    """How much of `height` the tallest view takes (the rest is axes, legends, titles)."""
+    heights = [v["height"] for v in _views(doc) if isinstance(v.get("height"), int | float)]
+    return max(heights, default=height) / height
+
+
+def _legends(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every channel of `doc` that draws a legend."""
+    for view in _views(doc):
+        encoding = view.get("encoding")
+        for channel in encoding.values() if isinstance(encoding, dict) else ():
+            if (
+                isinstance(channel, dict)
+                and "field" in channel
+                and channel.get("legend", {}) is not None
+            ):
+                yield channel
+
+
+def _legends_right(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """`doc` with its legends in one column on the right (where a wide box has room and
+    a short one has none below the plot); None when it draws no legend."""
+    out = copy.deepcopy(doc)
+    channels = list(_legends(out))
+    for channel in channels:
+        legend = {k: v for k, v in (channel.get("legend") or {}).items() if k != "columns"}
+        channel["legend"] = dict(legend, orient="right", direction="vertical")
+    return out if channels else None
 
 
 def _fewer_columns(doc: dict[str, Any]) -> dict[str, Any] | None:
@@ -289,23 +321,26 @@ def _fewer_columns(doc: dict[str, Any]) -> dict[str, Any] | None:
     one column already."""
     out = copy.deepcopy(doc)
     changed = False
-    for view in _views(out):
-        encoding = view.get("encoding")
-        for channel in encoding.values() if isinstance(encoding, dict) else ():
-            legend = channel.get("legend", {}) if isinstance(channel, dict) else None
-            if legend is None or "field" not in channel:
-                continue
-            columns = legend.get("columns", 4)
-            if isinstance(columns, int) and columns > 1:
-                channel["legend"] = dict(legend, columns=columns // 2)
-                changed = True
+    for channel in _legends(out):
+        legend = channel.get("legend") or {}
+        columns = legend.get("columns", 4)
+        if isinstance(columns, int) and columns > 1:
+            channel["legend"] = dict(legend, columns=columns // 2)
+            changed = True
     return out if changed else None
+
+
+SMALLER_LABELS: Final = (16, 14)
+"""Sizes for the labels of a discrete x axis that still leave too little room to the plot
+when upright (twenty releases named `RELEASE-4.10.0`): never under a table's 14 pt."""
 
 
 def _fitted(doc: dict[str, Any], width: float, height: float) -> dict[str, Any]:
     """`doc` sized to `width` x `height` points: its title wrapped, its legends in fewer
-    columns while the figure is wider than the box, and its discrete x labels turned as far
-    as it takes for all of them to show."""
+    columns while the figure is wider than the box, its discrete x labels turned as far as
+    it takes for all of them to show, and made smaller while they leave the plot less than
+    two fifths of the box; when that is still so, its legends move to the right of a wide
+    box."""
     if "title" in doc:
         doc = dict(doc, title=_title_lines(doc["title"], width - 2 * PROJECTION["padding"]))
     sized = _sized_to(doc, width, height)
@@ -315,11 +350,22 @@ def _fitted(doc: dict[str, Any], width: float, height: float) -> dict[str, Any]:
             break
         doc = narrower
         sized = _sized_to(doc, width, height)
+    turned = False
     for angle in (-45, -90):
         if not _crowded(sized):
             break
-        doc = _turned(doc, angle)
+        doc, turned = _turned(doc, angle), True
         sized = _sized_to(doc, width, height)
+    for size in SMALLER_LABELS if turned else ():
+        if _plot_share(sized, height) >= 0.4:
+            break
+        doc = _discrete_x(doc, labelFontSize=size)
+        sized = _sized_to(doc, width, height)
+    beside = _legends_right(doc) if width >= 1.5 * height else None
+    if beside is not None and _plot_share(sized, height) < 0.4:
+        moved = _sized_to(beside, width, height)
+        if _plot_share(moved, height) > _plot_share(sized, height):
+            sized = moved
     return sized
 
 

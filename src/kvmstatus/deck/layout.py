@@ -257,7 +257,8 @@ def _widths(grid: _Grid, size: float, available: float) -> tuple[float, ...] | N
     Each column is as wide as its widest line; the table then widens to at least 60% of
     the box (a slide is not a spreadsheet, but a narrow table in a wide box looks lost),
     unless it is snug. A table too wide first lets its headings wrap (at spaces and after a
-    range's dots), then the cells of its widest column of text, down to a third of the box.
+    range's dots), then the cells of its widest column of text, as long as no word of it
+    breaks (and down to a sixth of the box at most).
     """
     columns = range(len(grid.head))
     body = [
@@ -292,8 +293,17 @@ def _widths(grid: _Grid, size: float, available: float) -> tuple[float, ...] | N
         return None
     widest = max(texts, key=lambda i: snug[i])
     narrowed = snug[widest] - (sum(snug) - available)
-    if narrowed < max(available / 3, least[widest]):
-        return None
+    words = max(
+        (
+            text.width(t, size)
+            for row in grid.body
+            for line in row[widest].lines
+            for t in _tokens(line)
+        ),
+        default=0.0,
+    )
+    if narrowed < max(words + _PAD, least[widest], available / 6):
+        return None  # its words would break
     return tuple(narrowed if i == widest else w for i, w in enumerate(snug))
 
 
