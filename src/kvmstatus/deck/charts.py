@@ -7,9 +7,10 @@ same factor and never end under 18). `chart_png` draws it; `picture` also sizes 
 chart is drawn in points (one Vega pixel is one point on the slide, so an 18 px label reads
 as 18 pt text), its views widened or narrowed until the whole figure, axes and legends
 included, has the box's proportions, then rendered at `SCALE` pixels per point. On the way
-its title and subtitle are wrapped to the box, and the labels of a discrete x axis that
-Vega would thin out for lack of room are turned (45 degrees, then upright) until every
-label shows.
+its title and subtitle are wrapped to the box, a legend too wide for it gets fewer columns,
+and the labels of a discrete x axis that Vega would thin out for lack of room are turned
+(45 degrees, then upright) until every label shows; when that leaves the plot squeezed,
+those labels get smaller (never under 14 pt) and legends move to the right of a wide box.
 """
 
 from __future__ import annotations
@@ -193,13 +194,11 @@ def _sized_to(doc: dict[str, Any], width: float, height: float) -> dict[str, Any
     legends, titles, spacing); that is close to a straight line but not quite (an axis
     title longer than a short plot adds to the height), so the factors are found by the
     secant method from the spec's size and twice it, a few steps at most."""
-    sized = [
-        v
+    if not any(
+        isinstance(v.get("width"), int | float) or isinstance(v.get("height"), int | float)
         for v in _views(doc)
-        if isinstance(v.get("width"), int | float) or isinstance(v.get("height"), int | float)
-    ]
-    if not sized:
-        return doc
+    ):
+        return doc  # sized by its container: drawn at Vega's defaults, fitted as a picture
     target = (width, height)
     f, at_f = (1.0, 1.0), _size(doc)
     g, at_g = (2.0, 2.0), _size(_scaled(doc, 2.0, 2.0))

@@ -97,10 +97,8 @@ class _Writer:
                 classes = []
                 if plan.right[c]:
                     classes.append("r")
-                if cell.colour == theme.UP:
-                    classes.append("up")
-                elif cell.colour == theme.DOWN:
-                    classes.append("down")
+                if cell.direction:
+                    classes.append("up" if cell.direction > 0 else "down")
                 attrs = f' class="{" ".join(classes)}"' if classes else ""
                 content = _lines(cell)
                 if plan.row_header and c == 0:

@@ -67,10 +67,10 @@ class TextBlock:
 class PlacedCell:
     """A table cell as drawn: its lines, already wrapped to its column (a period's heading
     has its span under its name), how many of them are bold (a heading's name), and the
-    colour of a change (None: the table's ink)."""
+    direction of a change it shows (1 up, -1 down, 0 none: its colour)."""
 
     lines: tuple[str, ...]
-    colour: str | None = None
+    direction: int = 0
     strong: int = 0
 
 
@@ -177,10 +177,8 @@ def _block(
 
 def _title_blocks(slide: Slide, title: str) -> tuple[TextBlock, TextBlock | None, float]:
     """The title and subtitle of a content page, and where its body starts."""
-    block = _block(
-        title, theme.TITLE_SIZES, theme.CONTENT_W, theme.MARGIN_X, theme.TITLE_TOP,
-        theme.TITLE_MAX_LINES, bold=True,
-    )  # fmt: skip
+    width, x, top = theme.CONTENT_W, theme.MARGIN_X, theme.TITLE_TOP
+    block = _block(title, theme.TITLE_SIZES, width, x, top, theme.TITLE_MAX_LINES, bold=True)
     bottom = block.box.bottom
     subtitle = None
     if slide.subtitle.strip():
@@ -235,8 +233,7 @@ def _numbers_grid(slide: NumbersSlide) -> _Grid:
         row = [PlacedCell((text.clean(metric.name),))]
         row += [PlacedCell((text.value(v, metric.unit),)) for v in metric.values]
         for change in metric.changes:
-            colour = {1: theme.UP, -1: theme.DOWN, 0: None}[text.direction(change)]
-            row.append(PlacedCell((text.change(change),), colour))
+            row.append(PlacedCell((text.change(change),), text.direction(change)))
         body.append(tuple(row))
     right = (False, *(True for _ in head[1:]))
     return _Grid(tuple(head), tuple(body), right, True, text.clean(slide.title))
@@ -361,15 +358,17 @@ def _split_table(grid: _Grid, box: Box, largest: float = theme.TABLE_SIZES[0]) -
     that fits, its headings wrapped to at most twice their lines; else whole at the
     largest size that fits at all; else split into runs of rows at the smallest size, each
     page repeating the heading."""
-    sizes = [size for size in theme.TABLE_SIZES if size <= largest]
-    fitting = []
-    for size in sizes:
+    neat = 2 * max(len(c.lines) for c in grid.head)
+    first: TablePlan | None = None
+    for size in (size for size in theme.TABLE_SIZES if size <= largest):
         whole = _table_plan(grid, size, box)
-        if whole is not None and whole.box.h <= box.h:
-            fitting.append(whole)
-    neat = [t for t in fitting if _head_lines(t) <= 2 * max(len(c.lines) for c in grid.head)]
-    if neat or fitting:
-        return [(neat or fitting)[0]]
+        if whole is None or whole.box.h > box.h:
+            continue
+        if max(len(c.lines) for c in whole.head) <= neat:
+            return [whole]
+        first = first or whole
+    if first is not None:
+        return [first]
     whole = _table_plan(grid, theme.TABLE_MIN, box)
     if whole is None:
         raise ValueError(
@@ -389,24 +388,22 @@ def _split_table(grid: _Grid, box: Box, largest: float = theme.TABLE_SIZES[0]) -
     return pages
 
 
-def _head_lines(plan: TablePlan) -> int:
-    return max(len(c.lines) for c in plan.head)
-
-
 def _cut_table(grid: _Grid, box: Box, largest: float = theme.TABLE_SIZES[0]) -> TablePlan:
     """The table in `box` at the largest size (up to `largest`) that fits; when none does,
     its first rows at the smallest size and a last row saying how many were left out."""
     pages = _split_table(grid, box, largest)
     if len(pages) == 1:
         return pages[0]
-    shown = len(pages[0].body) - 1
-    blank = PlacedCell(("",))
-    note = PlacedCell((f"\N{HORIZONTAL ELLIPSIS} {len(grid.body) - shown} more",))
     first_text = grid.right.index(False) if False in grid.right else 0
-    last = tuple(note if i == first_text else blank for i in range(len(grid.head)))
-    cut = _table_plan(replace(grid, body=(*grid.body[:shown], last)), theme.TABLE_MIN, box)
-    assert cut is not None  # the same columns fitted at this size
-    return cut
+    shown = len(pages[0].body)
+    while True:
+        shown -= 1
+        note = PlacedCell((f"\N{HORIZONTAL ELLIPSIS} {len(grid.body) - shown} more",))
+        last = tuple(note if i == first_text else PlacedCell(("",)) for i in range(len(grid.head)))
+        cut = _table_plan(replace(grid, body=(*grid.body[:shown], last)), theme.TABLE_MIN, box)
+        assert cut is not None  # the same columns fitted at this size
+        if cut.box.h <= box.h or shown == 0:
+            return cut
 
 
 # --- parts -----------------------------------------------------------------------------------
@@ -569,10 +566,10 @@ def _table_pages(slide: NumbersSlide | TableSlide, body: Box) -> list[Page]:
 
 
 def _bullet_height(item: str | Link, size: float, width: float) -> float:
-    return text.line_count(bullet_text(item), size, width) * size * theme.LINE
+    return text.line_count(_bullet_text(item), size, width) * size * theme.LINE
 
 
-def bullet_text(item: str | Link) -> str:
+def _bullet_text(item: str | Link) -> str:
     """A bullet as it reads: a link shows its text and its address (the room must read it)."""
     if isinstance(item, Link):
         return f"{text.clean(item.text)} {text.clean(item.url)}".strip()

@@ -53,6 +53,7 @@ _SLIDE_NUMBER_FIELD: Final = "{F1D8E1F6-6A7C-4C2B-9C5B-3E1A0B7D2C11}"
 _TITLE_LAYOUT: Final = 0
 _TITLE_ONLY_LAYOUT: Final = 5
 _NOTES_SIZE: Final = 14.0
+_CHANGE_INK: Final = {1: theme.UP, -1: theme.DOWN, 0: theme.INK}
 
 
 def _emu(points: float) -> Emu:
@@ -145,12 +146,12 @@ def _paragraph(
             run.hyperlink.address = spec.url
 
 
-def _frame(frame: TextFrame, anchor: MSO_ANCHOR = MSO_ANCHOR.TOP) -> TextFrame:
-    """A text frame that wraps, never resizes or shrinks its text, with no inner margins
-    (the plan's boxes are the text's)."""
+def _frame(frame: TextFrame) -> TextFrame:
+    """A text frame from the top that wraps, never resizes or shrinks its text, with no
+    inner margins (the plan's boxes are the text's)."""
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.vertical_anchor = anchor
+    frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
     frame.clear()
     return frame
@@ -172,14 +173,14 @@ def _placed(shape: BaseShape, box: Box) -> None:
     shape.width, shape.height = _emu(box.w), _emu(box.h)
 
 
-def _title(slide: Slide, block: TextBlock, colour: str = theme.INK) -> None:
+def _title(slide: Slide, block: TextBlock) -> None:
     """The slide's title placeholder, moved to the plan's box and set at its size."""
     shape = slide.shapes.title
     assert shape is not None  # both layouts used have a title placeholder
     shape.name = "Title"
     _placed(shape, block.box)
     frame = _frame(shape.text_frame)
-    _paragraph(frame.paragraphs[0], [_Run(block.text, colour, block.bold)], block.size)
+    _paragraph(frame.paragraphs[0], [_Run(block.text, theme.INK, block.bold)], block.size)
 
 
 def _rectangle(slide: Slide, name: str, box: Box, colour: str) -> None:
@@ -235,7 +236,7 @@ def _table(slide: Slide, plan: TablePlan) -> None:
             align = PP_ALIGN.RIGHT if plan.right[c] else PP_ALIGN.LEFT
             for k, line in enumerate(cell.lines):
                 paragraph = cell_frame.paragraphs[0] if k == 0 else cell_frame.add_paragraph()
-                ink = theme.HEADER_INK if r == 0 else (cell.colour or theme.INK)
+                ink = theme.HEADER_INK if r == 0 else _CHANGE_INK[cell.direction]
                 run = _Run(line, ink, bold=k < cell.strong)
                 _paragraph(paragraph, [run], plan.size, align)
 
