@@ -75,3 +75,11 @@ def test_a_chart_can_leave_its_own_title_out() -> None:
     without = charts.picture(_spec(), 600, 300, show_title=False)
     assert with_title.png != without.png
     assert "title" in json.loads(json.dumps(_spec()))
+
+
+def test_without_a_box_a_chart_keeps_its_own_size() -> None:
+    spec = _spec()
+    png = charts.chart_png(spec, scale=2)
+    natural = charts.picture(spec, scale=1)
+    assert charts.png_size(png) == (round(natural.width * 2), round(natural.height * 2))
+    assert natural.width > spec["width"]  # the plot's width plus its axes

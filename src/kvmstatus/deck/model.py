@@ -17,7 +17,7 @@ its tests, not a user's mistake.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -223,7 +223,7 @@ class Deck:
     edition: str
     slides: tuple[Slide, ...]
     subtitle: str = ""
-    footer: str = field(default="")
+    footer: str = ""
 
     def __post_init__(self) -> None:
         _need(bool(self.title.strip()), "deck", "the title is empty")
