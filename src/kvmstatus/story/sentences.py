@@ -304,7 +304,9 @@ def headline_change(story: YearStory) -> str | None:
     for kind in story.trailers:
         change = _change(story.years, f"{kind.row}_commits")
         if change is not None:
-            candidates.append((abs(change), f"{kind.title} {moved(change)} on the year"))
+            candidates.append(
+                (abs(change), f"{kind.title.rstrip(':')} {moved(change)} on the year")
+            )
     if not candidates:
         return None
     return max(candidates, key=lambda item: item[0])[1]
