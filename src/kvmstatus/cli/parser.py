@@ -299,7 +299,7 @@ def _add_selection(parser: argparse.ArgumentParser, top: bool = True) -> None:
         "--arch-map",
         default=DEFAULT_ARCH_MAPPING,
         metavar="NAME|FILE",
-        help=f"architecture mapping: linux-kvm, kvm-unit-tests or a TOML file "
+        help=f"architecture mapping: linux-kvm, kvm-unit-tests, kvmtool, xen or a TOML file "
         f"(default: {DEFAULT_ARCH_MAPPING})",
     )
     parser.add_argument(
