@@ -270,7 +270,7 @@ def year(args: argparse.Namespace) -> None:
 
 
 def deck(args: argparse.Namespace) -> None:
-    from kvmstatus.jobs.slides import make_deck
+    from kvmstatus.jobs.edition import make_deck
 
     stopping.install(lambda name: f"stopped ({name}): {args.out} is unchanged")
     options = {k: v for k, v in vars(args).items() if k not in ("func", "out", "html", "config")}
