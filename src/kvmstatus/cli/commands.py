@@ -287,7 +287,7 @@ def _run_config(args: argparse.Namespace) -> Config:
 
 
 def run(args: argparse.Namespace) -> None:
-    from kvmstatus.git.sources import NetworkError
+    from kvmstatus.git.runner import NetworkError
     from kvmstatus.jobs import steps
     from kvmstatus.jobs.edition import idle
     from kvmstatus.store.lock import run_lock

@@ -39,8 +39,9 @@ from kvmstatus.analyse.review import (
     thread,
 )
 from kvmstatus.errors import UserError
-from kvmstatus.git.archives import Archive, is_remote, open_archive
+from kvmstatus.git.archives import Archive, open_archive
 from kvmstatus.git.repo import GitRepo
+from kvmstatus.git.sources import is_url
 from kvmstatus.jobs.config import Config, ProjectConfig
 from kvmstatus.jobs.steps import Plan
 from kvmstatus.mine.archive import epoch_tip_of, read_epoch
@@ -398,7 +399,7 @@ def range_review(
         raise UserError(f"--until {until.date()} is not after --since {since.date()}")
     records: list[MessageRecord] = []
     for spec in specs:
-        archive = open_archive(spec, update=is_remote(spec))
+        archive = open_archive(spec, update=is_url(spec))
         found = index_archive(index_root(), archive, progress)[0]
         if not found:
             raise UserError(
