@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import subprocess
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -225,14 +226,20 @@ class GitRepo:
     def check_mailmap(self, rev: str, contacts: Iterable[str]) -> dict[str, str]:
         """Map each `Name <email>` contact through the `.mailmap` committed at `rev`.
 
-        One git process for all contacts. Contacts git cannot parse map to themselves.
+        One git process for all contacts. Contacts git cannot parse (no `<...>`, or a NUL or a
+        line break in them, on which git would stop) map to themselves.
         """
         unique = sorted(set(contacts))
-        if not unique:
-            return {}
-        payload = "".join(c + "\n" for c in unique).encode("utf-8", "surrogateescape")
+        parsed = [c for c in unique if _CONTACT.match(c)]
+        if not parsed:
+            return {c: c for c in unique}
+        payload = "".join(c + "\n" for c in parsed).encode("utf-8", "surrogateescape")
         out = self.run(
             "check-mailmap", "--stdin", input=payload, config=[("mailmap.blob", f"{rev}:.mailmap")]
         )
         mapped = out.decode("utf-8", "surrogateescape").split("\n")
-        return dict(zip(unique, mapped, strict=False))
+        return {c: c for c in unique} | dict(zip(parsed, mapped, strict=False))
+
+
+_CONTACT = re.compile(r"[^\0\n<>]*<[^\0\n<>]*>[^\0\n]*\Z")
+"""What `git check-mailmap` can read: `Name <email>`, without a NUL or a line break."""
