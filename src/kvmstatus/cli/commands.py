@@ -412,27 +412,29 @@ def review(args: argparse.Namespace) -> None:
     from kvmstatus.cli import text
     from kvmstatus.jobs.lists import range_review
 
-    stats = range_review(
-        args.archive, args.since, args.until, args.tag, lambda note: warn(f"note: {note}")
+    found = range_review(
+        args.archive,
+        args.since,
+        args.until,
+        args.tag,
+        lambda note: warn(f"note: {note}"),
+        args.repo,
+        args.paths,
     )
-    if stats.unparseable:
-        shown = ", ".join(c[:12] for c in stats.unparseable_commits[:5])
-        warn(
-            f"warning: {stats.unparseable} message(s) of the range could not be parsed "
-            f"(counted under unparseable): {shown}"
-        )
     if args.json:
-        doc = review_json(stats, args.archive)
-        print(text.to_json(doc))
+        print(text.to_json(review_json(found, args.archive)))
     else:
-        print(text.format_review(stats, args.archive))
+        print(text.format_review(found, args.archive))
 
 
-def review_json(stats: Any, archives: list[str]) -> dict[str, Any]:
-    """`kvmstatus review --json`: the range's numbers, and the archives read."""
+def review_json(found: Any, archives: list[str]) -> dict[str, Any]:
+    """`kvmstatus review --json`: the range's numbers, the archives read, and with `--repo`
+    how the range's commits link to the posted patches (`links`)."""
     from kvmstatus.store.documents import plain
 
-    doc: dict[str, Any] = plain(stats)
+    doc: dict[str, Any] = plain(found.stats)
     for detail in ("architectures", "review_hours"):
         doc.pop(detail, None)
+    if found.links is not None:
+        doc["links"] = plain(found.links)
     return {"archives": archives, **doc}

@@ -13,9 +13,9 @@ from kvmstatus.model.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
 if TYPE_CHECKING:  # the types alone: a command loads only the stages it runs
     from kvmstatus.analyse.architectures import ArchStats
     from kvmstatus.analyse.metrics import Ranked, WindowStats
-    from kvmstatus.analyse.review import ReviewStats
     from kvmstatus.analyse.row import Row
     from kvmstatus.analyse.window import WindowResult
+    from kvmstatus.jobs.lists import RangeReview
 
 
 def to_json(value: Any) -> str:
@@ -244,11 +244,13 @@ def format_status(report: dict[str, Any], now: datetime | None = None) -> str:
     return "\n".join(lines)
 
 
-def format_review(stats: ReviewStats, archives: list[str]) -> str:
+def format_review(found: RangeReview, archives: list[str]) -> str:
     """`kvmstatus review`'s table."""
 
     def n(value: int) -> str:
         return f"{value:,}"
+
+    stats = found.stats
 
     hours = stats.median_hours_to_review
     tags = ", ".join(f"{k} {n(v)}" for k, v in stats.tags_given.items())
@@ -272,10 +274,24 @@ def format_review(stats: ReviewStats, archives: list[str]) -> str:
         f"within 14 days (of {n(stats.answer_checked)} old enough to tell)",
         f"tags on the list  {tags}",
         f"unparseable       {n(stats.unparseable):>7}",
+        f"coverage          {stats.coverage}",
         "",
         *_ranked(
             "Top list reviewers (distinct series of others replied to)",
             stats.top_list_reviewers[:10],
         ),
     ]
+    links = found.links
+    if links is not None:
+        posted = "-" if links.posted_share is None else f"{links.posted_share:.1%}"
+        lines += [
+            "",
+            f"commits           {n(links.commits):>7}   of the repository in the range",
+            f"posted            {n(links.posted):>7}   {posted} linked to a patch of the lists",
+            f"  by trailer      {n(links.methods['trailer']):>7}   "
+            f"(Link:/Message-Id: naming the patch; {n(links.named)} commits name a message)",
+            f"  by subject      {n(links.methods['subject']):>7}   (and author, the others)",
+            f"each on its own   trailer {n(links.by_method['trailer'])}, subject "
+            f"{n(links.by_method['subject'])}; they disagree on {n(links.disagreements)}",
+        ]
     return "\n".join(lines)

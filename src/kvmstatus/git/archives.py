@@ -184,6 +184,14 @@ def epoch_tip(repo: GitRepo) -> str | None:
     return None
 
 
+def holds_message(repo: GitRepo, commit: str) -> bool:
+    """Whether `commit` is an epoch's: its tree has the message file `m` (or the `d` of a
+    removed message)."""
+    query = f"{commit}:m\n{commit}:d\n".encode()
+    out = repo.text("cat-file", "--batch-check=%(objecttype)", input=query)
+    return "blob" in out.split()
+
+
 def epoch_commits(repo: GitRepo, tip: str, since: str | None = None) -> list[tuple[str, int]]:
     """The epoch's commits up to `tip` (after `since`, when given), oldest first, each with
     its author date (the message's `Date:` as public-inbox recorded it)."""

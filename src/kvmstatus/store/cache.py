@@ -29,12 +29,18 @@ COMPUTING_MODULES = ("kvmstatus.jobs.window", "kvmstatus.store.results")
 kvmstatus module they import, and nothing else (not the site, the CLI or the demo)."""
 
 
-@cache
 def code_version() -> str:
     """The package version and a hash of the source of the modules that compute a window
     (`COMPUTING_MODULES` and their imports): changing a chart or a page recomputes nothing."""
+    return modules_version(COMPUTING_MODULES)
+
+
+@cache
+def modules_version(roots: tuple[str, ...]) -> str:
+    """The package version and a hash of the source of the modules `roots` and every
+    kvmstatus module they import: what a stored result made by them is valid for."""
     digest = hashlib.sha256(__version__.encode())
-    for name in sorted(module_closure(COMPUTING_MODULES)):
+    for name in sorted(module_closure(roots)):
         path = module_file(name)
         assert path is not None  # module_closure only returns modules it found
         digest.update(name.encode())
