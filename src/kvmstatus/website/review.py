@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
+from kvmstatus.model.records import LINK_METHODS, SUBJECT, TRAILER
 from kvmstatus.model.trailers import LIST_TAGS
 from kvmstatus.shared.numbers import nearest_rank, share
 from kvmstatus.store.documents import Document, file_name
@@ -23,7 +25,6 @@ from kvmstatus.website.markdown import (
     fmt_days,
     fmt_int,
     fmt_pct,
-    html_text,
     link,
     person,
     table,
@@ -76,6 +77,9 @@ def period(docs: Sequence[Document], whole: bool = True) -> Document:
     links = [d.get("links") or {} for d in docs]
     posted = sum(int(x.get("posted") or 0) for x in links)
     commits = sum(int(x.get("commits") or 0) for x in links)
+    methods = {
+        m: sum(int((x.get("methods") or {}).get(m) or 0) for x in links) for m in LINK_METHODS
+    }
     return {
         "windows": len(docs),
         "patch_messages": total("patch_messages"),
@@ -98,6 +102,8 @@ def period(docs: Sequence[Document], whole: bool = True) -> Document:
         "posted": posted,
         "commits": commits,
         "posted_share": share(posted, commits),
+        "methods": methods,
+        "disagreements": sum(int(x.get("disagreements") or 0) for x in links),
         "top_list_reviewers": merge_people([d.get("top_list_reviewers", []) for d in docs]),
         "commit_tags_by_email": _commit_tags(docs),
     }
@@ -143,6 +149,14 @@ def _numbers(d: Document) -> list[tuple[str, str]]:
         (
             "Commits posted to the lists",
             f"{fmt_int(d['posted'])} of {fmt_int(d['commits'])} ({fmt_pct(d['posted_share'])})",
+        )
+    )
+    methods = d["methods"]
+    cells.append(
+        (
+            "linked by Link:/Message-Id: / by subject (methods disagree)",
+            f"{fmt_int(methods[TRAILER])} / {fmt_int(methods[SUBJECT])} "
+            f"({fmt_int(d['disagreements'])})",
         )
     )
     return cells
@@ -309,6 +323,17 @@ def review_page(
         f"{link(PAGE, 'methodology.md', 'Methodology')} page; scope: "
         f"{escape(s.get('scope', ''))}.\n",
     ]
+    spans = s.get("spans") or []
+    if len(spans) > 1:
+        gaps = ", ".join(
+            f"{escape((a[1] or '')[:10])} to {escape((b[0] or '')[:10])}"
+            for a, b in pairwise(spans)
+        )
+        out.append(
+            f"The archives have gaps, times with no message where the list was busy: {gaps}. "
+            "A window they fall in counts as partly covered and stays out of the yearly "
+            "numbers.\n"
+        )
     columns = _year_columns(windows, main, cycles)
     latest = _latest(columns)
     if latest is not None:
@@ -436,7 +461,7 @@ def review_page(
                 f"{other.title}: share of series reviewed on the list",
             )
         )
-    bots = ", ".join(f"<code>{html_text(b)}</code>" for b in s.get("bots", []))
+    bots = ", ".join(f"<code>{escape(b)}</code>" for b in s.get("bots", []))
     out += [
         "## Bots\n",
         "Replies from these senders (address or name, shell patterns) are counted on their "
@@ -457,9 +482,25 @@ def home_section(windows: Sequence[Document], main: ProjectReview, cycles: int) 
     if not columns:
         return ""
     year = columns[0][1]
+    if not year["windows"]:
+        return (
+            "## Review on the lists\n\n"
+            f"The list archives ({_archives(main.summary)}) do not cover the last year's "
+            f"release windows from end to end, so this page shows no numbers for it. More on "
+            f"the {link('index.md', PAGE, 'Review')} page.\n"
+        )
+    start, end = year_spans(len(windows), cycles)[0]
+    when = "In the last year"
+    if year["windows"] < end - start:
+        when += f" (the {fmt_int(year['windows'])} of its {end - start} windows the archives cover)"
+    if not year["series"]:
+        return (
+            f"## Review on the lists\n\n{when}, no series was posted on the lists. More on "
+            f"the {link('index.md', PAGE, 'Review')} page.\n"
+        )
     return (
         "## Review on the lists\n\n"
-        f"In the last year, {fmt_pct(year['reviewed_share'])} of the {fmt_int(year['series'])} "
+        f"{when}, {fmt_pct(year['reviewed_share'])} of the {fmt_int(year['series'])} "
         f"series posted were answered on the list by someone other than their sender "
         f"(median {_hours(year['median_hours_to_review'])} to the first review); reviewers gave "
         f"{fmt_int(year['tags_given']['Reviewed-by'])} `Reviewed-by` on the list, and "
@@ -469,25 +510,31 @@ def home_section(windows: Sequence[Document], main: ProjectReview, cycles: int) 
 
 
 def _flat(release: str, project: str, doc: Document) -> Document:
+    """One CSV row: the same columns for every window; empty where the lists reach nowhere
+    (a window they do not cover has no numbers, not zeros)."""
     row = review_charts.review_row(doc)
-    links = doc.get("links") or {}
+    covered = _covered(doc)
+    data = doc if covered else {}
+    links = data.get("links") or {}
+    methods = links.get("methods") or {}
     return {
         "release": release,
         "project": project,
         "coverage": doc.get("coverage"),
-        "messages": doc.get("messages"),
-        "cover_letters": doc.get("cover_letters"),
-        "patches": doc.get("patches"),
-        **{k: row.get(k) for k in row},
-        "reviewed_series": doc.get("reviewed_series"),
-        "unanswered": doc.get("unanswered"),
-        "answer_checked": doc.get("answer_checked"),
-        "bot_replies": doc.get("bot_replies"),
+        "messages": data.get("messages"),
+        "cover_letters": data.get("cover_letters"),
+        "patches": data.get("patches"),
+        **{k: row.get(k) for k in review_charts.review_row(_EMPTY)},
+        "reviewed_series": data.get("reviewed_series"),
+        "unanswered": data.get("unanswered"),
+        "answer_checked": data.get("answer_checked"),
+        "bot_replies": data.get("bot_replies"),
         "commits": links.get("commits"),
         "posted": links.get("posted"),
+        **{f"posted_by_{m}": methods.get(m) if covered else None for m in LINK_METHODS},
         "median_versions": links.get("median_versions"),
         "median_days_to_commit": links.get("median_days_to_commit"),
-        "unparseable": doc.get("unparseable"),
+        "unparseable": data.get("unparseable"),
     }
 
 
