@@ -692,6 +692,7 @@ def test_real_commits_linked_by_trailer_and_by_subject(
         }
     )
     assert links["methods"] == {"trailer": 16, "subject": 96}
+    assert links["method_shares"] == {"trailer": 0.1013, "subject": 0.6076}  # of 158
     assert links["disagreements"] == 0
     assert links["posted"] == 112
 

@@ -86,3 +86,6 @@ def test_most_commits_were_posted_some_in_several_versions(repo: Path, archive: 
     assert links.posted_share is not None
     assert 0.7 < links.posted_share < 1.0
     assert set(links.versions) >= {"1", "2", "3"}
+    # Most linked commits carry a Link: to the very patch; the others link by subject.
+    assert links.methods["trailer"] > links.methods["subject"] > 0
+    assert links.disagreements == 0

@@ -636,6 +636,8 @@ class CommitLinks:
     """Posted commits by the number of versions posted (`"1"`, `"2"`, ...)."""
     methods: dict[str, int] = field(default_factory=dict)
     """Posted commits by the method that linked them (`TRAILER` first, then `SUBJECT`)."""
+    method_shares: dict[str, float | None] = field(default_factory=dict)
+    """Each method's posted commits as a share of the commits: its rate."""
     by_method: dict[str, int] = field(default_factory=dict)
     """Commits each method links on its own (a commit both link counts for both)."""
     disagreements: int = 0
@@ -750,6 +752,7 @@ def link_commits(
         median_days_to_commit=None if median_days is None else round(median_days, 1),
         versions=dict(sorted(histogram.items(), key=lambda kv: int(kv[0]))),
         methods={m: methods[m] for m in LINK_METHODS},
+        method_shares={m: share(methods[m], len(commits)) for m in LINK_METHODS},
         by_method={m: alone[m] for m in LINK_METHODS},
         disagreements=disagreements,
         named=sum(1 for c in commits if c.message_ids),

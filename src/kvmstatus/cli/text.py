@@ -13,6 +13,7 @@ from kvmstatus.model.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
 if TYPE_CHECKING:  # the types alone: a command loads only the stages it runs
     from kvmstatus.analyse.architectures import ArchStats
     from kvmstatus.analyse.metrics import Ranked, WindowStats
+    from kvmstatus.analyse.review import CommitLinks
     from kvmstatus.analyse.row import Row
     from kvmstatus.analyse.window import WindowResult
     from kvmstatus.jobs.lists import RangeReview
@@ -252,6 +253,10 @@ def format_review(found: RangeReview, archives: list[str]) -> str:
 
     stats = found.stats
 
+    def pct(links: CommitLinks, method: str) -> str:
+        rate = links.method_shares[method]
+        return "-" if rate is None else f"{rate:.1%}"
+
     hours = stats.median_hours_to_review
     tags = ", ".join(f"{k} {n(v)}" for k, v in stats.tags_given.items())
     share = stats.reviewed_share
@@ -288,9 +293,10 @@ def format_review(found: RangeReview, archives: list[str]) -> str:
             "",
             f"commits           {n(links.commits):>7}   of the repository in the range",
             f"posted            {n(links.posted):>7}   {posted} linked to a patch of the lists",
-            f"  by trailer      {n(links.methods['trailer']):>7}   "
+            f"  by trailer      {n(links.methods['trailer']):>7}   {pct(links, 'trailer')} "
             f"(Link:/Message-Id: naming the patch; {n(links.named)} commits name a message)",
-            f"  by subject      {n(links.methods['subject']):>7}   (and author, the others)",
+            f"  by subject      {n(links.methods['subject']):>7}   {pct(links, 'subject')} "
+            "(and author, the others)",
             f"each on its own   trailer {n(links.by_method['trailer'])}, subject "
             f"{n(links.by_method['subject'])}; they disagree on {n(links.disagreements)}",
         ]

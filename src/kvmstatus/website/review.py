@@ -152,11 +152,12 @@ def _numbers(d: Document) -> list[tuple[str, str]]:
         )
     )
     methods = d["methods"]
+    rates = {m: fmt_pct(share(methods[m], d["commits"])) for m in (TRAILER, SUBJECT)}
     cells.append(
         (
-            "linked by Link:/Message-Id: / by subject (methods disagree)",
-            f"{fmt_int(methods[TRAILER])} / {fmt_int(methods[SUBJECT])} "
-            f"({fmt_int(d['disagreements'])})",
+            "linked by their Link:/Message-Id: / by subject (the two disagree)",
+            f"{fmt_int(methods[TRAILER])} ({rates[TRAILER]}) / "
+            f"{fmt_int(methods[SUBJECT])} ({rates[SUBJECT]}) ({fmt_int(d['disagreements'])})",
         )
     )
     return cells
