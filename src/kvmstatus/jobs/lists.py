@@ -55,6 +55,7 @@ from kvmstatus.store.review import (
     link_rows,
     remove_review,
     review_stamp,
+    review_summary,
     row_commits,
     stamp,
     window_review,
@@ -253,34 +254,28 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
         )
         links = link_commits(threaded, row_commits(rows), scope, until_t)
         docs.append(window_review(window, plain(stats), plain(links)))
-    summary = {
-        "project": project.display_name,
-        "archives": [
+    summary = review_summary(
+        project=project.display_name,
+        archives=[
             archive_summary(a.spec, a.name, [e.name for e in a.epochs], [r.time for r in got])
             for a, got in held
         ],
-        "scope": scope_label(config, project),
-        "list_tag": project.list_tag,
-        "bots": list(bots_of(config).patterns),
-        "messages": len(threaded.messages),
-        "duplicates": threaded.duplicates,
-        "first": _iso(threaded.start),
-        "end": _iso(threaded.end),
-        "spans": [[_iso(a), _iso(b)] for a, b in threaded.spans],
-        "releases": [d["release"] for d in docs],
-        "unparseable": [r.commit for r in records if r.problem],
-        "stamp": stamp_now,
-    }
+        scope=scope_label(config, project),
+        list_tag=project.list_tag,
+        bots=bots_of(config).patterns,
+        messages=len(threaded.messages),
+        duplicates=threaded.duplicates,
+        spans=threaded.spans,
+        releases=[d["release"] for d in docs],
+        unparseable=[r.commit for r in records if r.problem],
+        stamp=stamp_now,
+    )
     write_review(root, summary, docs)
     return True
 
 
 def _link_rows(repo: GitRepo, window: Window) -> list[list[Any]]:
     return link_rows(link_commits_of(repo, window))
-
-
-def _iso(when: datetime | None) -> str | None:
-    return None if when is None else when.isoformat()
 
 
 def review_jobs(plans: Sequence[Plan]) -> list[ReviewJob]:

@@ -82,6 +82,40 @@ def archive_summary(
     }
 
 
+def review_summary(
+    *,
+    project: str,
+    archives: Sequence[Document],
+    scope: str,
+    list_tag: str | None,
+    bots: Sequence[str],
+    messages: int,
+    duplicates: int,
+    spans: Sequence[tuple[datetime, datetime]],
+    releases: Sequence[str],
+    unparseable: Sequence[str],
+    stamp: str,
+) -> Document:
+    """The review's `index.json`: the archives read (`archive_summary`), the scope in words,
+    the bots, the messages threaded and left out as duplicates, the stretches of time the
+    archives cover, the releases reviewed, the unparseable messages' commits, the stamp."""
+    return {
+        "project": project,
+        "archives": list(archives),
+        "scope": scope,
+        "list_tag": list_tag,
+        "bots": list(bots),
+        "messages": messages,
+        "duplicates": duplicates,
+        "first": _iso(spans[0][0]) if spans else None,
+        "end": _iso(spans[-1][1]) if spans else None,
+        "spans": [[_iso(a), _iso(b)] for a, b in spans],
+        "releases": list(releases),
+        "unparseable": list(unparseable),
+        "stamp": stamp,
+    }
+
+
 def link_rows(commits: Sequence[LinkCommit]) -> list[list[Any]]:
     """Commits as linking needs them, as JSON rows (kept per window: `links/`)."""
     return [
