@@ -97,7 +97,7 @@ def stage_read(epoch: Path, index: Path, repo_spec: str) -> dict[str, Any]:
         "messages": stats.messages,
         "read": read,
         "series": stats.series,
-        "linked": f"{links.posted} of {links.commits}",
+        "linked": f"{links.posted} of {links.commits} ({links.methods['trailer']} by trailer)",
     }
 
 

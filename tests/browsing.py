@@ -4,10 +4,13 @@ share (the page visit that records console errors and dialogs, the browser)."""
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from kvmstatus.website.preview import preview_server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -49,3 +52,13 @@ class Visit:
 
     def close(self) -> None:
         self.context.close()
+
+
+def served(site: Path) -> Iterator[str]:
+    """The site as `kvmstatus preview` serves it, for as long as the generator lives."""
+    httpd = preview_server(site, 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.url
+    httpd.shutdown()
+    httpd.server_close()

@@ -38,6 +38,7 @@ from __future__ import annotations
 import base64
 import quopri
 from dataclasses import dataclass
+from pathlib import Path
 
 from fixture_history import BASE, DAY
 
@@ -547,3 +548,16 @@ def busy_messages(days: list[float]) -> list[Message]:
                 )
             )
     return found
+
+
+def list_config(folder: Path, kernel: Path, archive: Path) -> Path:
+    """`folder/kvmstatus.toml`: the fixture kernel (two windows a year) reading `archive`,
+    its data in `folder/data`, published to `folder/public`."""
+    path = folder / "kvmstatus.toml"
+    path.write_text(
+        "[site]\ncycles_per_year = 2\n"
+        '[data]\ndir = "data"\n[publish]\npath = "public"\n'
+        f'[[project]]\nname = "kvm"\ndisplay_name = "Fixture KVM"\nrepository = "{kernel}"\n'
+        f'fetch = false\nlists = ["{archive}"]\n'
+    )
+    return path

@@ -27,6 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import fixture_lists as fl
 from fixture_history import BASE, DAY, fast_import_stream
 from helpers import build_repo
 from kvmstatus.analyse.review import Scope, Thread, link_commits, review_range, shipped_bots, thread
@@ -282,14 +283,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory, list_archive: Path) -> Pat
     kernel = build_repo(root / "kernel.git", fast_import_stream())
     archive = root / "list" / "0.git"
     shutil.copytree(list_archive, archive)
-    config = root / "kvmstatus.toml"
-    config.write_text(
-        "[site]\ncycles_per_year = 2\n"
-        '[data]\ndir = "data"\n[publish]\npath = "public"\n'
-        f'[[project]]\nname = "kvm"\ndisplay_name = "Fixture KVM"\nrepository = "{kernel}"\n'
-        f'fetch = false\nlists = ["{archive}"]\n'
-    )
-    edition(load_config(config), (False, False), publish=False)
+    edition(load_config(fl.list_config(root, kernel, archive)), (False, False), publish=False)
     return root / "data"
 
 

@@ -144,20 +144,9 @@ def test_the_same_archive_twice_counts_once(
 def test_links_with_a_repository(
     capsys: pytest.CaptureFixture[str], list_archive: Path, kernel_repo: Path
 ) -> None:
-    doc = review(
-        capsys,
-        "--archive",
-        str(list_archive),
-        "--since",
-        "2023-11-14",
-        "--until",
-        "2023-12-31",
-        "--repo",
-        str(kernel_repo),
-        "--paths",
-        "arch/arm64/kvm",
-    )
-    links = doc["links"]
+    argv = ["--archive", str(list_archive), "--since", "2023-11-14", "--until", "2023-12-31"]
+    argv += ["--repo", str(kernel_repo), "--paths", "arch/arm64/kvm"]
+    links = review(capsys, *argv)["links"]
     plain = git(
         kernel_repo,
         "log",
@@ -175,18 +164,7 @@ def test_links_with_a_repository(
     assert links["linked"] == {thing: ["subject", fl.P1]}
     assert links["methods"] == {"trailer": 0, "subject": 1}
     assert links["versions"] == {"2": 1}
-    code, out, _ = run(
-        capsys,
-        "review",
-        "--archive",
-        str(list_archive),
-        "--since",
-        "2023-11-14",
-        "--until",
-        "2023-12-31",
-        "--repo",
-        str(kernel_repo),
-    )
+    code, out, _ = run(capsys, "review", *argv)
     assert code == 0
     assert "  by trailer            0" in out
 

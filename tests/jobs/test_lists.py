@@ -195,14 +195,7 @@ def test_any_coverage_shape_publishes(tmp_path: Path, shape: str) -> None:
     days, coverage = SHAPES[shape]
     kernel = build_repo(tmp_path / "kernel.git", fast_import_stream())
     archive = build_repo(tmp_path / "list" / "0.git", fl.fast_import_stream(fl.busy_messages(days)))
-    path = tmp_path / "kvmstatus.toml"
-    path.write_text(
-        "[site]\ncycles_per_year = 2\n"
-        '[data]\ndir = "data"\n[publish]\npath = "public"\n'
-        f'[[project]]\nname = "kvm"\nrepository = "{kernel}"\n'
-        f'fetch = false\nlists = ["{archive}"]\n'
-    )
-    summary = edition(load_config(path), (False, False))
+    summary = edition(load_config(fl.list_config(tmp_path, kernel, archive)), (False, False))
     assert summary.published
     review = tmp_path / "data" / "review"
     releases = ["v1.0", "v1.1", "v1.2", "v1.3"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers import git
+from helpers import build_repo
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.posted import link_commits_between, link_commits_of, message_ids
@@ -42,8 +42,6 @@ def test_message_ids_from_links_and_message_id_lines() -> None:
 
 
 def test_a_window_s_commits(tmp_path: Path) -> None:
-    repo = tmp_path / "r.git"
-    git(tmp_path, "init", "--quiet", "--bare", str(repo))
     stream = (
         "commit refs/heads/master\nmark :1\n"
         "author Ann <Ann@Example.org> 1700000000 +0000\n"
@@ -56,7 +54,7 @@ def test_a_window_s_commits(tmp_path: Path) -> None:
         "data 14\nnet: no links\nfrom :1\n"
         "M 100644 inline net/x.c\ndata 2\ny\n\n"
     )
-    git(repo, "fast-import", "--quiet", input=stream.encode())
+    repo = build_repo(tmp_path / "r.git", stream.encode())
     r = GitRepo(repo)
     head = r.resolve_commit("master")
     every = link_commits_of(r, Window(None, head, ()))

@@ -10,19 +10,17 @@ directory).
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from browsing import NEEDS_CHROMIUM, Visit, chromium
+from browsing import NEEDS_CHROMIUM, Visit, chromium, served
 from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG
 from helpers import make_dataset
 from kvmstatus.store.documents import file_name
 from kvmstatus.website.build import build_site
-from kvmstatus.website.preview import preview_server
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -39,12 +37,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     """The site as `kvmstatus preview` serves it (so search is tested through it)."""
-    httpd = preview_server(site, 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.url
-    httpd.shutdown()
-    httpd.server_close()
+    yield from served(site)
 
 
 @pytest.fixture(scope="module")

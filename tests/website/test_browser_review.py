@@ -5,18 +5,16 @@ running, and the hostile names and subjects show as text."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 import fixture_lists as fl
-from browsing import NEEDS_CHROMIUM, Visit, chromium
+from browsing import NEEDS_CHROMIUM, Visit, chromium, served
 from fixture_history import fast_import_stream
 from helpers import build_repo
 from kvmstatus.jobs.config import load_config
 from kvmstatus.jobs.edition import edition
-from kvmstatus.website.preview import preview_server
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -31,20 +29,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     archive = build_repo(
         root / "list" / "0.git", fl.fast_import_stream(sorted(late, key=lambda m: m.day))
     )
-    config = root / "kvmstatus.toml"
-    config.write_text(
-        "[site]\ncycles_per_year = 2\n"
-        '[data]\ndir = "data"\n[publish]\npath = "public"\n'
-        f'[[project]]\nname = "kvm"\nrepository = "{kernel}"\n'
-        f'fetch = false\nlists = ["{archive}"]\n'
-    )
-    assert edition(load_config(config), (False, False)).published
-    httpd = preview_server(root / "public", 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.url
-    httpd.shutdown()
-    httpd.server_close()
+    assert edition(load_config(fl.list_config(root, kernel, archive)), (False, False)).published
+    yield from served(root / "public")
 
 
 @pytest.fixture(scope="module")
