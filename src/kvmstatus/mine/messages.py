@@ -118,7 +118,8 @@ def clean(value: str, limit: int) -> str:
 def _token(value: str, limit: int) -> str:
     """A message id, an address or a path: no whitespace or control character at all, and
     dropped (empty) when longer than `limit`."""
-    value = "".join(clean(value, len(value)).split())
+    if not (value.isprintable() and " " not in value):  # (most are: ids, paths, addresses)
+        value = "".join(clean(value, len(value)).split())
     return value if len(value) <= limit else ""
 
 
