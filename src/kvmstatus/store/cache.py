@@ -172,6 +172,12 @@ def cache_path(root: Path, key: str) -> Path:
     return root / "cache" / f"{key}.json"
 
 
+def stored_results(root: Path) -> int:
+    """How many window results are stored under the data directory `root`, companions'
+    included."""
+    return sum(1 for _ in root.glob("**/cache/*.json"))
+
+
 def load_cached(root: Path, key: str) -> tuple[Document | None, str]:
     """The cached result for `key`, and why not when there is none (`missing`, `corrupt`)."""
     path = cache_path(root, key)
