@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from browsing import NEEDS_CHROMIUM, Visit, chromium, served
+from browsing import NEEDS_CHROMIUM, Visit, browser_session, served
 from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG
 from helpers import make_dataset
 from kvmstatus.store.documents import file_name
@@ -42,7 +42,7 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    yield from chromium()
+    yield from browser_session()
 
 
 PAGES = [

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 import fixture_lists as fl
-from browsing import NEEDS_CHROMIUM, Visit, chromium, served
+from browsing import NEEDS_CHROMIUM, Visit, browser_session, served
 from fixture_history import fast_import_stream
 from helpers import build_repo
 from kvmstatus.jobs.config import load_config
@@ -35,7 +35,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    yield from chromium()
+    yield from browser_session()
 
 
 @pytest.mark.parametrize(
