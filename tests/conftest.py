@@ -96,6 +96,12 @@ def kut_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def xen_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Xen's real history (62k commits, sources replaced by placeholders), as a bare mirror."""
+    return _mirror(tmp_path_factory, "xen.bundle")
+
+
+@pytest.fixture(scope="session")
 def kvmtool_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _mirror(tmp_path_factory, "kvmtool.bundle")
 

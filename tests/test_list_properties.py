@@ -9,18 +9,17 @@ pages, counts that do not depend on the archive's order, and nothing injected in
 from __future__ import annotations
 
 import base64
-import copy
 import dataclasses
-import functools
 import quopri
 import random
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import markdown  # type: ignore[import-untyped]
 import pytest
@@ -34,13 +33,14 @@ from kvmstatus.analyse.review import Scope, Thread, link_commits, review_range, 
 from kvmstatus.jobs.config import load_config
 from kvmstatus.jobs.edition import edition
 from kvmstatus.mine.messages import LIMITS, MAX_ITEMS, parse_message
+from kvmstatus.model.documents import ReviewDocument, ReviewIndex
 from kvmstatus.model.records import LinkCommit, MessageRecord
-from kvmstatus.store.documents import Document, plain, read_dataset
+from kvmstatus.store.documents import plain, read_dataset
 from kvmstatus.store.jsonfile import read_json
 from kvmstatus.store.review import read_review, window_review, write_review
 from kvmstatus.website.build import build_site
-from kvmstatus.website.pages import SitePlan, build_plan
-from kvmstatus.website.review import ProjectReview, add_review
+from kvmstatus.website.pages import review as pages
+from kvmstatus.website.pages.common import Context, ProjectReview, SitePlan
 
 # --- hostile messages ---------------------------------------------------------------------
 
@@ -287,21 +287,40 @@ def dataset(tmp_path_factory: pytest.TempPathFactory, list_archive: Path) -> Pat
     return root / "data"
 
 
-def hostile_review(data: Path, raws: list[bytes]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The review documents the run makes, from the fixture's windows and `raws`."""
+@dataclass(frozen=True)
+class HostileReview:
+    """The review documents a run would make from the fixture's windows and periods and
+    a hostile archive, with hostile strings wherever the summary holds text."""
+
+    summary: dict[str, Any]
+    windows: list[dict[str, Any]]
+    periods: list[dict[str, Any]]
+
+
+def hostile_review(data: Path, raws: list[bytes]) -> HostileReview:
     records = records_of(raws)
     t = thread(records, {}, shipped_bots())
-    docs = []
-    summary, stored = read_review(data) or ({}, {})
-    for release in summary["releases"]:
-        window = read_json(data / "windows" / f"{release}.json")
-        old = stored[release]
-        since = datetime.fromisoformat(old["since"]) if old["since"] else None
-        until = datetime.fromisoformat(old["until"])
+    stored = read_review(data)
+    assert stored is not None
+
+    def review(doc: Mapping[str, Any], since: datetime | None, until: datetime) -> Any:
         stats = review_range(t, since, until, Scope())
         links = link_commits(t, commits_naming(t), Scope(), until)
-        docs.append(window_review(window, plain(stats), plain(links)))
-    summary = summary | {
+        return window_review(doc, plain(stats), plain(links))
+
+    windows = []
+    for release in stored.summary["releases"]:
+        old = stored.windows[release]
+        since = datetime.fromisoformat(old["since"]) if old["since"] else None
+        window = read_json(data / "windows" / f"{release}.json")
+        windows.append(review(window, since, datetime.fromisoformat(str(old["until"]))))
+    periods = []
+    for n, old in enumerate(stored.periods):
+        span = old["span"]
+        period = read_json(data / "periods" / f"{n}.json")
+        since, until = (datetime.fromisoformat(span[k]) for k in ("since", "until"))
+        periods.append(review(period, since, until) | {"span": span})
+    summary = dict(stored.summary) | {
         "archives": [
             {"spec": PAYLOADS[0], "name": PAYLOADS[2], "epochs": [PAYLOADS[1]], "messages": 1}
         ],
@@ -310,28 +329,31 @@ def hostile_review(data: Path, raws: list[bytes]) -> tuple[dict[str, Any], list[
         "unparseable": [r.commit for r in records if r.problem] + [PAYLOADS[0]],
         "spans": [[a.isoformat(), b.isoformat()] for a, b in t.spans],
     }
-    return summary, docs
+    return HostileReview(summary, windows, periods)
 
 
-@functools.cache
-def _plan(data: Path) -> tuple[Document, list[Document], SitePlan]:
-    project, windows = read_dataset(data)
-    return project, windows, build_plan(project, windows, {}, 2)
-
-
-def pages_of(data: Path, summary: dict[str, Any], docs: list[dict[str, Any]]) -> Iterator[str]:
-    """The Markdown of every page the review writes to, rendered as MkDocs would."""
-    project, windows, base = _plan(data)
-    plan = copy.deepcopy(base)
-    review = ProjectReview("", "", summary, {d["release"]: d for d in docs})
-    add_review(plan, project, windows, {}, [review], 2)
+def pages_of(data: Path, hostile: HostileReview) -> Iterator[str]:
+    """Every part of a page the review writes, as MkDocs would render it: the Review page,
+    each release page's section, the home page's paragraph, the Data page's downloads."""
+    review = ProjectReview(
+        "",
+        "",
+        cast(ReviewIndex, hostile.summary),
+        {d["release"]: cast(ReviewDocument, d) for d in hostile.windows},
+        [cast(ReviewDocument, d) for d in hostile.periods],
+    )
+    ctx = Context(read_dataset(data), {}, [review])
+    plan = SitePlan()
+    parts = [
+        pages.render_review(ctx, plan),
+        pages.home_part(ctx, plan),
+        *(pages.release_part(ctx, plan, i) for i in range(len(ctx.windows))),
+        pages.data_part(ctx, plan),
+    ]
     extensions = ["tables", "attr_list", "md_in_html", "admonition", "toc"]
-    for name, text in plan.pages.items():
-        if name == "review.md" or name.startswith("releases/") or name in ("index.md",):
-            yield markdown.Markdown(extensions=extensions).convert(text)
-    for name, text in plan.files.items():
-        if name.startswith("data/review"):
-            yield text
+    for text in parts:
+        yield markdown.Markdown(extensions=extensions).convert(text)
+    yield from plan.files.values()
 
 
 INJECTED = re.compile(r"alert\(|javascript:|onerror|onload|onclick|<img src=x", re.I)
@@ -347,8 +369,7 @@ def assert_nothing_injected(page: str) -> None:
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(archives)
 def test_hostile_reviews_render_without_markup(dataset: Path, raws: list[bytes]) -> None:
-    summary, docs = hostile_review(dataset, raws)
-    for page in pages_of(dataset, summary, docs):
+    for page in pages_of(dataset, hostile_review(dataset, raws)):
         assert_nothing_injected(page)
 
 
@@ -361,13 +382,15 @@ def test_hostile_reviews_build_a_site(
     back verified, as a run would publish them."""
     data = tmp_path_factory.mktemp("data")
     shutil.copytree(dataset, data, dirs_exist_ok=True)
-    summary, docs = hostile_review(dataset, raws)
-    write_review(data, summary, docs)
+    hostile = hostile_review(dataset, raws)
+    write_review(data, hostile.summary, hostile.windows, hostile.periods)
     out = tmp_path_factory.mktemp("site") / "public"
-    build_site(data, out, 2)
+    build_site(data, out)
     pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
     assert len(pages) > 10
     for page in pages:
         body = re.sub(r"<script\b[^>]*>.*?</script>", "", page, flags=re.DOTALL)  # the theme's
         assert_nothing_injected(body)
-    assert (out / "data" / "review.csv").read_text(encoding="utf-8").count("\n") == 1 + len(docs)
+    assert (out / "data" / "review.csv").read_text(encoding="utf-8").count("\n") == 1 + len(
+        hostile.windows
+    )

@@ -8,13 +8,13 @@ import pytest
 
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.periods import add_up, marked, merged_topics
 from kvmstatus.analyse.topics import prefixes, topic_of
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.window import compute_window
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
 from kvmstatus.shared.labels import GENERAL, NO_PREFIX
-from kvmstatus.website.periods import add_up, marked, merged_rows
 
 
 @pytest.mark.parametrize(
@@ -75,8 +75,8 @@ def test_marks_new_and_grown() -> None:
     assert not any(m.new or m.growth for m in marked(current, None))
 
 
-def test_merged_rows_add_windows_up_case_insensitively() -> None:
-    rows = merged_rows(
+def test_merged_topics_add_windows_up_case_insensitively() -> None:
+    rows = merged_topics(
         [
             [{"topic": "MMU", "commits": 1}, {"topic": "vgic", "commits": 2}],
             [{"topic": "mmu", "commits": 3}],

@@ -14,11 +14,11 @@ from kvmstatus.store import cache
 
 def _version_of(tree: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(cache, "_ROOT", tree)
-    cache.modules_version.cache_clear()
+    cache.code_version.cache_clear()
     try:
         return cache.code_version()
     finally:
-        cache.modules_version.cache_clear()
+        cache.code_version.cache_clear()
 
 
 def test_a_site_change_keeps_the_key_a_mining_change_does_not(
@@ -27,7 +27,12 @@ def test_a_site_change_keeps_the_key_a_mining_change_does_not(
     tree = tmp_path / "kvmstatus"
     shutil.copytree(Path(cache.__file__).resolve().parents[1], tree)
     before = _version_of(tree, monkeypatch)
-    for module in ("website/charts.py", "website/pages.py", "cli/parser.py", "demo/builder.py"):
+    for module in (
+        "website/charts.py",
+        "website/pages/home.py",
+        "cli/parser.py",
+        "demo/builder.py",
+    ):
         with (tree / module).open("a", encoding="utf-8") as handle:
             handle.write("\n# a new colour, a new help text\n")
     assert _version_of(tree, monkeypatch) == before
@@ -48,8 +53,8 @@ def test_a_rerun_after_a_site_change_computes_nothing(
     shutil.copytree(Path(cache.__file__).resolve().parents[1], tree)
     (tree / "website" / "charts.py").write_text("# the charts, rewritten\n", encoding="utf-8")
     monkeypatch.setattr(cache, "_ROOT", tree)
-    cache.modules_version.cache_clear()
+    cache.code_version.cache_clear()
     code, out, err = run(capsys, "collect", "--repo", str(repo), "--out", str(data))
-    cache.modules_version.cache_clear()
+    cache.code_version.cache_clear()
     assert code == 0, err
     assert "0 computed, 4 reused" in out

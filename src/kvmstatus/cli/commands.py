@@ -150,7 +150,7 @@ def site(args: argparse.Namespace) -> None:
     from kvmstatus.website.build import build_site  # MkDocs and Altair load only for this
 
     stopping.install(lambda name: f"stopped ({name}): the site at {args.out} is unchanged")
-    report = build_site(Path(args.data), Path(args.out), cycles=args.cycles)
+    report = build_site(Path(args.data), Path(args.out))
     print(
         f"{report.pages} pages, {report.charts} charts -> {report.out} "
         f"(render {report.seconds_render:.1f}s, mkdocs {report.seconds_mkdocs:.1f}s)"
@@ -246,15 +246,12 @@ def status(args: argparse.Namespace) -> None:
 
 def year(args: argparse.Namespace) -> None:
     from kvmstatus.analyse.architectures import load_arch_map
-    from kvmstatus.analyse.row import compare_rows
     from kvmstatus.cli import text
     from kvmstatus.git.sources import open_repository
-    from kvmstatus.jobs.window import year_reports
-    from kvmstatus.store.results import window_document
+    from kvmstatus.jobs.window import year_comparison
 
-    repo = open_repository(args.repo)
-    results = year_reports(
-        repo,
+    years, periods = year_comparison(
+        open_repository(args.repo),
         args.end,
         args.cycles,
         args.pattern,
@@ -264,16 +261,12 @@ def year(args: argparse.Namespace) -> None:
         args.top,
         tuple(args.stable_lists),
     )
-    rows = [r.row for r in results]
-    changes = compare_rows(rows)
     if args.json:
-        print(text.to_json({"windows": [window_document(r) for r in results], "changes": changes}))
-        return
-    labels = ("this year", "1 year earlier", "2 years earlier")
-    for label, row in zip(labels, rows, strict=False):
-        print(f"{label + ':':<17}{row['range']}")
-    print()
-    print(text.table(text.year_rows(rows, changes), text.year_columns(len(rows))))
+        print(
+            text.to_json({k: v for k, v in years.items() if k != "topics"} | {"periods": periods})
+        )
+    else:
+        print(text.format_year(years))
 
 
 def review(args: argparse.Namespace) -> None:

@@ -91,6 +91,12 @@ def _history_options(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=commands.history)
 
 
+_CYCLES = (
+    "release cycles in each year (default: the whole cycles closest to 365 days, else "
+    "calendar years by commit date)"
+)
+
+
 def _collect_options(parser: argparse.ArgumentParser) -> None:
     _add_repo(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="data directory to write")
@@ -114,6 +120,7 @@ def _collect_options(parser: argparse.ArgumentParser) -> None:
         "(e.g. 'KVM selftests')",
     )
     parser.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
+    parser.add_argument("--cycles", type=_positive, metavar="N", help=_CYCLES)
     _add_selection(parser, top=False)
     parser.set_defaults(func=commands.collect)
 
@@ -158,9 +165,6 @@ def _status_options(parser: argparse.ArgumentParser) -> None:
 def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, metavar="DIR", help="data from `collect`")
     parser.add_argument("--out", required=True, metavar="DIR", help="where the site goes")
-    parser.add_argument(
-        "--cycles", type=int, default=5, help="release cycles in a year (default 5)"
-    )
     parser.set_defaults(func=commands.site)
 
 
@@ -175,9 +179,7 @@ def _preview_options(parser: argparse.ArgumentParser) -> None:
 def _year_options(parser: argparse.ArgumentParser) -> None:
     _add_repo(parser)
     parser.add_argument("--end", required=True, metavar="TAG", help="last tag, e.g. v5.4-rc1")
-    parser.add_argument(
-        "--cycles", type=int, default=5, help="release cycles per window (default 5)"
-    )
+    parser.add_argument("--cycles", type=_positive, metavar="N", help=_CYCLES)
     parser.add_argument(
         "--pattern",
         help=r"tags to count cycles in (default: '^v\d+\.\d+-rc1$' when --end is an rc1, "
@@ -373,8 +375,9 @@ _COMMANDS: tuple[tuple[str, str, str, Callable[[argparse.ArgumentParser], None]]
     (
         "year",
         "the keynote's yearly window next to the two years before, with changes",
-        "The window of --cycles releases ending at --end, and the same-length "
-        "windows one and two years earlier, side by side.",
+        "The year ending at the release --end and the two years before it, side by side, "
+        "each 365 days within 10%: whole release cycles where the releases allow it, "
+        "else calendar years by commit date.",
         _year_options,
     ),
     (

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kvmstatus.model.documents import SpanDocument, YearsDocument
 from kvmstatus.model.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
 
 if TYPE_CHECKING:  # the types alone: a command loads only the stages it runs
@@ -198,14 +199,24 @@ YEAR_METRICS: tuple[tuple[str, str], ...] = (
 )
 
 
+def span_line(span: SpanDocument) -> str:
+    """A yearly period for the terminal: its range, dates and length."""
+    where = f"{span['start']}..{span['end']}" if span["kind"] == "releases" else span["end"]
+    return (
+        f"{where} ({span['since'][:10]} to {span['until'][:10]}, {span['days']:.0f} days"
+        f"{', by commit date' if span['kind'] == 'calendar' else ''})"
+    )
+
+
 def format_history(report: History) -> str:
     """`kvmstatus history`'s table, its trend, and why a window is not in it."""
     lines = [table(report.rows, HISTORY_COLUMNS)]
     trend = report.trend
     if trend:
         lines.append(
-            f"\ncommits per release: trend {trend.slope:+.1f} per release "
-            f"(intercept {trend.intercept:.1f}, r\u00b2 {trend.r2:.2f}, {trend.n} releases)"
+            f"\ncommits per release: trend {trend['slope']:+.1f} per release "
+            f"(intercept {trend['intercept']:.1f}, r\u00b2 {trend['r2']:.2f}, "
+            f"{trend['n']} releases)"
         )
     if report.counted < len(report.windows):
         lines.append(
@@ -229,6 +240,15 @@ def format_run(summary: Summary, flow_ran: bool) -> str:
         + (f", {repaired} damaged data files rewritten" if repaired else "")
         + f"; site {'published to' if summary.published else 'unchanged at'} {summary.site}"
     )
+
+
+def format_year(years: YearsDocument) -> str:
+    """`kvmstatus year`'s table: how the periods were chosen, each one, the metrics."""
+    lines = [years["note"]]
+    lines += [f"{span['label'] + ':':<17}{span_line(span)}" for span in years["spans"]]
+    rows = years["rows"]
+    lines += ["", table(year_rows(rows, years["changes"]), year_columns(len(rows)))]
+    return "\n".join(lines)
 
 
 def year_columns(n: int) -> tuple[tuple[str, str, str], ...]:

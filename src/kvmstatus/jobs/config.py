@@ -72,7 +72,8 @@ class PublishConfig:
 class Config:
     title: str
     base_url: str
-    cycles_per_year: int
+    cycles_per_year: int | None
+    """Release cycles in a year; None: the spans closest to a year (`analyse.periods`)."""
     data_dir: Path
     cache_dir: Path | None
     publish: PublishConfig
@@ -248,8 +249,8 @@ def parse_config(text: str, source: str, base: Path) -> Config:
     main = parsed[mains[0]]
     if main.windows != "tags":
         raise UserError(f"project[{mains[0]}].windows: the main project's windows are its tags")
-    cycles = site.get("cycles_per_year", 5)
-    if cycles < 1:
+    cycles = site.get("cycles_per_year")
+    if cycles is not None and cycles < 1:
         raise UserError("site.cycles_per_year: expected a positive integer")
     publish_path = publish.get("path", "public")
     return Config(
@@ -336,6 +337,7 @@ def config_from_options(
     count_initial_window: bool,
     project: str | None,
     title: str | None,
+    cycles: int | None = None,
     **_: object,
 ) -> Config:
     """The configuration `kvmstatus collect`'s options describe (they are its keywords, by
@@ -363,7 +365,7 @@ def config_from_options(
     return Config(
         title=title or default_title(main.display_name, main.paths, main.subsystem),
         base_url="",
-        cycles_per_year=5,
+        cycles_per_year=cycles,
         data_dir=data_dir,
         cache_dir=None,
         publish=PublishConfig(),

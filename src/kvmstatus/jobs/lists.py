@@ -19,16 +19,17 @@ import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.architectures import ArchMap, load_arch_map
 from kvmstatus.analyse.review import (
     BotList,
     CommitLinks,
     ReviewStats,
     Scope,
+    Thread,
     link_commits,
     review_range,
     shipped_bots,
@@ -44,9 +45,10 @@ from kvmstatus.mine.archive import archive_tips, epoch_tip_of, read_epoch
 from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.posted import link_commits_between, link_commits_of
 from kvmstatus.mine.senders import list_identity
+from kvmstatus.model.periods import GIT_DATE
 from kvmstatus.model.records import MessageRecord
 from kvmstatus.shared.dirs import cache_dir
-from kvmstatus.store.documents import damaged_files, file_name, plain
+from kvmstatus.store.documents import Document, damaged_files, file_name, plain
 from kvmstatus.store.jsonfile import cached_json, read_json
 from kvmstatus.store.messages import load_index, store_index
 from kvmstatus.store.review import FOLDER as REVIEW_FOLDER
@@ -184,6 +186,7 @@ def _stamp(
         plain(project_scope(config, project)),
         bots_of(config).patterns,
         repr(load_arch_map(project.architectures)),
+        config.cycles_per_year,  # the yearly periods it reviews
     )
 
 
@@ -254,6 +257,10 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
         )
         links = link_commits(threaded, row_commits(rows), scope, until_t)
         docs.append(window_review(window, plain(stats), plain(links)))
+    periods = [
+        period_review(config, project, repo, root, threaded, arch_map, period)
+        for period in _stored_periods(root)
+    ]
     summary = review_summary(
         project=project.display_name,
         archives=[
@@ -270,12 +277,51 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
         unparseable=[r.commit for r in records if r.problem],
         stamp=stamp_now,
     )
-    write_review(root, summary, docs)
+    write_review(root, summary, docs, periods)
     return True
 
 
 def _link_rows(repo: GitRepo, window: Window) -> list[list[Any]]:
     return link_rows(link_commits_of(repo, window))
+
+
+def _stored_periods(root: Path) -> list[Document]:
+    """The yearly periods of the project's data directory (none for a companion)."""
+    years = read_json(root / "years.json") if (root / "years.json").is_file() else None
+    if not isinstance(years, dict):
+        return []
+    return [read_json(root / "periods" / f"{n}.json") for n in range(len(years["spans"]))]
+
+
+def period_review(
+    config: Config,
+    project: ProjectConfig,
+    repo: GitRepo,
+    root: Path,
+    threaded: Thread,
+    arch_map: ArchMap,
+    period: Document,
+) -> Document:
+    """The review on the lists of one yearly period: the messages dated within its span
+    (`since <= Date < until`, as for windows), its commits linked like a window's."""
+    span = period["span"]
+    since = datetime.fromisoformat(span["since"])
+    until = datetime.fromisoformat(span["until"])
+    specs = tuple(period.get("paths", ()))
+    scope = project_scope(config, project, specs)
+    stats = review_range(threaded, since, until, scope, arch_map)
+    start = span["start"] if span["kind"] == "releases" else None
+    dates = None
+    if span["kind"] == "calendar":
+        first = since + timedelta(seconds=1)
+        dates = (first.strftime(GIT_DATE), until.strftime(GIT_DATE))
+    rows = cached_json(
+        root / "links",
+        ["period", span, specs, "link-commits-2"],
+        functools.partial(_link_rows, repo, Window(start, span["end"], specs, dates)),
+    )
+    links = link_commits(threaded, row_commits(rows), scope, until)
+    return window_review(period, plain(stats), plain(links)) | {"span": span}
 
 
 def review_jobs(plans: Sequence[Plan]) -> list[ReviewJob]:

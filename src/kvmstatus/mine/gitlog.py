@@ -24,15 +24,22 @@ LOG_FORMAT = "%x00%x01kvmstatus%x02" + "%x00".join(FIELDS)
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """What to mine: `start..end` (all of `end`'s history when `start` is None) and paths."""
+    """What to mine: `start..end` (all of `end`'s history when `start` is None) and paths;
+    with `dates`, only the commits whose committer date is within them (a calendar period,
+    `model.periods.Span.dates`)."""
 
     start: str | None
     end: str
     pathspecs: tuple[str, ...] = ()
+    dates: tuple[str, str] | None = None
+    """`--since-as-filter` and `--until`, both inclusive."""
 
     @property
     def revisions(self) -> list[str]:
-        return [self.end, f"^{self.start}"] if self.start else [self.end]
+        filters = []
+        if self.dates is not None:
+            filters = [f"--since-as-filter={self.dates[0]}", f"--until={self.dates[1]}"]
+        return [*filters, self.end, f"^{self.start}"] if self.start else [*filters, self.end]
 
 
 def log_command(window: Window) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kvmstatus.model.records import MessageRecord, Person, Trailer
-from kvmstatus.store.cache import modules_version
+from kvmstatus.store.cache import code_version
 from kvmstatus.store.jsonfile import write_json
 
 PARSING_MODULES = ("kvmstatus.mine.messages",)
@@ -26,7 +26,7 @@ PARSING_MODULES = ("kvmstatus.mine.messages",)
 
 
 def parser_version() -> str:
-    return modules_version(PARSING_MODULES)
+    return code_version(PARSING_MODULES)
 
 
 def index_path(root: Path, archive: str, epoch: str) -> Path:

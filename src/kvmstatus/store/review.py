@@ -2,6 +2,7 @@
 
     DATA/review/index.json          the archives read, the scope, the bots, the stamp
     DATA/review/<release>.json      one release window's review on the list
+    DATA/review/periods/<n>.json    the review of the yearly period n (`DATA/years.json`)
 
 Made here from the review's numbers (`window_review`, `archive_summary`), written whole by
 the review step (`kvmstatus.jobs.lists`), sorted and atomically like every document; read by
@@ -15,13 +16,15 @@ import hashlib
 import json
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from kvmstatus.model.documents import ReviewDocument, ReviewIndex
 from kvmstatus.model.records import LinkCommit
 from kvmstatus.model.trailers import LIST_TAGS
-from kvmstatus.store.cache import modules_version
+from kvmstatus.store.cache import code_version
 from kvmstatus.store.documents import (
     CHECKSUMS,
     Document,
@@ -40,7 +43,7 @@ REVIEW_MODULES = ("kvmstatus.jobs.lists",)
 def stamp(*made_from: Any) -> str:
     """The stamp of a review made by this code from `made_from` (JSON-ready values: the
     archives' tips, the windows' keys, the scope, the bots, the architecture mapping)."""
-    text = json.dumps([modules_version(REVIEW_MODULES), *made_from], sort_keys=True)
+    text = json.dumps([code_version(REVIEW_MODULES), *made_from], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -145,14 +148,18 @@ def review_stamp(root: Path) -> str | None:
     return stamp if isinstance(stamp, str) else None
 
 
-def write_review(root: Path, summary: Document, windows: Sequence[Document]) -> None:
+def write_review(
+    root: Path, summary: Document, windows: Sequence[Document], periods: Sequence[Document] = ()
+) -> None:
     """Replace the project's review documents (windows of releases gone are removed), with
     their checksums, written last: they say the documents above are complete."""
     folder = root / FOLDER
     docs = {f"{file_name(w['release'])}.json": w for w in windows} | {"index.json": summary}
+    docs |= {f"periods/{n}.json": period for n, period in enumerate(periods)}
     if folder.is_dir():
-        for path in folder.glob("*.json"):
-            if path.name not in docs and path.name != CHECKSUMS:
+        for path in [*folder.glob("*.json"), *folder.glob("periods/*.json")]:
+            relative = path.relative_to(folder).as_posix()
+            if relative not in docs and relative != CHECKSUMS:
                 path.unlink(missing_ok=True)
     write_verified(folder, docs)
 
@@ -161,10 +168,21 @@ def remove_review(root: Path) -> None:
     shutil.rmtree(root / FOLDER, ignore_errors=True)
 
 
-def read_review(root: Path) -> tuple[Document, dict[str, Document]] | None:
-    """The review summary and the window documents by release, or None without a review;
-    each verified against the checksums written with them (a `UserError` naming the file
-    that does not match)."""
+@dataclass(frozen=True)
+class StoredReview:
+    """A project's review documents as the site reads them."""
+
+    summary: ReviewIndex
+    windows: dict[str, ReviewDocument]
+    """By release."""
+    periods: list[ReviewDocument]
+    """The yearly periods', newest first (none for a companion)."""
+
+
+def read_review(root: Path) -> StoredReview | None:
+    """The review summary, the window documents by release and the yearly periods', or None
+    without a review; each verified against the checksums written with them (a `UserError`
+    naming the file that does not match)."""
     folder = root / FOLDER
     if not folder.is_dir():
         return None
@@ -175,4 +193,13 @@ def read_review(root: Path) -> tuple[Document, dict[str, Document]] | None:
         relative = f"{file_name(release)}.json"
         if relative in written:
             windows[release] = read_verified(folder, relative)
-    return summary, windows
+    periods = []
+    for n in range(len(written)):
+        if f"periods/{n}.json" not in written:
+            break
+        periods.append(read_verified(folder, f"periods/{n}.json"))
+    return StoredReview(
+        cast(ReviewIndex, summary),
+        cast(dict[str, ReviewDocument], windows),
+        cast(list[ReviewDocument], periods),
+    )
