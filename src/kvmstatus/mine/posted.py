@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from kvmstatus.git.repo import GitRepo, log_config
 from kvmstatus.mine.gitlog import Window
+from kvmstatus.model.periods import GIT_DATE
 from kvmstatus.model.records import LinkCommit
 
 _LINE = re.compile(r"^[^\S\n]*(link|message-id):[^\S\n]*(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -45,29 +46,16 @@ def message_ids(body: str) -> tuple[str, ...]:
 
 
 def link_commits_of(repo: GitRepo, window: Window) -> list[LinkCommit]:
-    """The window's non-merge commits in its paths, newest first (see the module docstring)."""
-    return _log(repo, window.end, [*window.revisions, "--", *window.pathspecs])
-
-
-def link_commits_between(
-    repo: GitRepo, since: datetime, until: datetime, pathspecs: Sequence[str] = ()
-) -> list[LinkCommit]:
-    """The non-merge commits of `HEAD` in `pathspecs` committed in `[since, until)`:
-    `git log --since=SINCE --until=UNTIL HEAD -- P`, then the exact bounds (git's are
-    inclusive and whole seconds)."""
-    head = repo.resolve_commit("HEAD")
-    dates = [f"--since={int(since.timestamp())}", f"--until={int(until.timestamp())}"]
-    found = _log(repo, head, [*dates, head, "--", *pathspecs])
-    return [c for c in found if since <= c.time < until]
-
-
-def _log(repo: GitRepo, mailmap_rev: str, args: Sequence[str]) -> list[LinkCommit]:
+    """The window's non-merge commits in its paths (and its dates), newest first (see the
+    module docstring)."""
     out = repo.run(
         "log",
         "--no-merges",
         "--format=%H%x00%aE%x00%ct%x00%s%x00%b%x01",
-        *args,
-        config=log_config(mailmap_rev),
+        *window.revisions,
+        "--",
+        *window.pathspecs,
+        config=log_config(window.end),
     )
     commits = []
     for record in out.decode("utf-8", "replace").split("\x01"):
@@ -85,3 +73,16 @@ def _log(repo: GitRepo, mailmap_rev: str, args: Sequence[str]) -> list[LinkCommi
             )
         )
     return commits
+
+
+def link_commits_between(
+    repo: GitRepo, since: datetime, until: datetime, pathspecs: Sequence[str] = ()
+) -> list[LinkCommit]:
+    """The non-merge commits of `HEAD` in `pathspecs` committed in `[since, until)`: the
+    window of all `HEAD`'s history with those dates (`--since-as-filter`, walking it all,
+    as a calendar period is read), then the exact bounds (git's are whole seconds and
+    inclusive)."""
+    head = repo.resolve_commit("HEAD")
+    dates = (since.astimezone(UTC).strftime(GIT_DATE), until.astimezone(UTC).strftime(GIT_DATE))
+    found = link_commits_of(repo, Window(None, head, tuple(pathspecs), dates))
+    return [c for c in found if since <= c.time < until]
