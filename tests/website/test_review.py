@@ -43,14 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, list_archive: Path) -> Path:
     git(
         archive, "fast-import", "--quiet", input=fl.fast_import_stream(hostile_reply(), append=True)
     )
-    config = root / "kvmstatus.toml"
-    config.write_text(
-        "[site]\ncycles_per_year = 2\n"
-        '[data]\ndir = "data"\n[publish]\npath = "public"\n'
-        f'[[project]]\nname = "kvm"\ndisplay_name = "Fixture KVM"\nrepository = "{kernel}"\n'
-        f'fetch = false\nlists = ["{archive}"]\n'
-    )
-    edition(load_config(config), (False, False))
+    edition(load_config(fl.list_config(root, kernel, archive)), (False, False))
     return root
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kvmstatus.errors import UserError
 from kvmstatus.git.archives import Archive
-from kvmstatus.git.sources import NetworkError
+from kvmstatus.git.runner import NetworkError
 from kvmstatus.jobs import lists, steps
 from kvmstatus.jobs.config import Config
 from kvmstatus.shared import stopping
