@@ -120,10 +120,11 @@ def stage_mining(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
 def stage_metrics(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
     from kvmstatus.analyse.affiliations import load_affiliations
     from kvmstatus.analyse.architectures import load_arch_map
+    from kvmstatus.jobs.dataset import assemble
     from kvmstatus.jobs.window import history
     from kvmstatus.mine.releases import release_list
     from kvmstatus.mine.selection import Selection
-    from kvmstatus.store.documents import project_document, write_dataset
+    from kvmstatus.store.documents import write_dataset
 
     releases = release_list(repo, pattern)
     chosen = Selection()
@@ -137,9 +138,7 @@ def stage_metrics(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
         "arch_map": "linux-kvm",
         "architectures": list(arch_map.names),
     }
-    write_dataset(
-        work / "data", project_document("KVM status report", "Synthetic", docs, settings), docs
-    )
+    write_dataset(work / "data", assemble("KVM status report", "Synthetic", docs, settings))
     windows = [
         Window(w.start.commit if w.start else None, w.end.commit, tuple(d["paths"]))
         for w, d in zip(releases.windows, docs, strict=True)

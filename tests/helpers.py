@@ -17,12 +17,13 @@ from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.cli import main
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.jobs.window import history
+from kvmstatus.jobs.dataset import assemble
+from kvmstatus.jobs.window import history, year_periods
 from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.maintainers import DEFAULT_SUBSYSTEM
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
-from kvmstatus.store.documents import project_document, write_dataset
+from kvmstatus.store.documents import write_dataset
 
 KVM = (
     ":(glob)arch/arm64/kvm/**",
@@ -117,7 +118,10 @@ def make_dataset(root: Path, data: Path) -> None:
         "arch_map": "linux-kvm",
         "architectures": list(arch_map.names),
     }
-    write_dataset(data, project_document("KVM status report", "Fixture KVM", docs, settings), docs)
+    # Two release cycles a year, as the fixture configurations say: the history is weeks long.
+    end = releases.windows[-1].name
+    years = year_periods(repo, end, 2, HOSTILE_PATTERN, chosen, arch_map, load_affiliations(), 0)
+    write_dataset(data, assemble("KVM status report", "Fixture KVM", docs, settings, years))
 
 
 SESSION_MARK = "KVMSTATUS_TEST_SESSION"

@@ -28,8 +28,10 @@ from kvmstatus.mine.gitlog import Window
 from kvmstatus.mine.log import mine
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
+from kvmstatus.store.documents import Dataset
 from kvmstatus.store.results import window_document
-from kvmstatus.website.pages import Context, highlights, pull_heading
+from kvmstatus.website.pages.common import Context
+from kvmstatus.website.pages.releases import highlights, pull_heading
 
 X86_SUBJECT = "Merge tag 'kvm-x86-mmu-6.12' of https://github.com/kvm-x86/linux into HEAD"
 X86_BODY = "KVM x86 MMU changes for 6.12:\n\n - Zap fewer sptes\n\n - <script>alert(1)</script>"
@@ -358,16 +360,16 @@ def test_non_merge_records_keep_no_body(result: WindowResult, flow_repo: Path) -
 def test_highlights_render_bodies_as_text(result: WindowResult) -> None:
     doc = window_document(result)
     names = list(load_arch_map("linux-kvm").names)
-    ctx = Context({"settings": {"architectures": names}}, [doc], {}, 5)
+    ctx = Context(Dataset({"settings": {"architectures": names}}, [doc]))  # type: ignore[typeddict-item]
     source = highlights(ctx, doc)
     out = markdown.Markdown(extensions=["tables", "attr_list", "md_in_html"]).convert(source)
     assert "<script>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert 'href="javascript' not in out
     # Grouped by architecture in the map's order; the octopus has no body, so no highlight.
-    assert [line for line in source.splitlines() if line.startswith("### ")] == [
-        "### x86",
-        "### arm64",
+    assert [line for line in source.splitlines() if line.startswith('<p class="kvm-group">')] == [
+        '<p class="kvm-group">x86</p>',
+        '<p class="kvm-group">arm64</p>',
     ]
     # The maintainer's list is a list again, still escaped.
     assert "<li>Zap fewer sptes</li><li>&lt;script&gt;alert(1)&lt;/script&gt;</li>" in out

@@ -9,7 +9,7 @@ from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.analyse.metrics import bot_reported, review_coverage
 from kvmstatus.analyse.newcomers import first_time_authors
-from kvmstatus.analyse.row import compare_rows
+from kvmstatus.analyse.periods import compare_rows
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.window import history
 from kvmstatus.mine.authors import author_keys
@@ -77,7 +77,9 @@ def test_year_cli(capsys: pytest.CaptureFixture[str], kernel_repo: Path) -> None
     )
     assert code == 0
     data = json.loads(out)
-    assert [w["range"] for w in data["windows"]] == ["v1.2..v1.3", "v1.1..v1.2", "v1.0..v1.1"]
+    assert [p["range"] for p in data["periods"]] == ["v1.2..v1.3", "v1.1..v1.2", "v1.0..v1.1"]
+    assert [s["kind"] for s in data["spans"]] == ["releases"] * 3
+    assert data["rows"] == [p["row"] for p in data["periods"]]
     assert data["changes"]["commits"] == [-75.0, 0.0]
 
 

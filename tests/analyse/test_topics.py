@@ -8,13 +8,13 @@ import pytest
 
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.periods import add_up, marked, merged_topics
 from kvmstatus.analyse.topics import prefixes, topic_of
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.window import compute_window
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
 from kvmstatus.shared.labels import GENERAL, NO_PREFIX
-from kvmstatus.website.periods import add_up, marked, merged_rows
 
 
 @pytest.mark.parametrize(
@@ -75,8 +75,8 @@ def test_marks_new_and_grown() -> None:
     assert not any(m.new or m.growth for m in marked(current, None))
 
 
-def test_merged_rows_add_windows_up_case_insensitively() -> None:
-    rows = merged_rows(
+def test_merged_topics_add_windows_up_case_insensitively() -> None:
+    rows = merged_topics(
         [
             [{"topic": "MMU", "commits": 1}, {"topic": "vgic", "commits": 2}],
             [{"topic": "mmu", "commits": 3}],
@@ -118,3 +118,12 @@ def test_kvm_unit_tests_topics_add_up(kut_repo: Path) -> None:
             )
             assert pull.commits == int(plain), pull.subject
     assert checked > 0
+
+
+def test_the_projects_own_name_is_no_topic() -> None:
+    """Xen's subjects name the project first (`xen/arm:`): its mapping says so."""
+    xen = load_arch_map("xen")
+    assert xen.project == ("xen",)
+    assert topic_of("xen/arm: vgic: Fix the ITS", frozenset(xen.project)) == "vgic"
+    assert topic_of("xen/x86: Drop a stub", frozenset(xen.project)) == GENERAL
+    assert topic_of("xen/arm: Fix the ITS") == "xen"  # a mapping that does not say so

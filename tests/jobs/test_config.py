@@ -32,7 +32,7 @@ def test_shipped_default() -> None:
     assert [c.name for c in config.companions] == ["kvm-unit-tests", "kvmtool"]
     assert {c.windows for c in config.companions} == {"main-release-dates"}
     assert config.publish.target == "directory"
-    assert config.cycles_per_year == 5
+    assert config.cycles_per_year is None  # the whole cycles closest to a year
 
 
 def test_relative_paths_are_relative_to_the_file() -> None:

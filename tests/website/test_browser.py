@@ -10,34 +10,19 @@ directory).
 from __future__ import annotations
 
 import os
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from browsing import NEEDS_CHROMIUM, Visit, browser_session, served
 from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG
 from helpers import make_dataset
+from kvmstatus.jobs.steps import build_edition
 from kvmstatus.store.documents import file_name
-from kvmstatus.website.build import build_site
-from kvmstatus.website.preview import preview_server
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
-
-# Flags for a headless root session on a machine with no network beyond localhost.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -45,27 +30,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     make_dataset(root, root / "data")
     out = root / "public"
-    build_site(root / "data", out, cycles=2)
+    build_edition(root / "data", out)  # the pages and the slides of the year, as a run
     return out
 
 
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     """The site as `kvmstatus preview` serves it (so search is tested through it)."""
-    httpd = preview_server(site, 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.url
-    httpd.shutdown()
-    httpd.server_close()
+    yield from served(site)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    yield from browser_session()
 
 
 PAGES = [
@@ -85,28 +62,14 @@ PAGES = [
 ]
 
 
-class Visit:
-    """One page load with its console errors and any dialog a script tried to open."""
-
-    def __init__(self, browser: object, url: str, **context: object) -> None:
-        self.context = browser.new_context(**context)  # type: ignore[attr-defined]
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.goto(url, wait_until="networkidle")
-
-    def close(self) -> None:
-        self.context.close()
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_page_renders_cleanly(browser: object, server: str, path: str) -> None:
     visit = Visit(browser, server + path)
     page = visit.page
     try:
+        # Folded sections (the Trends page's other metrics, the maintainers' messages) hold
+        # charts too: a reader who opens them must find them drawn.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         figures = page.locator("figure.kvm-chart")
         for i in range(figures.count()):
             figure = figures.nth(i)
@@ -198,3 +161,36 @@ def test_home_screenshots(browser: object, server: str, tmp_path: Path) -> None:
             assert shot.stat().st_size > 10_000
         finally:
             visit.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])
+def test_the_slides_of_the_year(browser: object, server: str, width: int, height: int) -> None:
+    """The home page links the talk; the HTML deck shows one slide a screen, nothing
+    overflowing, no console error; the PPTX download is served."""
+    from deck_browser import OVERFLOW, SHOWN
+
+    home = Visit(browser, server + "index.html")
+    try:
+        link = home.page.locator("article").get_by_role("link", name="Slides of the year")
+        assert link.get_attribute("href") == "slides.html"
+        pptx = home.page.get_by_role("link", name="the same as PowerPoint").get_attribute("href")
+        response = home.page.request.get(urljoin(home.page.url, pptx))
+        assert response.ok
+        assert response.body()[:2] == b"PK"  # a zip: the PPTX
+    finally:
+        home.close()
+    visit = Visit(browser, server + "slides.html", viewport={"width": width, "height": height})
+    page = visit.page
+    try:
+        count = page.locator(".slide").count()
+        assert count >= 8
+        for number in range(1, count + 1):
+            shown = page.evaluate(SHOWN)
+            assert [s[0] for s in shown] == [f"slide-{number}"]
+            wrong = page.evaluate(OVERFLOW)
+            assert wrong == [], f"slide {number} at {width}x{height}: {wrong}"
+            page.keyboard.press("ArrowRight")
+        assert visit.errors == []
+        assert visit.dialogs == []
+    finally:
+        visit.close()

@@ -16,13 +16,14 @@ from altair.vegalite.v6.schema.core import Root
 
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.periods import commits_trend, counted_windows
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.window import history
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
 from kvmstatus.shared.labels import UNKNOWN
 from kvmstatus.shared.numbers import linear_trend
-from kvmstatus.store.documents import counted_windows, project_document
+from kvmstatus.store.documents import project_document
 from kvmstatus.website import charts
 
 SCRIPT = "<script>alert(1)</script>"
@@ -546,8 +547,14 @@ def kut_data(kut_repo: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     releases = release_list(repo, r"^v\d")
     arch_map = load_arch_map("kvm-unit-tests")
     docs = history(repo, releases, Selection(paths=(".",)), arch_map, load_affiliations(), 0)
+    counted = [w["release"] for w in counted_windows(docs)]
     project = project_document(
-        "KVM status report", "kvm-unit-tests", docs, {"architectures": list(arch_map.names)}
+        "KVM status report",
+        "kvm-unit-tests",
+        docs,
+        {"architectures": list(arch_map.names)},
+        commits_trend(docs),
+        counted,
     )
     loaded: tuple[dict[str, Any], list[dict[str, Any]]] = json.loads(json.dumps([project, docs]))
     return loaded

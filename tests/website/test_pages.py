@@ -8,6 +8,7 @@ import re
 import shlex
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import markdown
@@ -72,8 +73,8 @@ def files_of(root: Path) -> dict[str, bytes]:
 
 
 def test_same_data_same_bytes(data: Path, tmp_path: Path) -> None:
-    build_site(data, tmp_path / "one", cycles=2)
-    build_site(data, tmp_path / "two", cycles=2)
+    build_site(data, tmp_path / "one")
+    build_site(data, tmp_path / "two")
     one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
     assert one.keys() == two.keys()
     different = [name for name in one if one[name] != two[name]]
@@ -83,12 +84,12 @@ def test_same_data_same_bytes(data: Path, tmp_path: Path) -> None:
 
 def test_failed_build_keeps_the_previous_site(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    build_site(data, out, cycles=2)
+    build_site(data, out)
     before = files_of(out)
     (data / "windows" / "v1.2.json").write_text("{ not json")
     try:
         with pytest.raises(UserError, match="changed or damaged after kvmstatus wrote it"):
-            build_site(data, out, cycles=2)
+            build_site(data, out)
     finally:
         make_dataset(tmp_path, data)
     assert files_of(out) == before
@@ -100,15 +101,13 @@ def test_refuses_to_replace_a_foreign_directory(data: Path, tmp_path: Path) -> N
     out.mkdir()
     (out / "thesis.tex").write_text("precious")
     with pytest.raises(UserError, match="not a kvmstatus site"):
-        build_site(data, out, cycles=2)
+        build_site(data, out)
     assert (out / "thesis.tex").read_text() == "precious"
     assert not (out / MARKER).exists()
 
 
 def test_site_command(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path) -> None:
-    code, out, err = run(
-        capsys, "site", "--data", str(data), "--out", str(tmp_path / "s"), "--cycles", "2"
-    )
+    code, out, err = run(capsys, "site", "--data", str(data), "--out", str(tmp_path / "s"))
     assert code == 0, err
     assert re.search(r"\d+ pages, \d+ charts -> ", out)
     index = (tmp_path / "s" / "index.html").read_text()
@@ -133,17 +132,18 @@ def test_companion_projects_on_testing_page(data: Path, tmp_path: Path) -> None:
     shutil.copytree(data, combined)
     companion = combined / "companions" / "unit-tests"
     shutil.copytree(data, companion)
-    project, windows = read_dataset(companion)
+    stored = read_dataset(companion)
     # Written as kvmstatus writes data (checksums included): an edit by hand is refused.
-    write_dataset(companion, project | {"project": "Fixture unit tests"}, windows)
-    build_site(combined, tmp_path / "site", cycles=2)
+    project = stored.project | {"project": "Fixture unit tests"}
+    write_dataset(companion, replace(stored, project=project, years=None, periods=[]))
+    build_site(combined, tmp_path / "site")
     testing = (tmp_path / "site" / "testing.html").read_text()
     assert "Fixture unit tests" in testing
     assert "charts/testing-unit-tests.svg" in testing
 
 
 def test_initial_window_is_labelled_and_left_out_of_trends(data: Path, tmp_path: Path) -> None:
-    build_site(data, tmp_path / "site", cycles=2)
+    build_site(data, tmp_path / "site")
     project = json.loads((data / "project.json").read_text())
     first = project["releases"][0]
     assert project["trend"]["n"] == len(project["releases"]) - 1

@@ -3,16 +3,16 @@
 Kernel subjects carry a hierarchy of prefixes, `KVM: x86/mmu: Fix ...`, `KVM: nVMX: ...`,
 `KVM: arm64: vgic: ...`, `KVM: PPC: Book3S HV: ...`, `LoongArch: KVM: ...`. A commit's
 *topic* is the first prefix component (prefixes split at `/` as well as at `: `) that names
-neither KVM nor an architecture: `mmu`, `nVMX`, `vgic`, `Book3S HV`, `selftests`. A subject
-whose prefixes name only KVM and architectures has the topic `(general)`; one without any
-prefix has `(none)`. Topics are compared case-insensitively and shown in their most used
-spelling.
+neither KVM (nor the project, as its architecture mapping says: `xen`) nor an architecture:
+`mmu`, `nVMX`, `vgic`, `Book3S HV`, `selftests`. A subject whose prefixes name only the
+project and architectures has the topic `(general)`; one without any prefix has `(none)`.
+Topics are compared case-insensitively and shown in their most used spelling.
 
 Counting rule: every non-merge commit has exactly one topic and counts for it once per
 architecture it counts for (`ArchMap.arches_of`, the rule of the architecture tables), so
 a window's topics add up to its commits, and each architecture's topics add up to that
 architecture's commits. Pure functions: records in, counts out; adding windows' topics up is
-`kvmstatus.website.periods`'.
+`kvmstatus.analyse.periods`'.
 """
 
 from __future__ import annotations
@@ -78,12 +78,15 @@ def prefixes(subject: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 16)  # a window's subjects, asked twice (all, and per architecture)
-def topic_of(subject: str) -> str:
-    """The commit's topic (see the module docstring), in the subject's own spelling."""
+def topic_of(subject: str, own: frozenset[str] = frozenset()) -> str:
+    """The commit's topic (see the module docstring), in the subject's own spelling; `own`
+    are more words that name the project (`ArchMap.project`: `xen`)."""
     parts = prefixes(subject)
     if not parts:
         return NO_PREFIX
-    return next((p for p in parts if p.casefold() not in ARCH_WORDS), GENERAL)
+    return next(
+        (p for p in parts if p.casefold() not in ARCH_WORDS and p.casefold() not in own), GENERAL
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +95,8 @@ class TopicCount:
     commits: int
 
 
-def _count(records: Iterable[CommitRecord]) -> list[TopicCount]:
-    spelled = Counter(topic_of(r.subject) for r in records)  # then each topic once
+def _count(records: Iterable[CommitRecord], own: frozenset[str] = frozenset()) -> list[TopicCount]:
+    spelled = Counter(topic_of(r.subject, own) for r in records)  # then each topic once
     counts: dict[str, int] = {}
     spellings: dict[str, dict[str, int]] = {}
     for topic, n in spelled.items():
@@ -103,9 +106,9 @@ def _count(records: Iterable[CommitRecord]) -> list[TopicCount]:
     return [TopicCount(most_common(spellings[key]), n) for key, n in by_count(counts)]
 
 
-def topic_counts(records: Sequence[CommitRecord]) -> list[TopicCount]:
-    """Non-merge commits per topic, most first (ties by topic)."""
-    return _count(non_merges(records))
+def topic_counts(records: Sequence[CommitRecord], own: Iterable[str] = ()) -> list[TopicCount]:
+    """Non-merge commits per topic, most first (ties by topic); `own` name the project."""
+    return _count(non_merges(records), frozenset(own))
 
 
 def arch_topic_counts(
@@ -116,4 +119,5 @@ def arch_topic_counts(
     """Per architecture (in `amap.names` order, those with commits), its commits per topic.
     `groups`: `split_by_arch(records, amap)`, when the caller has it."""
     groups = split_by_arch(records, amap) if groups is None else groups
-    return {name: _count(group) for name, group in groups.items() if group}
+    own = frozenset(amap.project)
+    return {name: _count(group, own) for name, group in groups.items() if group}

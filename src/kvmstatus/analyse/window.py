@@ -97,7 +97,7 @@ def analyse_window(
     architectures = arch_stats(records, arch_map, top, names, groups)
     tables = {
         "testing": testing_by_arch(records, arch_map),
-        "topics": topic_counts(records),
+        "topics": topic_counts(records, arch_map.project),
         "arch_topics": arch_topic_counts(records, arch_map, groups),
         "pulls": flow.pulls,
         "trees": flow.trees,

@@ -147,10 +147,10 @@ def collect(args: argparse.Namespace) -> None:
 
 
 def site(args: argparse.Namespace) -> None:
-    from kvmstatus.website.build import build_site  # MkDocs and Altair load only for this
+    from kvmstatus.jobs.steps import build_edition  # MkDocs and Altair load only for this
 
     stopping.install(lambda name: f"stopped ({name}): the site at {args.out} is unchanged")
-    report = build_site(Path(args.data), Path(args.out), cycles=args.cycles)
+    report = build_edition(Path(args.data), Path(args.out))
     print(
         f"{report.pages} pages, {report.charts} charts -> {report.out} "
         f"(render {report.seconds_render:.1f}s, mkdocs {report.seconds_mkdocs:.1f}s)"
@@ -246,15 +246,12 @@ def status(args: argparse.Namespace) -> None:
 
 def year(args: argparse.Namespace) -> None:
     from kvmstatus.analyse.architectures import load_arch_map
-    from kvmstatus.analyse.row import compare_rows
     from kvmstatus.cli import text
     from kvmstatus.git.sources import open_repository
-    from kvmstatus.jobs.window import year_reports
-    from kvmstatus.store.results import window_document
+    from kvmstatus.jobs.window import year_comparison
 
-    repo = open_repository(args.repo)
-    results = year_reports(
-        repo,
+    years, periods = year_comparison(
+        open_repository(args.repo),
         args.end,
         args.cycles,
         args.pattern,
@@ -264,32 +261,39 @@ def year(args: argparse.Namespace) -> None:
         args.top,
         tuple(args.stable_lists),
     )
-    rows = [r.row for r in results]
-    changes = compare_rows(rows)
     if args.json:
-        print(text.to_json({"windows": [window_document(r) for r in results], "changes": changes}))
-        return
-    labels = ("this year", "1 year earlier", "2 years earlier")
-    for label, row in zip(labels, rows, strict=False):
-        print(f"{label + ':':<17}{row['range']}")
-    print()
-    print(text.table(text.year_rows(rows, changes), text.year_columns(len(rows))))
+        print(
+            text.to_json({k: v for k, v in years.items() if k != "topics"} | {"periods": periods})
+        )
+    else:
+        print(text.format_year(years))
+
+
+def deck(args: argparse.Namespace) -> None:
+    from kvmstatus.jobs.edition import make_deck
+
+    stopping.install(lambda name: f"stopped ({name}): {args.out} is unchanged")
+    options = {k: v for k, v in vars(args).items() if k not in ("func", "out", "html", "config")}
+    made, written = make_deck(
+        Path(args.out), Path(args.html) if args.html else None, args.config, **options
+    )
+    print(f"{len(made.slides)} slides of {made.subtitle[4:]} -> {', '.join(map(str, written))}")
 
 
 def review(args: argparse.Namespace) -> None:
     from kvmstatus.cli import text
     from kvmstatus.jobs.lists import range_review
 
-    stats = range_review(
-        args.archive, args.since, args.until, args.tag, lambda note: warn(f"note: {note}")
+    found = range_review(
+        args.archive,
+        args.since,
+        args.until,
+        args.tag,
+        lambda note: warn(f"note: {note}"),
+        args.repo,
+        args.paths,
     )
-    if stats.unparseable:
-        shown = ", ".join(c[:12] for c in stats.unparseable_commits[:5])
-        warn(
-            f"warning: {stats.unparseable} message(s) of the range could not be parsed "
-            f"(counted under unparseable): {shown}"
-        )
     if args.json:
-        print(text.to_json(text.review_json(stats, args.archive)))
+        print(text.to_json(text.review_json(found, args.archive)))
     else:
-        print(text.format_review(stats, args.archive))
+        print(text.format_review(found, args.archive))

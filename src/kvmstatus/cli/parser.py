@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 
 from kvmstatus import __version__
 from kvmstatus.cli import commands
@@ -92,6 +91,12 @@ def _history_options(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=commands.history)
 
 
+_CYCLES = (
+    "release cycles in each year (default: the whole cycles closest to 365 days, else "
+    "calendar years by commit date)"
+)
+
+
 def _collect_options(parser: argparse.ArgumentParser) -> None:
     _add_repo(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="data directory to write")
@@ -115,6 +120,7 @@ def _collect_options(parser: argparse.ArgumentParser) -> None:
         "(e.g. 'KVM selftests')",
     )
     parser.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
+    parser.add_argument("--cycles", type=_positive, metavar="N", help=_CYCLES)
     _add_selection(parser, top=False)
     parser.set_defaults(func=commands.collect)
 
@@ -159,9 +165,6 @@ def _status_options(parser: argparse.ArgumentParser) -> None:
 def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, metavar="DIR", help="data from `collect`")
     parser.add_argument("--out", required=True, metavar="DIR", help="where the site goes")
-    parser.add_argument(
-        "--cycles", type=int, default=5, help="release cycles in a year (default 5)"
-    )
     parser.set_defaults(func=commands.site)
 
 
@@ -176,9 +179,7 @@ def _preview_options(parser: argparse.ArgumentParser) -> None:
 def _year_options(parser: argparse.ArgumentParser) -> None:
     _add_repo(parser)
     parser.add_argument("--end", required=True, metavar="TAG", help="last tag, e.g. v5.4-rc1")
-    parser.add_argument(
-        "--cycles", type=int, default=5, help="release cycles per window (default 5)"
-    )
+    parser.add_argument("--cycles", type=_positive, metavar="N", help=_CYCLES)
     parser.add_argument(
         "--pattern",
         help=r"tags to count cycles in (default: '^v\d+\.\d+-rc1$' when --end is an rc1, "
@@ -187,6 +188,42 @@ def _year_options(parser: argparse.ArgumentParser) -> None:
     _add_selection(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(func=commands.year)
+
+
+def _deck_options(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--config",
+        metavar="FILE",
+        help="kvmstatus.toml: bring its data up to date and make the deck of its newest year "
+        "(with its lists' review)",
+    )
+    source.add_argument(
+        "--repo", help="a git clone, a .bundle file or a URL: the deck of a year of it, in memory"
+    )
+    fetch = parser.add_mutually_exclusive_group()
+    fetch.add_argument("--fetch", action="store_true", default=None, help="fetch (--config)")
+    fetch.add_argument(
+        "--no-fetch", dest="fetch", action="store_false", help="never fetch (offline)"
+    )
+    parser.add_argument("--out", required=True, metavar="FILE.pptx", help="the PPTX to write")
+    parser.add_argument("--html", metavar="FILE.html", help="also write the deck as one HTML file")
+    parser.add_argument(
+        "--end", metavar="TAG", help="the release the year ends at (default: the newest)"
+    )
+    parser.add_argument("--cycles", type=_positive, metavar="N", help=_CYCLES)
+    parser.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
+    parser.add_argument("--since", metavar="TAG", help="first release to include (e.g. v3.8)")
+    parser.add_argument(
+        "--title",
+        help="the deck's title (default: the site's, 'PROJECT status report' or 'KVM status "
+        "report')",
+    )
+    parser.add_argument("--project", help="the project's display name (as for collect)")
+    parser.add_argument("--test-suite", default="", metavar="NAME", help="as for collect")
+    parser.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
+    _add_selection(parser, top=False)
+    parser.set_defaults(func=commands.deck)
 
 
 def _review_options(parser: argparse.ArgumentParser) -> None:
@@ -200,30 +237,29 @@ def _review_options(parser: argparse.ArgumentParser) -> None:
         "(a message in two counts once)",
     )
     parser.add_argument(
-        "--since", required=True, type=_date, metavar="DATE", help="first day (inclusive)"
+        "--since",
+        required=True,
+        metavar="DATE",
+        help="first day (inclusive): YYYY-MM-DD or an ISO time, UTC unless it says",
     )
-    parser.add_argument(
-        "--until", required=True, type=_date, metavar="DATE", help="end (exclusive)"
-    )
+    parser.add_argument("--until", required=True, metavar="DATE", help="end (exclusive)")
     parser.add_argument(
         "--tag",
         metavar="WORD",
         help="only patch messages whose subject bracket holds WORD (e.g. kvm-unit-tests), and "
         "the replies to them",
     )
+    parser.add_argument(
+        "--repo",
+        metavar="PATH|URL",
+        help="also link this repository's commits of the range (committer date, HEAD) to the "
+        "posted patches: by their Link:/Message-Id: trailers, else by subject and author",
+    )
+    parser.add_argument(
+        "--paths", nargs="+", default=[], metavar="PATHSPEC", help="with --repo: only these paths"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(func=commands.review)
-
-
-def _date(text: str) -> datetime:
-    """A `--since`/`--until` value: `2021-07-01` or an ISO time; without a zone, UTC."""
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date (use YYYY-MM-DD or an ISO time such as 2021-07-01T12:00)"
-        ) from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _add_flow_options(parser: argparse.ArgumentParser) -> None:
@@ -261,7 +297,7 @@ def _add_selection(parser: argparse.ArgumentParser, top: bool = True) -> None:
         "--arch-map",
         default=DEFAULT_ARCH_MAPPING,
         metavar="NAME|FILE",
-        help=f"architecture mapping: linux-kvm, kvm-unit-tests or a TOML file "
+        help=f"architecture mapping: linux-kvm, kvm-unit-tests, kvmtool, xen or a TOML file "
         f"(default: {DEFAULT_ARCH_MAPPING})",
     )
     parser.add_argument(
@@ -375,9 +411,19 @@ _COMMANDS: tuple[tuple[str, str, str, Callable[[argparse.ArgumentParser], None]]
     (
         "year",
         "the keynote's yearly window next to the two years before, with changes",
-        "The window of --cycles releases ending at --end, and the same-length "
-        "windows one and two years earlier, side by side.",
+        "The year ending at the release --end and the two years before it, side by side, "
+        "each 365 days within 10%: whole release cycles where the releases allow it, "
+        "else calendar years by commit date.",
         _year_options,
+    ),
+    (
+        "deck",
+        "the year's status-report talk as slides (PPTX, and HTML with --html)",
+        "The year's status report as a deck to edit and present, in the keynote's order: the "
+        "year in numbers against the two before, commits per release and their trend, top "
+        "authors, reviewers and creators of fixes, companies, architectures, testing, review on "
+        "the lists; speaker notes say the numbers in words.",
+        _deck_options,
     ),
     (
         "review",

@@ -72,7 +72,8 @@ class PublishConfig:
 class Config:
     title: str
     base_url: str
-    cycles_per_year: int
+    cycles_per_year: int | None
+    """Release cycles in a year; None: the spans closest to a year (`analyse.periods`)."""
     data_dir: Path
     cache_dir: Path | None
     publish: PublishConfig
@@ -187,10 +188,15 @@ def _project(table: Mapping[str, Any], where: str, base: Path) -> ProjectConfig:
     )
 
 
+def is_list_tag(tag: str) -> bool:
+    """Whether `tag` can be a word of a patch subject's bracket: no space, none of `,;:/[]`."""
+    return re.fullmatch(r"[^\s\[\],;:/]+", tag) is not None
+
+
 def _lists(table: Mapping[str, Any], where: str, base: Path) -> dict[str, Any]:
     """A project's mailing lists and list tag (see `jobs.lists`)."""
     tag = table.get("list_tag")
-    if tag is not None and not re.fullmatch(r"[^\s\[\],;:/]+", tag):
+    if tag is not None and not is_list_tag(tag):
         raise UserError(f"{where}.list_tag: one word, as in the patch subjects' brackets")
     return {"lists": tuple(_path(base, s) for s in table.get("lists", ())), "list_tag": tag}
 
@@ -243,8 +249,8 @@ def parse_config(text: str, source: str, base: Path) -> Config:
     main = parsed[mains[0]]
     if main.windows != "tags":
         raise UserError(f"project[{mains[0]}].windows: the main project's windows are its tags")
-    cycles = site.get("cycles_per_year", 5)
-    if cycles < 1:
+    cycles = site.get("cycles_per_year")
+    if cycles is not None and cycles < 1:
         raise UserError("site.cycles_per_year: expected a positive integer")
     publish_path = publish.get("path", "public")
     return Config(
@@ -331,6 +337,7 @@ def config_from_options(
     count_initial_window: bool,
     project: str | None,
     title: str | None,
+    cycles: int | None = None,
     **_: object,
 ) -> Config:
     """The configuration `kvmstatus collect`'s options describe (they are its keywords, by
@@ -358,7 +365,7 @@ def config_from_options(
     return Config(
         title=title or default_title(main.display_name, main.paths, main.subsystem),
         base_url="",
-        cycles_per_year=5,
+        cycles_per_year=cycles,
         data_dir=data_dir,
         cache_dir=None,
         publish=PublishConfig(),

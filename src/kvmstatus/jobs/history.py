@@ -20,17 +20,17 @@ from kvmstatus.mine.selection import Selection
 
 if TYPE_CHECKING:  # the types alone: the analysis loads once the first log runs
     from kvmstatus.analyse.row import Row
-    from kvmstatus.shared.numbers import Trend
+    from kvmstatus.model.documents import TrendDocument
     from kvmstatus.store.documents import Document
 
 
 @dataclass(frozen=True)
 class History:
     """Every window's document, oldest first, and the commits trend over the `counted` of
-    them (`store.documents.counted_windows`: the initial window only when it counts)."""
+    them (`analyse.periods.counted_windows`: the initial window only when it counts)."""
 
     windows: list[Document]
-    trend: Trend | None
+    trend: TrendDocument | None
     counted: int
 
     @property
@@ -75,8 +75,7 @@ def history_report(
         if started is not None:
             started.close()
 
-    from kvmstatus.shared.numbers import linear_trend
-    from kvmstatus.store.documents import counted_windows
+    from kvmstatus.analyse.periods import commits_trend, counted_windows
 
     counted = counted_windows(docs, count_initial_window)
-    return History(docs, linear_trend([float(d["commits"]) for d in counted]), len(counted))
+    return History(docs, commits_trend(docs, count_initial_window), len(counted))

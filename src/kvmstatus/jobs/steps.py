@@ -21,23 +21,47 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
+from kvmstatus.analyse.periods import (
+    YearChoice,
+    year_spans,
+)
 from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.git.sources import prepare_repository
 from kvmstatus.jobs.config import Config, ProjectConfig
-from kvmstatus.jobs.window import compute_window, first_time_author_keys
+from kvmstatus.jobs.dataset import assemble
+from kvmstatus.jobs.window import (
+    compute_period,
+    compute_window,
+    first_time_author_keys,
+    span_bounds,
+)
 from kvmstatus.mine.fixes import shared_release_index
 from kvmstatus.mine.releases import release_list, windows_by_dates
 from kvmstatus.mine.selection import Selection
+from kvmstatus.model.documents import (
+    PeriodDocument,
+)
 from kvmstatus.model.releases import ReleaseWindow, Tag
 from kvmstatus.shared.stopping import removed_on_stop
-from kvmstatus.store.cache import load_cached, prune_cache, store_result, window_key
+from kvmstatus.store.cache import (
+    ASSEMBLING_MODULES,
+    PERIODS,
+    WINDOWS,
+    code_version,
+    load_cached,
+    period_key,
+    prune_cache,
+    store_result,
+    window_key,
+)
 from kvmstatus.store.documents import (
+    Document,
     damaged_files,
-    project_document,
     with_first_time_authors,
     write_dataset,
 )
@@ -45,6 +69,9 @@ from kvmstatus.store.jsonfile import write_json
 from kvmstatus.store.published import PUBLISHED, pushed_stamp, record_pushed
 from kvmstatus.store.results import window_document
 from kvmstatus.store.runs import RUNS
+
+if TYPE_CHECKING:
+    from kvmstatus.website.build import BuildReport
 
 log = logging.getLogger("kvmstatus")
 
@@ -232,14 +259,67 @@ def aggregate(config: Config, the_plan: Plan, synthetic: bool = False) -> Aggreg
     )
     docs = [with_first_time_authors(d, n) for d, n in zip(docs, new, strict=True)]
     project = the_plan.project
-    summary = project_document(
-        config.title, project.display_name, docs, project_settings(project), synthetic
+    years = year_documents(config, the_plan) if project == config.main else None
+    settings = project_settings(project)
+    data = assemble(
+        config.title,
+        project.display_name,
+        docs,
+        settings,
+        None if years is None else years[:2],
+        synthetic,
     )
-    write_dataset(root, summary, docs)
+    write_dataset(root, data)
     prune_cache(root, set(keys))
+    prune_cache(root, years[2] if years else set(), PERIODS)
     # Written last: a run killed before this point aggregates again.
     write_json(root / "aggregated.json", stamp)
     return Aggregated(written=True, repaired=repaired)
+
+
+def year_documents(
+    config: Config, the_plan: Plan
+) -> tuple[YearChoice, list[PeriodDocument], set[str]] | None:
+    """The yearly periods of the main project: its spans (`analyse.periods.year_spans`), each
+    period computed like a window (`jobs.window.compute_period`) and cached like one.
+    Returns the choice, the periods and their cache keys (None: no window at all)."""
+    project = the_plan.project
+    if not the_plan.jobs:
+        return None
+    windows = [job.window for job in the_plan.jobs]
+    tags = the_plan.jobs[0].releases
+    bounds = span_bounds(windows, project.count_initial_window)
+    choice = year_spans(bounds, config.cycles_per_year, before_first=project.count_initial_window)
+    root = Path(the_plan.root)
+    repo = GitRepo(the_plan.repo)
+    selection = {"paths": list(project.paths), "subsystem": project.subsystem}
+    arch = _mapping_digest(project)
+    affiliations = load_affiliations([Path(p) for p in project.affiliations])
+    periods: list[PeriodDocument] = []
+    keys = set()
+    for span in choice.spans:
+        key = period_key(
+            project.name, span, tags, selection, arch, affiliations.digest, project.stable_lists
+        ).digest()
+        keys.add(key)
+        doc, _ = load_cached(root, key, PERIODS)
+        if doc is None:
+            doc = cast(
+                Document,
+                compute_period(
+                    repo,
+                    span,
+                    tags,
+                    selection_of(project),
+                    load_arch_map(project.architectures),
+                    affiliations,
+                    release_index=shared_release_index(repo, tags),
+                    stable_lists=project.stable_lists,
+                ),
+            )
+            store_result(root, key, doc, PERIODS)
+        periods.append(cast(PeriodDocument, doc))
+    return choice, periods, keys
 
 
 def project_settings(project: ProjectConfig) -> dict[str, object]:
@@ -264,7 +344,15 @@ def _aggregate_stamp(config: Config, the_plan: Plan, synthetic: bool) -> list[st
     # Labels and settings are in the stamp: renaming a project or its test suite changes
     # no window, but it changes the data the site is built from.
     project = the_plan.project
-    labels = json.dumps([project.display_name, project_settings(project)], sort_keys=True)
+    labels = json.dumps(
+        [
+            project.display_name,
+            project_settings(project),
+            config.cycles_per_year,
+            code_version(ASSEMBLING_MODULES),
+        ],
+        sort_keys=True,
+    )
     return [*(job.key for job in the_plan.jobs), config.title, str(synthetic), labels]
 
 
@@ -284,7 +372,7 @@ def data_stamp(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.json")):
         relative = path.relative_to(root)
-        if "cache" in relative.parts or relative in _NOT_DATA:
+        if {WINDOWS, PERIODS} & set(relative.parts) or relative in _NOT_DATA:
             continue
         if {"lists", "links"} & set(relative.parts[:-1]):
             continue  # what the review is computed from (`jobs.lists`), not what the site shows
@@ -347,10 +435,20 @@ def stamp_at_target(config: Config, out: Path | None) -> str | None:
     return pushed_stamp(config.data_dir, where)
 
 
+def build_edition(
+    data: Path, out: Path, stamp: str = "", base_url: str = "", extra: Path | None = None
+) -> BuildReport:
+    """An edition's site: the pages of the data directory `data` and the slides of its year
+    (`jobs.slides`), built into `out` (`website.build.build_site`)."""
+    from kvmstatus.jobs.slides import site_slides
+    from kvmstatus.website.build import build_site
+
+    return build_site(data, out, stamp, base_url, extra, site_slides(base_url))
+
+
 def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
     """Build the site from the data directory and publish it; skip when the published
     edition was built from the same data. Returns (where, published)."""
-    from kvmstatus.website.build import build_site
     from kvmstatus.website.gitpublish import push_site  # loaded only for a git target
 
     stamp = edition_stamp(config)
@@ -359,14 +457,7 @@ def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
         return where, False
     extra = _extra(config)
     if directory is not None:
-        build_site(
-            config.data_dir,
-            directory,
-            config.cycles_per_year,
-            stamp=stamp,
-            base_url=config.base_url,
-            extra=extra,
-        )
+        build_edition(config.data_dir, directory, stamp, config.base_url, extra)
         return where, True
     project = json.loads((config.data_dir / "project.json").read_text(encoding="utf-8"))
     with (
@@ -374,19 +465,12 @@ def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
         removed_on_stop(Path(tmp)),
     ):
         site = Path(tmp) / "site"
-        build_site(
-            config.data_dir,
-            site,
-            config.cycles_per_year,
-            stamp=stamp,
-            base_url=config.base_url,
-            extra=extra,
-        )
+        build_edition(config.data_dir, site, stamp, config.base_url, extra)
         push_site(
             site,
             config.publish.remote,
             config.publish.branch,
-            message=f"KVM status report as of {project['as_of']}",
+            message=f"{project['title']} as of {project['as_of']}",
             date=f"{project['as_of']}T00:00:00+00:00",
         )
     record_pushed(config.data_dir, where, stamp)

@@ -1,22 +1,27 @@
-"""Computing windows: git -> records -> tables for one release window or one range, and the
-first-time authors of a run of windows. Compositions of the stages, no Prefect.
+"""Computing windows: git -> records -> tables for one release window, one yearly period or
+one range, and the first-time authors of a run of windows. Compositions of the stages, no
+Prefect.
 
 `compute_window` is what a run's window task does (a pure function of its inputs, so its
-result is cached); `history` computes every window in memory for `kvmstatus history`;
-`range_report` is `kvmstatus stats`, and `year_reports` is `kvmstatus year`. The cache key
-covers this module and what it imports (`store.cache.code_version`).
+result is cached); `compute_period` is one year of the yearly comparison, and
+`year_periods` the comparison itself (`kvmstatus year`, and a run's years step);
+`history` computes every window in memory for `kvmstatus history`; `range_report` is
+`kvmstatus stats`. The cache key covers this module and what it imports
+(`store.cache.code_version`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from kvmstatus.analyse.affiliations import AffiliationMap
 from kvmstatus.analyse.architectures import ArchMap
 from kvmstatus.analyse.newcomers import Contacts, all_contacts, new_author_keys
+from kvmstatus.analyse.periods import YearChoice, year_spans, years_document
 from kvmstatus.analyse.window import WindowResult, analyse_window
 from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo, Started
@@ -38,6 +43,8 @@ from kvmstatus.mine.log import (
 )
 from kvmstatus.mine.releases import list_tags, release_list, release_tags
 from kvmstatus.mine.selection import Selection, pathspecs_at
+from kvmstatus.model.documents import PeriodDocument, SpanDocument, YearsDocument
+from kvmstatus.model.periods import Span
 from kvmstatus.model.records import CommitRecord
 from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN, Releases, ReleaseWindow, Tag
 from kvmstatus.shared.labels import STABLE_LISTS
@@ -72,33 +79,123 @@ def compute_window(
     if specs is None:
         specs = pathspecs_at(repo, window.end.commit, chosen)
     mined = Window(start, window.end.commit, specs)
+    return _tables(
+        repo,
+        mined,
+        releases,
+        window.name,
+        window.range,
+        window.end.date.date().isoformat(),
+        None,
+        arch_map,
+        affiliations,
+        top,
+        release_index,
+        stable_lists,
+        started,
+    )
+
+
+def _tables(
+    repo: GitRepo,
+    mined: Window,
+    releases: Sequence[Tag],
+    name: str,
+    range_text: str,
+    date: str,
+    earlier: Callable[[], set[str]] | None,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int,
+    release_index: ReleaseIndex | None,
+    stable_lists: tuple[str, ...],
+    started: StartedLog | None = None,
+) -> WindowResult:
+    """The tables of what `mined` selects, whose commits ship in the release `name`.
+    `earlier` gives the author keys before it, for first-time authors (None: judged later)."""
     # Four more git processes read independent things: run them at once (on a small window
     # their start-up, not their work, is what costs). The graph needs no record, so git
     # walks it while the log is parsed; the Fixes lines are traced while the tables are
     # computed.
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         graph = pool.submit(window_graph, repo, mined)
+        before = pool.submit(earlier) if earlier is not None else None
         logged = read_log(repo, mined, started)
         # Releases after this one are never consulted (`until`): later tags must not change
         # a finished window's numbers.
-        fixes = pool.submit(
-            resolve_fixes, repo, mined, logged, releases, window.name, release_index
-        )
+        fixes = pool.submit(resolve_fixes, repo, mined, logged, releases, name, release_index)
         records = completed(repo, mined, logged, pool)
         return analyse_window(
             records,
-            window.range,
-            specs,
-            None,
+            range_text,
+            mined.pathspecs,
+            None if before is None else before.result(),
             arch_map,
             affiliations,
             fixes.result,  # traced in git while the tables are computed
             top,
-            window.name,
-            window.end.date.date().isoformat(),
+            name,
+            date,
             graph.result() if records else {},
             stable_lists,
         )
+
+
+def compute_period(
+    repo: GitRepo,
+    span: Span,
+    releases: Sequence[Tag],
+    chosen: Selection,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int = 0,
+    release_index: ReleaseIndex | None = None,
+    stable_lists: tuple[str, ...] = STABLE_LISTS,
+) -> PeriodDocument:
+    """One yearly period, mined and analysed like a window: `git log A..B -- P` for release
+    cycles, `git log --since-as-filter=.. --until=.. B -- P` for a calendar year, with `P`
+    the selection at `B`. Its first-time authors are those with no commit in `P` before it:
+    before `A`, or reachable from `B` and dated up to the period's start."""
+    end = span.end.commit
+    specs = pathspecs_at(repo, end, chosen)
+    start = span.start.commit if span.kind == "releases" and span.start else None
+    mined = Window(start, end, specs, span.dates)
+    before = [start] if start else [f"--until={span.dates[0]}", end] if span.dates else []
+
+    def earlier() -> set[str]:
+        return author_keys(repo, before, specs, end) if before else set()
+
+    result = _tables(
+        repo,
+        mined,
+        releases,
+        span.end.name,
+        span.range,
+        span.until.date().isoformat(),
+        earlier,
+        arch_map,
+        affiliations,
+        top,
+        release_index,
+        stable_lists,
+    )
+    doc = cast(PeriodDocument, window_document(result))
+    doc["span"] = span_document(span)
+    return doc
+
+
+def span_document(span: Span) -> SpanDocument:
+    """A span as the documents store it."""
+    return {
+        "label": span.label,
+        "kind": span.kind,
+        "start": span.start.name if span.start else None,
+        "end": span.end.name,
+        "since": span.since.isoformat(),
+        "until": span.until.isoformat(),
+        "days": round(span.days, 2),
+        "releases": list(span.releases),
+    }
 
 
 def merge_graph(
@@ -278,41 +375,78 @@ def _authors_before(repo: GitRepo, mined: MinedRange) -> set[str]:
 RC1_PATTERN = r"^v\d+\.\d+-rc1$"
 
 
-def year_reports(
+def span_bounds(windows: Sequence[ReleaseWindow], count_initial: bool = False) -> list[Tag]:
+    """The release tags that open and close the counted windows, oldest first: what the
+    yearly spans are chosen from (`analyse.periods.year_spans`)."""
+    cycles = [w for w in windows if w.start is not None]
+    if not cycles or (count_initial and len(cycles) < len(windows)):
+        return [w.end for w in windows]
+    first = cycles[0].start
+    assert first is not None
+    return [first, *(w.end for w in cycles)]
+
+
+def year_periods(
     repo: GitRepo,
     end: str,
-    cycles: int,
+    cycles: int | None,
     pattern: str | None,
     chosen: Selection,
     arch_map: ArchMap,
     affiliations: AffiliationMap,
     top: int = 10,
     stable_lists: tuple[str, ...] = STABLE_LISTS,
-) -> list[WindowResult]:
-    """The keynote's comparison: the window of `cycles` release cycles ending at `end`, and
-    the same-length windows one and two years earlier (those that exist), latest first.
+    since: str | None = None,
+    count_initial: bool = False,
+) -> tuple[YearChoice, list[PeriodDocument]]:
+    """The keynote's comparison (`kvmstatus year`): the last year up to the release `end` and
+    the two years before it, chosen by `analyse.periods.year_spans`, each computed with
+    `compute_period`, newest first.
 
-    Cycles are counted in the tags matching `pattern`; by default the rc1 tags when `end` is
-    an rc1 (`v5.4-rc1` gives `v4.20-rc1..v5.4-rc1`), else the kernel's release tags.
+    Releases are the tags matching `pattern`; by default the rc1 tags when `end` is an rc1
+    (`v5.4-rc1`: the kernel's rc1-to-rc1 years), else the kernel's release tags.
     """
     pattern = pattern or (RC1_PATTERN if end.endswith("-rc1") else KERNEL_RELEASE_PATTERN)
-    names = [w.name for w in release_list(repo, pattern).windows]
+    found = release_list(repo, pattern, since)
+    names = [w.name for w in found.windows]
     if end not in names:
         raise UserError(f"--end '{end}' is not one of the tags matching '{pattern}'")
-    last = names.index(end)
-    spans = [(last - (k + 1) * cycles, last - k * cycles) for k in range(3)]
-    spans = [(a, b) for a, b in spans if a >= 0]
-    if not spans:
-        raise UserError(f"there are fewer than {cycles} releases before {end}")
-    return [
-        range_report(
-            repo,
-            f"{names[a]}..{names[b]}",
-            chosen,
-            arch_map,
-            affiliations,
+    windows = found.windows[: names.index(end) + 1]
+    choice = year_spans(span_bounds(windows, count_initial), cycles, before_first=count_initial)
+    if not choice.spans:
+        raise UserError(f"there is no complete year of releases up to {end}")
+    index = ReleaseIndex(repo, found.tags)
+    docs = [
+        trimmed_period(
+            compute_period(
+                repo, span, found.tags, chosen, arch_map, affiliations, 0, index, stable_lists
+            ),
             top,
-            stable_lists=stable_lists,
         )
-        for a, b in spans
+        for span in choice.spans
     ]
+    return choice, docs
+
+
+def year_comparison(
+    repo: GitRepo,
+    end: str,
+    cycles: int | None,
+    pattern: str | None,
+    chosen: Selection,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int = 10,
+    stable_lists: tuple[str, ...] = STABLE_LISTS,
+) -> tuple[YearsDocument, list[PeriodDocument]]:
+    """`kvmstatus year`: the comparison of `year_periods` as a run stores it (`years.json`,
+    `analyse.periods.years_document`), and the periods."""
+    choice, periods = year_periods(
+        repo, end, cycles, pattern, chosen, arch_map, affiliations, top, stable_lists
+    )
+    return years_document(choice, periods), periods
+
+
+def trimmed_period(doc: PeriodDocument, top: int) -> PeriodDocument:
+    """`doc` with its ranked lists cut to `top` rows (all when `top` <= 0)."""
+    return cast(PeriodDocument, trimmed(cast(Document, doc), top))

@@ -28,22 +28,32 @@ WHOLE_TREE = frozenset({".", "./", ":/", ":/.", ":(top)", ":(top)."})
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """What to mine: `start..end` (all of `end`'s history when `start` is None) and paths."""
+    """What to mine: `start..end` (all of `end`'s history when `start` is None) and paths;
+    with `dates`, only the commits whose committer date is within them (a calendar period,
+    `model.periods.Span.dates`)."""
 
     start: str | None
     end: str
     pathspecs: tuple[str, ...] = ()
+    dates: tuple[str, str] | None = None
+    """`--since-as-filter` and `--until`, both inclusive."""
 
     @property
     def revisions(self) -> list[str]:
-        return [self.end, f"^{self.start}"] if self.start else [self.end]
+        filters = []
+        if self.dates is not None:
+            filters = [f"--since-as-filter={self.dates[0]}", f"--until={self.dates[1]}"]
+        return [*filters, self.end, f"^{self.start}"] if self.start else [*filters, self.end]
 
     @property
     def whole_tree(self) -> bool:
         """Whether the pathspecs select every path (`--paths .`): then git is asked without
         them where that gives the same commits (`mine.log.read_log`), which spares it the
-        history simplification of every commit against its parents."""
-        return bool(self.pathspecs) and all(spec in WHOLE_TREE for spec in self.pathspecs)
+        history simplification of every commit against its parents. Not with `dates`: the
+        merges outside them, which the log does not list, still steer git's walk."""
+        if self.dates is not None or not self.pathspecs:
+            return False
+        return all(spec in WHOLE_TREE for spec in self.pathspecs)
 
     @property
     def limit(self) -> tuple[str, ...]:

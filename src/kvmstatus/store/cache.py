@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kvmstatus import __version__
+from kvmstatus.model.periods import Span
 from kvmstatus.model.releases import ReleaseWindow, Tag
 from kvmstatus.store.documents import Document
 from kvmstatus.store.jsonfile import write_json
@@ -27,14 +28,18 @@ from kvmstatus.store.jsonfile import write_json
 COMPUTING_MODULES = ("kvmstatus.jobs.window", "kvmstatus.store.results")
 """Where a window is computed and serialized: the cache key covers these modules and every
 kvmstatus module they import, and nothing else (not the site, the CLI or the demo)."""
+ASSEMBLING_MODULES = ("kvmstatus.jobs.dataset",)
+"""Where a project's documents are put together from its windows and periods: the data
+directory is written again when they change."""
 
 
 @cache
-def code_version() -> str:
+def code_version(roots: tuple[str, ...] = COMPUTING_MODULES) -> str:
     """The package version and a hash of the source of the modules that compute a window
-    (`COMPUTING_MODULES` and their imports): changing a chart or a page recomputes nothing."""
+    (`roots`, by default `COMPUTING_MODULES`, and their imports): changing a chart or a page
+    recomputes nothing."""
     digest = hashlib.sha256(__version__.encode())
-    for name in sorted(module_closure(COMPUTING_MODULES)):
+    for name in sorted(module_closure(roots)):
         path = module_file(name)
         assert path is not None  # module_closure only returns modules it found
         digest.update(name.encode())
@@ -157,24 +162,55 @@ def window_key(
     )
 
 
+def period_key(
+    project: str,
+    span: Span,
+    releases: Sequence[Tag],
+    selection: Mapping[str, Any],
+    arch_map: str,
+    affiliations: str,
+    stable_lists: Sequence[str] = (),
+) -> WindowKey:
+    """The key of a yearly period (`model.periods.Span`): a window's, with its kind and dates."""
+    names = [t.name for t in releases]
+    upto = releases[: names.index(span.end.name) + 1] if span.end.name in names else releases
+    return WindowKey(
+        project=f"{project}#{span.kind}:{span.since.isoformat()}:{span.until.isoformat()}",
+        start=span.start.commit if span.start else None,
+        end=span.end.commit,
+        selection=selection,
+        releases=[(t.name, t.commit) for t in upto],
+        arch_map=arch_map,
+        affiliations=affiliations,
+        code=code_version(),
+        stable_lists=tuple(stable_lists),
+    )
+
+
 def _checksum(doc: Document) -> str:
     body = json.dumps(doc, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def cache_path(root: Path, key: str) -> Path:
-    return root / "cache" / f"{key}.json"
+WINDOWS = "cache"
+"""Where windows' results are cached, under the data directory."""
+PERIODS = "cache-years"
+"""Where yearly periods' results are cached (`period_key`), apart from the windows'."""
+
+
+def cache_path(root: Path, key: str, folder: str = WINDOWS) -> Path:
+    return root / folder / f"{key}.json"
 
 
 def stored_results(root: Path) -> int:
     """How many window results are stored under the data directory `root`, companions'
     included."""
-    return sum(1 for _ in root.glob("**/cache/*.json"))
+    return sum(1 for _ in root.glob(f"**/{WINDOWS}/*.json"))
 
 
-def load_cached(root: Path, key: str) -> tuple[Document | None, str]:
+def load_cached(root: Path, key: str, folder: str = WINDOWS) -> tuple[Document | None, str]:
     """The cached result for `key`, and why not when there is none (`missing`, `corrupt`)."""
-    path = cache_path(root, key)
+    path = cache_path(root, key, folder)
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -192,16 +228,18 @@ def load_cached(root: Path, key: str) -> tuple[Document | None, str]:
     return result, "cached"
 
 
-def store_result(root: Path, key: str, result: Document) -> None:
-    write_json(cache_path(root, key), {"key": key, "checksum": _checksum(result), "result": result})
+def store_result(root: Path, key: str, result: Document, folder: str = WINDOWS) -> None:
+    document = {"key": key, "checksum": _checksum(result), "result": result}
+    write_json(cache_path(root, key, folder), document)
 
 
-def prune_cache(root: Path, keep: set[str]) -> int:
-    """Remove cached windows no current window uses (a moved tag, an old code version)."""
+def prune_cache(root: Path, keep: set[str], folder: str = WINDOWS) -> int:
+    """Remove cached results no current window (or period) uses (a moved tag, an old code
+    version)."""
     removed = 0
-    folder = root / "cache"
-    if folder.is_dir():
-        for path in folder.glob("*.json"):
+    folder_path = root / folder
+    if folder_path.is_dir():
+        for path in folder_path.glob("*.json"):
             if path.stem not in keep:
                 path.unlink(missing_ok=True)
                 removed += 1

@@ -1,9 +1,11 @@
 """The data directory: what the computing stages hand to the site, as plain JSON.
 
-Layout (schema 1)::
+Layout (schema 1; the documents' types are `kvmstatus.model.documents`)::
 
     DATA/project.json            the project, its releases in order, the trend, the "as of" date
     DATA/windows/<release>.json  one release window's tables (`store.results.window_document`)
+    DATA/years.json              the yearly comparison: the periods' spans, rows and changes
+    DATA/periods/<n>.json        the tables of the yearly period n (0: the last year)
     DATA/checksums.json          the SHA-256 of each file above, as written
     DATA/companions/<name>/...   the same layout for a companion project (kvm-unit-tests, ...)
 
@@ -19,11 +21,20 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kvmstatus.errors import UserError
-from kvmstatus.shared.numbers import linear_trend
+from kvmstatus.model.documents import (
+    PeriodDocument,
+    ProjectDocument,
+    ProjectSettings,
+    ReleasesDocument,
+    TrendDocument,
+    WindowDocument,
+    YearsDocument,
+)
 from kvmstatus.store.jsonfile import RESTORE, digest, read_json, write_json
 
 SCHEMA = 1
@@ -78,38 +89,26 @@ def trimmed(doc: Document, top: int) -> Document:
     }
 
 
-def is_initial(window: Document) -> bool:
-    """Whether `window` is all history up to the first release (its range has no start): not
-    a release cycle, and as big as everything before it."""
-    return ".." not in str(window["range"])
-
-
-def counted_windows(windows: Sequence[Document], count_initial: bool = False) -> list[Document]:
-    """The windows that trends and yearly comparisons are made of: every release cycle, and
-    the initial window (`is_initial`) only when asked for, or when it is all there is."""
-    cycles = [w for w in windows if not is_initial(w)]
-    return list(windows) if count_initial or not cycles else cycles
-
-
 def project_document(
     title: str,
     project: str,
-    windows: Sequence[Document],
+    windows: Sequence[Mapping[str, Any]],
     settings: Mapping[str, Any],
+    trend: TrendDocument | None,
+    counted: Sequence[str],
     synthetic: bool = False,
-) -> Document:
-    """The project summary: release order, the commits trend (over `counted_windows`, as
-    `settings["count_initial_window"]` says) and the data's own date."""
-    counted = counted_windows(windows, bool(settings.get("count_initial_window")))
-    trend = linear_trend([float(w["commits"]) for w in counted])
+) -> ProjectDocument:
+    """The project summary: release order, the windows of the trends and their trend
+    (`analyse.periods.counted_windows`, `commits_trend`) and the data's own date."""
     return {
         "schema": SCHEMA,
         "title": title,
         "project": project,
         "releases": [w["release"] for w in windows],
         "as_of": windows[-1]["date"] if windows else None,
-        "trend": plain(trend),
-        "settings": plain(settings),
+        "trend": trend,
+        "counted": list(counted),
+        "settings": cast(ProjectSettings, plain(settings)),
         "synthetic": synthetic,
     }
 
@@ -134,11 +133,36 @@ def hash_name(text: str) -> int:
 CHECKSUMS = "checksums.json"
 
 
-def write_dataset(root: Path, project: Document, windows: Sequence[Document]) -> None:
-    """Write the project summary, its windows and their checksums (written last: a run
-    killed before it leaves files that do not match, which the next run rewrites)."""
-    docs = {f"windows/{file_name(doc['release'])}.json": doc for doc in windows}
-    write_verified(root, docs | {"project.json": project})
+@dataclass(frozen=True)
+class Dataset:
+    """One project's data directory as the site reads it."""
+
+    project: ProjectDocument
+    windows: list[WindowDocument]
+    """In release order."""
+    years: YearsDocument | None = None
+    """The yearly comparison (None: a project without one, such as a companion)."""
+    periods: list[PeriodDocument] = field(default_factory=list)
+    """The yearly periods, newest first, as `years` lists them."""
+    releases: ReleasesDocument | None = None
+    """Each release against the ones before it (None: data written without it)."""
+
+
+def write_dataset(root: Path, data: Dataset) -> None:
+    """Write the project summary, its windows, its yearly periods and their checksums
+    (written last: a run killed before it leaves files that do not match, which the next run
+    rewrites)."""
+    docs: dict[str, Any] = {f"windows/{file_name(w['release'])}.json": w for w in data.windows}
+    docs["project.json"] = data.project
+    if data.releases is not None:
+        docs["releases.json"] = data.releases
+    if data.years is not None:
+        docs["years.json"] = data.years
+        docs |= {f"periods/{n}.json": period for n, period in enumerate(data.periods)}
+    for stale in (root / "periods").glob("*.json") if (root / "periods").is_dir() else ():
+        if f"periods/{stale.name}" not in docs:
+            stale.unlink(missing_ok=True)
+    write_verified(root, docs)
 
 
 def write_verified(root: Path, docs: Mapping[str, Any], checksums: str = CHECKSUMS) -> None:
@@ -210,9 +234,10 @@ def _verified(
     return read_json(path)
 
 
-def read_dataset(root: Path) -> tuple[Document, list[Document]]:
-    """The project summary and its windows in release order, each verified against the
-    checksums written with them (a `UserError` naming the first file that does not match)."""
+def read_dataset(root: Path) -> Dataset:
+    """The project summary, its windows in release order and its yearly periods, each
+    verified against the checksums written with them (a `UserError` naming the first file
+    that does not match)."""
     files = _checksums(root)
     project = _verified(root, "project.json", files)
     if not isinstance(project, dict) or project.get("schema") != SCHEMA:
@@ -220,4 +245,15 @@ def read_dataset(root: Path) -> tuple[Document, list[Document]]:
     windows = [
         _verified(root, f"windows/{file_name(name)}.json", files) for name in project["releases"]
     ]
-    return project, windows
+    years = _verified(root, "years.json", files) if "years.json" in files else None
+    periods = []
+    if years is not None:
+        periods = [_verified(root, f"periods/{n}.json", files) for n in range(len(years["spans"]))]
+    releases = _verified(root, "releases.json", files) if "releases.json" in files else None
+    return Dataset(
+        cast(ProjectDocument, project),
+        cast(list[WindowDocument], windows),
+        cast(YearsDocument | None, years),
+        cast(list[PeriodDocument], periods),
+        cast(ReleasesDocument | None, releases),
+    )

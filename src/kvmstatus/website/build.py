@@ -19,16 +19,16 @@ import logging
 import multiprocessing
 import os
 import re
+import secrets
 import shutil
 import signal
 import string
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -39,15 +39,16 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from kvmstatus.errors import UserError
+from kvmstatus.model.documents import ProjectDocument, ProjectSettings, YearsDocument
 from kvmstatus.model.trailers import PEOPLE_TRAILERS, TRACKED_KEYS
 from kvmstatus.shared.dirs import cache_dir, make_directory
 from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.stopping import removed_on_stop
-from kvmstatus.store.documents import Document, read_dataset
+from kvmstatus.store.documents import Dataset, read_dataset
 from kvmstatus.store.review import read_review
 from kvmstatus.website import charts
-from kvmstatus.website.pages import SitePlan, build_plan
-from kvmstatus.website.review import ProjectReview, add_review
+from kvmstatus.website.pages import Context, SitePlan, build_plan
+from kvmstatus.website.pages.common import ProjectReview
 from kvmstatus.website.sitedir import MARKER, remove_leftovers, staging_prefix, swap_in
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # the kvmstatus package
@@ -70,23 +71,21 @@ class BuildReport:
     seconds_mkdocs: float
 
 
-def read_companions(data: Path) -> dict[str, tuple[Document, list[Document]]]:
+def read_companions(data: Path) -> dict[str, Dataset]:
     root = data / "companions"
     if not root.is_dir():
         return {}
     return {d.name: read_dataset(d) for d in sorted(root.iterdir()) if d.is_dir()}
 
 
-def read_reviews(
-    data: Path, companions: dict[str, tuple[Document, list[Document]]]
-) -> list[ProjectReview]:
+def read_reviews(data: Path, companions: dict[str, Dataset]) -> list[ProjectReview]:
     """The review documents of the main project and of each companion that has them."""
     found = []
     for name, root in [("", data), *((n, data / "companions" / n) for n in companions)]:
         stored = read_review(root)
         if stored is not None:
-            title = companions[name][0]["project"] if name else ""
-            found.append(ProjectReview(name, title, stored[0], stored[1]))
+            title = companions[name].project["project"] if name else ""
+            found.append(ProjectReview(name, title, stored.summary, stored.windows, stored.periods))
     return found
 
 
@@ -176,9 +175,9 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _methodology(text: str, project: Document, cycles: int = 5) -> str:
-    settings = project.get("settings", {})
-    chosen = settings.get("selection", {})
+def _methodology(text: str, project: ProjectDocument, years: YearsDocument | None) -> str:
+    settings = project["settings"]
+    chosen = settings.get("selection") or {"paths": [], "subsystem": ""}
     if chosen.get("paths") == ["."]:
         selection = "the whole tree (the pathspec `.`)."
     elif chosen.get("paths"):
@@ -197,8 +196,32 @@ def _methodology(text: str, project: Document, cycles: int = 5) -> str:
         stable=stable_sentence(settings.get("stable_lists", list(STABLE_LISTS))),
         initial=_initial(bool(settings.get("count_initial_window"))),
         test_suite=_suite(settings),
-        cycles=f"{cycles} release cycle{'s' * (cycles != 1)}",
+        years=years_sentence(years, chosen.get("paths") or []),
     )
+
+
+def years_sentence(years: YearsDocument | None, paths: list[str]) -> str:
+    """The Methodology's paragraph on the yearly periods, with the command counting each."""
+    if years is None or not years["spans"]:
+        return "This history holds no complete year yet, so there is no yearly comparison."
+    spec = " ".join(paths) if paths else "P"
+    lines = [years["note"], ""]
+    for span in years["spans"]:
+        if span["kind"] == "releases":
+            command = f"git rev-list --count --no-merges {span['start']}..{span['end']} -- {spec}"
+        else:
+            since = datetime.fromisoformat(span["since"]) + timedelta(seconds=1)
+            until = datetime.fromisoformat(span["until"])
+            command = (
+                "git rev-list --count --no-merges "
+                f"--since-as-filter='{since:%Y-%m-%d %H:%M:%S +0000}' "
+                f"--until='{until:%Y-%m-%d %H:%M:%S +0000}' {span['end']} -- {spec}"
+            )
+        lines.append(
+            f"- {span['label']} ({span['since'][:10]} to {span['until'][:10]}, "
+            f"{span['days']:.0f} days): `{command}`"
+        )
+    return "\n".join(lines)
 
 
 def stable_sentence(addresses: list[str]) -> str:
@@ -229,7 +252,7 @@ def _initial(counted: bool) -> str:
     )
 
 
-def _suite(settings: Document) -> str:
+def _suite(settings: ProjectSettings) -> str:
     paths = settings.get("testing_paths")
     name = settings.get("test_suite") or "the test suite"
     if not paths:
@@ -237,7 +260,7 @@ def _suite(settings: Document) -> str:
     return f"{name}: " + ", ".join(f"`{p}`" for p in paths)
 
 
-def render(plan: SitePlan, docs: Path, project: Document, cycles: int = 5) -> None:
+def render(plan: SitePlan, docs: Path, data: Dataset) -> None:
     """Write the plan's pages, files and charts into the staging docs directory."""
     for rel, text in plan.pages.items():
         _write(docs / rel, text)
@@ -245,7 +268,8 @@ def render(plan: SitePlan, docs: Path, project: Document, cycles: int = 5) -> No
         _write(docs / rel, text)
     methodology = docs / "methodology.md"
     methodology.write_text(
-        _methodology(methodology.read_text(encoding="utf-8"), project, cycles), encoding="utf-8"
+        _methodology(methodology.read_text(encoding="utf-8"), data.project, data.years),
+        encoding="utf-8",
     )
     _write(docs / "assets" / "vega-bundle.js", _vega_bundle())
     specs = {cid: charts.spec_json(chart) for cid, chart in sorted(plan.charts.items())}
@@ -278,7 +302,12 @@ def _source_date(epoch: int) -> Iterator[None]:
 
 
 def run_mkdocs(
-    config_file: Path, docs: Path, site: Path, project: Document, nav: Any, base_url: str = ""
+    config_file: Path,
+    docs: Path,
+    site: Path,
+    project: ProjectDocument,
+    nav: Any,
+    base_url: str = "",
 ) -> None:
     """`mkdocs build --strict` on the staging directory; warnings become a `UserError`."""
     as_of = project.get("as_of") or "1970-01-01"
@@ -333,18 +362,40 @@ def add_extra(files: list[tuple[str, Path]], root: Path, markdown: bool) -> None
         target.chmod(0o644)
 
 
+@contextmanager
+def _removed_after(path: Path) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def read_context(data: Path) -> Context:
+    """The documents of the data directory `data`, verified: the main project's, its
+    companions', the review on the lists."""
+    dataset = read_dataset(data)
+    companions = read_companions(data)
+    return Context(dataset, companions, read_reviews(data, companions))
+
+
+Attachments = Callable[[Context], Mapping[str, bytes]]
+"""Files an edition carries beside its pages, made from the same documents (the slides of
+the year: `jobs.slides.site_slides`), by their path in the site."""
+
+
 def build_site(
     data: Path,
     out: Path,
-    cycles: int = 5,
     stamp: str = "",
     base_url: str = "",
     extra: Path | None = None,
+    attachments: Attachments | None = None,
 ) -> BuildReport:
     """Render and build the site for the data directory `data` into `out`, atomically,
-    with the files of `extra` added."""
-    project, windows = read_dataset(data)
-    if not windows:
+    with the files of `extra` added and the `attachments` made from the documents."""
+    ctx = read_context(data)
+    dataset = ctx.data
+    if not dataset.windows:
         raise UserError(f"{data} holds no release window: nothing to publish")
     additions = extra_files(extra)
     out = out.resolve()
@@ -353,21 +404,25 @@ def build_site(
     make_directory(out.parent, "the site", named=out)
     remove_leftovers(out)
     started = time.perf_counter()
-    companions = read_companions(data)
-    plan = build_plan(project, windows, companions, cycles)
-    add_review(plan, project, windows, companions, read_reviews(data, companions), cycles)
+    attached = dict(attachments(ctx)) if attachments is not None else {}
+    plan = build_plan(replace(ctx, attachments=tuple(sorted(attached))))
     template = template_dir()
-    with (
-        tempfile.TemporaryDirectory(dir=out.parent, prefix=staging_prefix(out)) as tmp,
-        removed_on_stop(Path(tmp)),
-    ):
+    # Named and registered for removal on a stop before it exists: a stop between making
+    # it and registering it would leave it behind.
+    staging = out.parent / f"{staging_prefix(out)}{secrets.token_hex(6)}"
+    with removed_on_stop(staging), _removed_after(staging):
+        staging.mkdir()
+        tmp = str(staging)
         docs = Path(tmp) / "docs"
         shutil.copytree(template / "site", docs)
-        render(plan, docs, project, cycles)
+        render(plan, docs, dataset)
+        for relative, body in attached.items():
+            (docs / relative).parent.mkdir(parents=True, exist_ok=True)
+            (docs / relative).write_bytes(body)
         add_extra(additions, docs, markdown=True)
         rendered = time.perf_counter()
         site = Path(tmp) / "site"
-        run_mkdocs(template / "mkdocs.yml", docs, site, project, plan.nav, base_url)
+        run_mkdocs(template / "mkdocs.yml", docs, site, dataset.project, plan.nav, base_url)
         add_extra(additions, site, markdown=False)
         built = time.perf_counter()
         swap_in(site, out, stamp)

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from kvmstatus.shared.numbers import percent_change
-from kvmstatus.store.documents import Document
+from kvmstatus.shared.formats import DASH, fmt_days, fmt_int, fmt_pct
 
 # Python-Markdown's escapable characters with the tables extension (`Markdown.ESCAPED_CHARS`);
 # escaping anything else would leave a visible backslash.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
-DASH = "\N{EN DASH}"  # what a table shows for "no value"
 
 
 def escape(text: object) -> str:
@@ -42,24 +41,6 @@ def attr(text: object) -> str:
     return "".join(_HTML.get(c, c) for c in str(text).replace("\n", " "))
 
 
-def fmt_int(value: object) -> str:
-    return DASH if value is None else f"{value:,}"
-
-
-def fmt_pct(value: object) -> str:
-    return DASH if value is None else f"{float(str(value)) * 100:.1f}%"
-
-
-def fmt_days(value: object) -> str:
-    return DASH if value is None else f"{float(str(value)):.0f} days"
-
-
-def change(new: object, old: object) -> str:
-    """The percent change from `old` to `new`, signed (`+12.5%`), or a dash."""
-    pct = percent_change(new, old)
-    return DASH if pct is None else f"{pct:+.1f}%"
-
-
 def table(head: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> str:
     """A Markdown table; cells are already escaped. `align` is one char per column (l/r)."""
     if not rows:
@@ -70,7 +51,7 @@ def table(head: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -
     return "\n".join(lines) + "\n"
 
 
-def person(row: Document, with_email: bool = False) -> str:
+def person(row: Mapping[str, Any], with_email: bool = False) -> str:
     """A person's name, their email on hover; `with_email` shows it too (for two rows that
     share a name: the same person under two addresses, or two people)."""
     name = row.get("name") or row["email"]
@@ -80,13 +61,13 @@ def person(row: Document, with_email: bool = False) -> str:
     return f'<span title="{attr(row["email"])}">{shown}</span>'
 
 
-def people(rows: Sequence[Document]) -> list[str]:
+def people(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     """`person` for each row, with the email shown where a name occurs more than once."""
     names = Counter(str(r.get("name") or "").casefold() for r in rows if r.get("name"))
     return [person(r, names[str(r.get("name") or "").casefold()] > 1) for r in rows]
 
 
-def people_table(rows: Sequence[Document], title: str, top: int = 10) -> str:
+def people_table(rows: Sequence[Mapping[str, Any]], title: str, top: int = 10) -> str:
     shown = rows[:top]
     body = [
         [str(i), who, fmt_int(r["count"])]
@@ -98,3 +79,19 @@ def people_table(rows: Sequence[Document], title: str, top: int = 10) -> str:
 def link(page_from: str, target: str, text: str) -> str:
     prefix = "../" * page_from.count("/")
     return f"[{text}]({prefix}{target})"
+
+
+__all__ = [
+    "DASH",
+    "attr",
+    "escape",
+    "fmt_days",
+    "fmt_int",
+    "fmt_pct",
+    "html_text",
+    "link",
+    "people",
+    "people_table",
+    "person",
+    "table",
+]
