@@ -54,11 +54,11 @@ def test_the_graph_is_written_into_the_cache_not_the_repository(
 
 def test_the_graph_grows_a_layer_only_when_the_refs_change(cache: Path, user_repo: Path) -> None:
     repo = open_repository(str(user_repo))
-    assert refresh_graph(repo) is False  # nothing changed: git is not even asked
+    assert refresh_graph(repo.git_dir) is False  # the refs are the same: no layer written
     tree = git(user_repo, "rev-parse", "master^{tree}").strip()
     commit = git(user_repo, "commit-tree", tree, "-p", "master", "-m", "new").strip()
     git(user_repo, "update-ref", "refs/heads/master", commit)
-    assert refresh_graph(repo) is True
+    assert refresh_graph(repo.git_dir) is True
     assert len(_layers(repo)) == 2
     assert repo.text("rev-list", "-1", "master").strip() == commit
 

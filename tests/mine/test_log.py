@@ -172,3 +172,14 @@ def test_a_whole_tree_selects_the_fixed_commits_that_change_it(tmp_path: Path) -
         first = ["ls-tree", "-r"] if name == "R" else ["diff", f"{commit}^1"]
         changed = git(repo.path, *first, "--name-only", commit, "--", ".")
         assert (commit in selected) == bool(changed.strip()), name
+
+
+def test_a_whole_tree_within_dates_keeps_its_pathspec() -> None:
+    """A calendar period's log lists only its dates' commits, but merges outside them still
+    steer git's walk: git is asked with the pathspec then."""
+    dated = Window(None, "HEAD", (".",), ("2024-01-01", "2024-12-31"))
+    assert not dated.whole_tree
+    assert log_command(dated)[-2:] == ["--", "."]
+    assert Window(None, "HEAD", (".",)).whole_tree
+    assert not Window(None, "HEAD", ()).whole_tree
+    assert not Window(None, "HEAD", (".", ":(exclude)docs")).whole_tree

@@ -28,13 +28,10 @@ import re
 import shutil
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kvmstatus.errors import GitFailure
+from kvmstatus.git import runner
 from kvmstatus.shared.dirs import cache_dir
-
-if TYPE_CHECKING:
-    from kvmstatus.git.repo import GitRepo
 
 ALTERNATES = "GIT_ALTERNATE_OBJECT_DIRECTORIES"
 _CHAIN = Path("info/commit-graphs/commit-graph-chain")
@@ -82,36 +79,36 @@ def alternate_env(git_dir: Path) -> dict[str, str]:
     return {}
 
 
-def refresh_graph(repo: GitRepo) -> bool:
-    """Write or extend the cached commit-graph of `repo` when its refs changed since the last
-    write (True: written). Nothing for a repository with a graph of its own or one that
-    kvmstatus cloned. A failure (another kvmstatus writing it right now, a full disk) only
-    leaves git without the new layer: the graph is a speed-up, never needed."""
-    git_dir = repo.git_dir
+def refresh_graph(git_dir: Path) -> bool:
+    """Write or extend the cached commit-graph of the repository at `git_dir` when its refs
+    changed since the last write (True: written). Nothing for a repository with a graph of
+    its own or one that kvmstatus cloned. A failure (another kvmstatus writing it right
+    now, a full disk) only leaves git without the new layer: the graph is a speed-up, never
+    needed. `GitRepo` reads it from then on (`alternate_env`)."""
     if has_own_graph(git_dir) or _owned(git_dir):
         return False
     home = graph_home(git_dir)
     objects = home / "objects"
     if ":" in str(objects):  # the variable separates directories with ':'
         return False
-    refs = repo.text("for-each-ref", "--format=%(objectname) %(refname)")
+    repository = [f"--git-dir={git_dir}", "--bare"]
+    listed = runner.output([*repository, "for-each-ref", "--format=%(objectname) %(refname)"])
+    refs = listed.decode("utf-8", "surrogateescape")
     try:
         if (home / _OWNER).read_text() == str(git_dir) and (home / _REFS).read_text() == refs:
             return False
-    except OSError:
+    except (OSError, UnicodeError):
         pass
     try:
         if (home / _OWNER).exists() and (home / _OWNER).read_text() != str(git_dir):
             shutil.rmtree(home)  # another repository's, under a name that collides
         (objects / "info").mkdir(parents=True, exist_ok=True)
         _write_text(home / _OWNER, str(git_dir))
-        repo.env = {**repo.env, **_env_for(objects)}
-        repo.run("commit-graph", "write", "--reachable", "--split", f"--object-dir={objects}")
+        write = ["commit-graph", "write", "--reachable", "--split", f"--object-dir={objects}"]
+        runner.output([*repository, *write], env=_env_for(objects))
         _write_text(home / _REFS, refs)
-    except (OSError, GitFailure):
-        repo.env = alternate_env(git_dir)
+    except (OSError, UnicodeError, GitFailure):
         return False
-    repo.env = alternate_env(git_dir)
     _forget_removed_repositories()
     return True
 

@@ -60,9 +60,11 @@ def run(
     return proc
 
 
-def output(args: Sequence[str], input: bytes | None = None) -> bytes:
+def output(
+    args: Sequence[str], input: bytes | None = None, env: Mapping[str, str] | None = None
+) -> bytes:
     """`git ARGS`'s stdout; a `GitFailure` (with git's message) when it exits non-zero."""
-    proc = run(args, input)
+    proc = run(args, input, env)
     if proc.returncode != 0:
         raise GitFailure(tuple(args), proc.returncode, proc.stderr.decode("utf-8", "replace"))
     return proc.stdout

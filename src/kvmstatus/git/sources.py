@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kvmstatus.git.graphs import refresh_graph
+from kvmstatus.git.graphs import alternate_env, refresh_graph
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.git.runner import transfer
 from kvmstatus.shared.dirs import cache_dir
@@ -69,8 +69,7 @@ def prepare_repository(spec: str, update: bool = False, cache: Path | None = Non
         # The user's repository: its commit-graph is kept in the cache (`git.graphs`).
         repo = GitRepo(path)
         if not update:
-            refresh_graph(repo)
-            return Opened(repo, False)
+            return Opened(_with_graph(repo), False)
         before = refs(repo)
         transfer(
             ["-C", str(repo.git_dir), "fetch", "--quiet", "--tags", "--all"],
@@ -78,14 +77,20 @@ def prepare_repository(spec: str, update: bool = False, cache: Path | None = Non
             remote=True,  # from the clone's remotes
         )
         changed = refs(repo) != before
-        refresh_graph(repo)
-        return Opened(repo, changed)
+        return Opened(_with_graph(repo), changed)
     target = _cached_clone_path(spec if remote else str(path.resolve()), cache)
     changed = mirror(spec, target, update, remote=remote, blobless=remote, tags=True)
     repo = GitRepo(target)
     if changed:
         write_commit_graph(repo)
     return Opened(repo, changed)
+
+
+def _with_graph(repo: GitRepo) -> GitRepo:
+    """`repo` reading the commit-graph kept for it in the cache, written or extended first."""
+    if refresh_graph(repo.git_dir):
+        repo.env = alternate_env(repo.git_dir)
+    return repo
 
 
 def mirror(
