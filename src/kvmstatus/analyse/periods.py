@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from kvmstatus.model.documents import (
@@ -285,17 +286,19 @@ def release_contexts(
 ) -> list[ReleaseContext]:
     """Each window against the ones before it: the previous counted window (changes of the
     count metrics), the average of the counted windows of the last year (`last_year`: their
-    releases), commits per month, and its topics per architecture marked against the
+    releases), where it starts and how many days it ran (from the previous release, counted
+    or not), commits per month, and its topics per architecture marked against the
     counted windows that ended within the year before it started, scaled to one window."""
     chosen = set(counted)
-    days: dict[str, float | None] = {}
-    earlier: WindowDocument | None = None
-    for w in windows:
-        days[w["release"]] = (
-            (_day(w["date"]) - _day(earlier["date"])).days if earlier is not None else None
-        )
-        if w["release"] in chosen:
-            earlier = w
+    # A window runs from the previous release (counted or not: the first release cycle
+    # starts where the initial window ends) to its own.
+    since = {w["release"]: p["date"] for p, w in pairwise(windows)}
+    days: dict[str, float | None] = {
+        w["release"]: (_day(w["date"]) - _day(since[w["release"]])).days
+        if w["release"] in since
+        else None
+        for w in windows
+    }
     year = [w for w in windows if w["release"] in set(last_year) and w["release"] in chosen]
     average = {
         key: round(sum(float(str(w["row"].get(key) or 0)) for w in year) / len(year), 1)
@@ -331,6 +334,7 @@ def release_contexts(
                 "release": w["release"],
                 "previous": last["release"] if last else None,
                 "previous_commits": last["commits"] if last else None,
+                "since": since.get(w["release"]),
                 "days": days.get(w["release"]),
                 "per_month": _rate(w["commits"], days.get(w["release"])),
                 "vs_previous": versus,
