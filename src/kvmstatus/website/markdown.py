@@ -12,13 +12,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from kvmstatus.shared.formats import DASH, fmt_days, fmt_int, fmt_pct
 from kvmstatus.shared.numbers import percent_change
+
+__all__ = ["DASH", "fmt_days", "fmt_int", "fmt_pct"]  # the pages' number formats, re-exported
 
 # Python-Markdown's escapable characters with the tables extension (`Markdown.ESCAPED_CHARS`);
 # escaping anything else would leave a visible backslash.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
-DASH = "\N{EN DASH}"  # what a table shows for "no value"
 
 
 def escape(text: object) -> str:
@@ -40,18 +42,6 @@ def html_text(text: object) -> str:
 def attr(text: object) -> str:
     """`text` for an HTML attribute inside raw HTML, which Markdown leaves alone."""
     return "".join(_HTML.get(c, c) for c in str(text).replace("\n", " "))
-
-
-def fmt_int(value: object) -> str:
-    return DASH if value is None else f"{value:,}"
-
-
-def fmt_pct(value: object) -> str:
-    return DASH if value is None else f"{float(str(value)) * 100:.1f}%"
-
-
-def fmt_days(value: object) -> str:
-    return DASH if value is None else f"{float(str(value)):.0f} days"
 
 
 def change(new: object, old: object) -> str:
