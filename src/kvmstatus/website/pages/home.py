@@ -31,6 +31,7 @@ from kvmstatus.website.pages.common import (
     initial_aside,
     no_year,
     period_label,
+    period_text,
     selection_text,
     suite_of,
     testing_intro,
@@ -97,7 +98,7 @@ def _year_rows(ctx: Context) -> list[Row]:
     years = ctx.years
     assert years is not None
     return [
-        row | {"range": period_label(p)} for row, p in zip(years["rows"], ctx.periods, strict=True)
+        row | {"range": period_text(p)} for row, p in zip(years["rows"], ctx.periods, strict=True)
     ]
 
 
@@ -131,10 +132,20 @@ def commits(ctx: Context, plan: SitePlan) -> str:
             plan,
             PAGE,
             "home-commits",
-            charts.commits_per_release(ctx.counted, trend),
+            charts.commits_per_release(ctx.counted, trend, ctx.contexts),
             "Commits per release with the linear trend",
         ),
     ]
+    if charts.uneven(ctx.counted, ctx.contexts):
+        out.append(
+            chart_block(
+                plan,
+                PAGE,
+                "home-rate",
+                charts.commits_per_month(ctx.counted, ctx.contexts),
+                "Commits per month of each release window",
+            )
+        )
     if trend:
         out.append(
             f"Linear trend: {trend['slope']:+.1f} commits per release "

@@ -86,7 +86,7 @@ def render_trends(ctx: Context, plan: SitePlan) -> str:
             plan,
             PAGE,
             "trend-trailers",
-            charts.trailer_shares(ctx.counted),
+            charts.trailer_shares(ctx.counted, ctx.contexts),
             "Trailer shares per release",
         )
     )
@@ -110,7 +110,11 @@ def render_trends(ctx: Context, plan: SitePlan) -> str:
             out.append(f"### {escape(title)}\n")
             out.append(
                 chart_block(
-                    plan, PAGE, f"trend-{key}", charts.metric_trend(ctx.counted, key, title), title
+                    plan,
+                    PAGE,
+                    f"trend-{key}",
+                    charts.metric_trend(ctx.counted, key, title, contexts=ctx.contexts),
+                    title,
                 )
             )
     return "\n".join(out)
