@@ -244,9 +244,7 @@ def test_releases_on_a_time_axis(
         assert x["scale"] == {"type": "utc"}
 
 
-def test_bars_span_their_windows(
-    windows: list[dict[str, Any]], contexts: dict[str, Any]
-) -> None:
+def test_bars_span_their_windows(windows: list[dict[str, Any]], contexts: dict[str, Any]) -> None:
     doc = charts.spec(charts.commits_per_release(windows, None, contexts))
     spanning, lone = list(units(doc))
     # A window with a known start is a bar from it to the release, from zero to its count.
