@@ -148,6 +148,9 @@ def test_chart_files_are_made_once_and_kept(
         ]
         assert set(found.by_extension()) == set(chartfiles.EXTENSIONS)
     assert rows[0]["name"] == 'Ann, "the" tester'  # quoted as CSV, read back whole
+    # A chart with nothing to draw has its columns all the same.
+    empty = chartfiles.chart_files({"none": charts.introducing_releases([])})["none"]
+    assert {"release", "count", "share"} <= set(empty.csv.splitlines()[0].split(","))
 
     # A second build draws nothing: the files come from the render cache, byte for byte.
     def refuse(doc: dict[str, Any]) -> tuple[str, bytes]:

@@ -122,7 +122,8 @@ def chart_files(plan_charts: Mapping[str, alt.TopLevelMixin]) -> dict[str, Chart
     for cid, chart in sorted(plan_charts.items()):
         raw = chart.to_dict()  # validated against Vega-Lite's schema, once
         page[cid] = charts.spec_json(charts.page_spec(charts.themed(raw)))
-        tables[cid] = csv_text(charts.table(raw))
+        # A chart with nothing to draw still says what its rows would hold.
+        tables[cid] = csv_text(charts.table(raw)) or ",".join(charts.fields(raw)) + "\n"
         projected[cid] = charts.themed(raw, charts.PROJECTION)
     # The drawing's inputs: the spec, and what draws it (a new vl-convert may draw otherwise).
     drawer = f"vl-convert {metadata.version('vl-convert-python')}, {DRAWING}\n"

@@ -1349,6 +1349,26 @@ def table(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def fields(doc: Mapping[str, Any]) -> list[str]:
+    """The data fields a `spec` encodes (its layers' and panels' too), in order: the columns
+    of a chart's table when it has no row."""
+    found: dict[str, None] = {}
+
+    def visit(part: Any) -> None:
+        if isinstance(part, Mapping):
+            if isinstance(part.get("field"), str):
+                found[part["field"]] = None
+            for key, value in part.items():
+                if key not in ("data", "datasets", "config", "title"):
+                    visit(value)
+        elif isinstance(part, list):
+            for item in part:
+                visit(item)
+
+    visit(doc)
+    return list(found)
+
+
 def spec_json(doc: Mapping[str, Any]) -> str:
     """`doc` as compact JSON that is safe inside an HTML `<script>` element: `<`, `>`, `&`
     and the JavaScript line separators are \\u-escaped, so no name can close the element."""
