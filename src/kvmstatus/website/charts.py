@@ -73,8 +73,13 @@ DARK: Final = "#1b1b1b"
 """The projection style's text: near black on white (contrast 17:1), legible on a projector."""
 
 # A legend wraps to the room its figure has on the page (Vega's `containerSize()`, zero where
-# there is no container: the files, drawn at the fixed width).
-_LEGEND_COLUMNS: Final = {"expr": "max(1, floor((containerSize()[0] || 740) / 150))"}
+# there is no container: the files, drawn at the fixed width). Beside the y axis (~60 px), a
+# column takes its label (at most 140 px, 110 on a phone) and ~30 px of symbol and gap.
+_NARROW: Final = "(containerSize()[0] > 0 && containerSize()[0] < 480)"
+_LEGEND_COLUMNS: Final = {
+    "expr": f"max(1, floor(((containerSize()[0] || 740) - 60) / ({_NARROW} ? 140 : 170)))"
+}
+_LEGEND_LABELS: Final = {"expr": f"{_NARROW} ? 110 : 140"}
 
 THEME: Final[dict[str, Any]] = {
     "background": "transparent",
@@ -111,7 +116,7 @@ THEME: Final[dict[str, Any]] = {
         "labelFontSize": 11,
         "titleFontSize": 12,
         "titleFontWeight": "normal",
-        "labelLimit": 140,
+        "labelLimit": _LEGEND_LABELS,
         "symbolStrokeWidth": 2,
         "columns": _LEGEND_COLUMNS,
     },
@@ -146,6 +151,7 @@ def _projection() -> dict[str, Any]:
         "titleFontSize": 14,
     }
     theme["legend"] |= {
+        "labelLimit": 160,
         "labelColor": DARK,
         "titleColor": DARK,
         "labelFontSize": 13,
@@ -1154,7 +1160,7 @@ def top_people(rows: Sequence[Doc], title: str, top: int = 10) -> alt.LayerChart
         for label, (name, email, count) in zip(labels, people, strict=True)
     ]
     # Names take up to 200 px; in a narrow figure (a phone) 110, so the bars keep room.
-    limit = alt.ExprRef(expr="containerSize()[0] > 0 && containerSize()[0] < 480 ? 110 : 200")
+    limit = alt.ExprRef(expr=f"{_NARROW} ? 110 : 200")
     y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=limit))
     tips = [
         alt.Tooltip("name:N", title="name"),
