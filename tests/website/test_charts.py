@@ -241,7 +241,7 @@ def test_releases_on_a_time_axis(
         if x.get("type") != "temporal":  # a mark of its own, such as a rule
             continue
         assert x["field"] in ("start", "end")
-        assert x["scale"] == {"type": "utc"}
+        assert x["scale"]["type"] == "utc"
 
 
 def test_bars_span_their_windows(windows: list[dict[str, Any]], contexts: dict[str, Any]) -> None:

@@ -119,6 +119,9 @@ THEME: Final[dict[str, Any]] = {
         "labelLimit": _LEGEND_LABELS,
         "symbolStrokeWidth": 2,
         "columns": _LEGEND_COLUMNS,
+        # Two legends (a chart's colours and its dashes) one under the other, not side by
+        # side past a phone's width.
+        "layout": {"expr": "{bottom: {direction: 'vertical', anchor: 'start', margin: 8}}"},
     },
     "header": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12},
     "text": {"color": INK, "fontSize": 11},
@@ -299,7 +302,8 @@ def _time_x(
     return alt.X(
         f"{field}:T",
         title=title,
-        scale=alt.Scale(type="utc"),
+        # A few pixels inside the axes: a point on the first or last release stays clear.
+        scale=alt.Scale(type="utc", padding=8),
         axis=alt.Axis(labelAngle=0, labelOverlap=True, labelFlush=True, **ticks),
     )
 
@@ -786,9 +790,12 @@ def active_architectures(
     return drawn, [a for a in arch_names if a not in drawn]
 
 
-def _left_out(names: Sequence[str], what: str = "no commit") -> str:
+def _left_out(drawn: Sequence[str], names: Sequence[str], what: str = "no commit") -> str:
+    """What a subtitle says of the architectures a chart leaves out (`names`)."""
     if not names:
         return ""
+    if not drawn:
+        return f"{what.capitalize()} in these releases for any architecture"
     return f"Left out, with {what} in these releases: " + ", ".join(
         clean_text(n, 24) for n in names
     )
@@ -824,7 +831,7 @@ def arch_commits(
                     "authors": _num(entry.get("authors")) or 0,
                 }
             )
-    note = ["A commit touching several architectures counts for each", _left_out(absent)]
+    note = ["A commit touching several architectures counts for each", _left_out(drawn, absent)]
     tips = [
         alt.Tooltip("value:Q", title="commits", format=","),
         alt.Tooltip("authors:Q", title="authors", format=","),
@@ -995,8 +1002,8 @@ def testing_activity(
         "Test-suite activity per architecture",
         [
             "Non-merge commits touching the test suites",
-            _left_out(absent, "no test-suite commit"),
-            window_lengths(windows, contexts),
+            _left_out(drawn, absent, "no test-suite commit"),
+            window_lengths(windows, contexts) if drawn else "",
         ],
         _y_metric("value", "Commits touching tests", share=False, integer=True),
         [alt.Tooltip("value:Q", title="commits", format=",")],
