@@ -120,10 +120,10 @@ def stage_mining(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
 def stage_metrics(repo: GitRepo, work: Path, pattern: str) -> dict[str, Any]:
     from kvmstatus.analyse.affiliations import load_affiliations
     from kvmstatus.analyse.architectures import load_arch_map
+    from kvmstatus.jobs.dataset import assemble
     from kvmstatus.jobs.window import history
     from kvmstatus.mine.releases import release_list
     from kvmstatus.mine.selection import Selection
-    from kvmstatus.jobs.dataset import assemble
     from kvmstatus.store.documents import write_dataset
 
     releases = release_list(repo, pattern)

@@ -144,3 +144,20 @@ def project_doc(releases: list[str], counted: list[str], **trend: Any) -> dict[s
         },
         "synthetic": False,
     }
+
+
+def release_context(release: str, previous: str | None, **fields: Any) -> dict[str, Any]:
+    """A complete release context (`releases.json`); `fields` override."""
+    return {
+        "release": release,
+        "previous": previous,
+        "previous_commits": None,
+        "days": None,
+        "per_month": None,
+        "vs_previous": {},
+        "year_average": {},
+        "vs_year": {},
+        "year_per_month": None,
+        "uneven": False,
+        "topics": {},
+    } | fields

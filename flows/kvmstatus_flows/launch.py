@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from kvmstatus.errors import UserError
-from kvmstatus.jobs.config import load_config
+from kvmstatus.jobs import steps
+from kvmstatus.jobs.config import load_config, run_config
+from kvmstatus.jobs.edition import Summary
 from kvmstatus.shared import stopping
-
-SERVED = "KVMSTATUS_SERVED"
-"""Set by `serve` to its pid: a flow run started by its runner dies with it."""
+from kvmstatus_flows.served import SERVED
 
 
 def prefect_defaults() -> None:
@@ -62,7 +62,7 @@ def _quiet_user_errors() -> None:
             handler.addFilter(quiet)
 
 
-def run_flow(parameters: dict[str, Any], runner: str | None = None) -> dict[str, Any]:
+def run_flow(parameters: dict[str, Any], runner: str | None = None) -> Summary:
     """Run the publishing flow once with `parameters` and return its summary, against the
     configured Prefect server or a local one started for this run."""
     # The configuration is checked before Prefect starts: a typo costs no server start.
@@ -77,7 +77,7 @@ def run_flow(parameters: dict[str, Any], runner: str | None = None) -> dict[str,
         _quiet_user_errors()
         flow = publish.with_options(task_runner=chosen) if chosen else publish
         result: dict[str, Any] = flow(**parameters)
-    return result
+    return Summary(**result)
 
 
 def check_cron(cron: str) -> None:
@@ -95,8 +95,15 @@ def check_cron(cron: str) -> None:
 
 
 def serve_flow(cron: str, parameters: dict[str, Any]) -> None:
-    """Serve the flow as a scheduled deployment from this process until it is stopped."""
-    load_config(Path(parameters["config"]) if parameters.get("config") else None)
+    """Serve the flow as a scheduled deployment from this process until it is stopped.
+
+    Before Prefect starts, the configuration is read, a publish target that cannot be
+    published to is refused (as a run would refuse it) and the schedule is checked."""
+    out = parameters.get("out")
+    steps.check_target(
+        run_config(parameters.get("config"), parameters.get("repo"), parameters.get("data")),
+        Path(out) if out else None,
+    )
     prefect_defaults()
     check_cron(cron)
     from prefect.runner import Runner
@@ -122,11 +129,3 @@ def serve_flow(cron: str, parameters: dict[str, Any]) -> None:
         )
         print(f"serving kvmstatus-publish on {cron!r} (UTC) with {where}; Ctrl-C stops", flush=True)
         asyncio.run(runner.start())
-
-
-def served_flow_run() -> None:
-    """In a flow run that `serve`'s runner started: die with `serve`, stop like it."""
-    served = os.environ.get(SERVED)
-    if served and served.isdigit() and os.getppid() == int(served):
-        stopping.die_with_parent(int(served))
-        stopping.install(lambda name: None)  # `serve` says what was stopped

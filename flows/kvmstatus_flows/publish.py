@@ -20,11 +20,11 @@ from prefect.futures import PrefectFuture
 from kvmstatus.git.archives import Archive
 from kvmstatus.git.sources import NetworkError
 from kvmstatus.jobs import lists, steps
-from kvmstatus.jobs.config import Config, ProjectConfig, load_config
+from kvmstatus.jobs.config import Config, ProjectConfig, run_config
 from kvmstatus.jobs.edition import Steps, edition
 from kvmstatus.shared import stopping
 from kvmstatus.shared.notes import show_warnings
-from kvmstatus_flows.launch import served_flow_run
+from kvmstatus_flows.served import served_flow_run
 
 
 def _network_failure(task: Any, task_run: Any, state: Any) -> bool:
@@ -142,7 +142,7 @@ def publish(
     stopping.install()
     show_warnings()
     logger = get_run_logger()
-    settings = steps.with_overrides(load_config(Path(config) if config else None), repo, data)
+    settings = run_config(config, repo, data)
     summary = edition(
         settings,
         steps.fetch_policy(fetch, repo),

@@ -367,9 +367,9 @@ def test_highlights_render_bodies_as_text(result: WindowResult) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert 'href="javascript' not in out
     # Grouped by architecture in the map's order; the octopus has no body, so no highlight.
-    assert [line for line in source.splitlines() if line.startswith("### ")] == [
-        "### x86",
-        "### arm64",
+    assert [line for line in source.splitlines() if line.startswith('<p class="kvm-group">')] == [
+        '<p class="kvm-group">x86</p>',
+        '<p class="kvm-group">arm64</p>',
     ]
     # The maintainer's list is a list again, still escaped.
     assert "<li>Zap fewer sptes</li><li>&lt;script&gt;alert(1)&lt;/script&gt;</li>" in out

@@ -1,8 +1,10 @@
-"""The hosting files name the right commands: the Pages workflow and the Prefect project file.
+"""The hosting files name the right commands: the Pages workflow, the Prefect project file and
+the CI script.
 
-Both are only parsed (no runner, no Prefect server): the workflow must build with
+They are only parsed (no runner, no Prefect server): the workflow must build with
 `kvmstatus run --config` and deploy the directory it built; `prefect.yaml` must be valid for
-Prefect 3 and point at the flow that exists in `flows/`, with parameters the flow accepts.
+Prefect 3 and point at the flow that exists in `flows/`, with parameters the flow accepts;
+none of them may name a place on one machine.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ yaml = pytest.importorskip("yaml")
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 PREFECT_YAML = ROOT / "prefect.yaml"
+CI = ROOT / ".ci" / "run"
 
 # Five fields of numbers, names, `*`, ranges, lists and steps (what GitHub's cron accepts).
 CRON = re.compile(r"^[0-9A-Za-z*/,-]+( [0-9A-Za-z*/,-]+){4}$")
@@ -156,3 +159,26 @@ def test_prefect_entrypoint_exists_and_takes_the_parameters(project: dict[Any, A
     args = found[0].args
     names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
     assert set(deployment["parameters"]) <= names
+
+
+# An absolute path: a slash that does not continue a name, a `~`, a variable or a `*/6`.
+ABSOLUTE = re.compile(r"(?<![\w.~$})*-])/[\w.-]+(?:/[\w.-]*)*")
+
+
+@pytest.mark.parametrize("path", [CI, WORKFLOW, PREFECT_YAML], ids=lambda p: p.name)
+def test_hosting_files_name_no_place_on_one_machine(path: Path) -> None:
+    # The shared data, for one, is ../shared/data or KVMSTATUS_SHARED_DATA, as in the tests.
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    commands = [line for line in lines if not line.lstrip().startswith("#")]
+    named = {p for line in commands for p in ABSOLUTE.findall(line)}
+    assert named <= {"/dev/null"}, f"{path.relative_to(ROOT)} names {sorted(named)}"
+
+
+def test_ci_installs_fresh_and_runs_the_readme_test_command() -> None:
+    commands = [
+        shlex.split(line)
+        for line in CI.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert ["python3", "-m", "venv", ".venv"] in commands
+    assert commands[-1] == ["python", "-m", "pytest"]

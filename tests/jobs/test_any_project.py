@@ -85,14 +85,19 @@ def test_initial_window_is_apart_and_labelled(built: tuple[Path, Path], kut_repo
     home = text(site, "index.html")
     assert f"Linear trend: {fit.slope:+.1f} commits per release" in home
     assert "v2022-03-08 is all history up to the first release (2,304 commits)" in home
-    # Every yearly column is a range of release cycles, never the initial window.
+    # The releases are 2 to 17 months apart: no run of whole cycles makes a year, so every
+    # yearly column is a calendar year (365 days back from the newest release, by commit
+    # date), none reaching into the initial window.
     heads = re.findall(r"<th[^>]*>(.*?)</th>", page(site, "index.html"))
     years = [html.unescape(re.sub(r"<[^>]+>", "", h)) for h in heads if "year" in h]
     assert years == [
-        "this yearv2025-06-05..v2026-04-17",
-        "1 year earlierv2023-01-05..v2025-06-05",
-        "2 years earlierv2022-03-08..v2023-01-05",
+        "this year2025-04-17 to2026-04-17",
+        "1 year earlier2024-04-17 to2025-04-17",
+        "2 years earlier2023-04-17 to2024-04-17",
     ]
+    stored = json.loads((data / "years.json").read_text())
+    assert [s["days"] for s in stored["spans"]] == [365.0, 365.0, 366.0]
+    assert all(s["since"] > "2022-03-08" for s in stored["spans"])
     own = text(site, "releases/v2022-03-08.html")
     assert "Not a release cycle" in own
     assert "This window is all history up to v2022-03-08, the first release: 2,304 commits" in own

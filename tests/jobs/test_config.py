@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kvmstatus.errors import Origin, UserError
-from kvmstatus.jobs.config import Config, load_config, parse_config
+from kvmstatus.errors import COMMAND_LINE, Origin, UserError
+from kvmstatus.jobs.config import Config, config_from_options, load_config, parse_config, run_config
 
 MINIMAL = """
 [[project]]
@@ -32,7 +32,7 @@ def test_shipped_default() -> None:
     assert [c.name for c in config.companions] == ["kvm-unit-tests", "kvmtool"]
     assert {c.windows for c in config.companions} == {"main-release-dates"}
     assert config.publish.target == "directory"
-    assert config.cycles_per_year == 5
+    assert config.cycles_per_year is None  # the whole cycles closest to a year
 
 
 def test_relative_paths_are_relative_to_the_file() -> None:
@@ -144,3 +144,54 @@ def test_the_shipped_default_names_the_kvm_list() -> None:
     assert config.main.list_tag is None
     tags = {c.name: c.list_tag for c in config.companions}
     assert tags == {"kvm-unit-tests": "kvm-unit-tests", "kvmtool": "kvmtool"}
+
+
+def _collect_options(*argv: str) -> dict[str, object]:
+    from kvmstatus.cli.parser import build_parser
+
+    return vars(build_parser("collect").parse_args(["collect", "--out", "data", *argv]))
+
+
+def test_collect_options_make_a_one_project_configuration() -> None:
+    # The parser's option names are the constructor's keywords: a renamed option fails here.
+    config = config_from_options("/src/linux.git", Path("/d"), **_collect_options())
+    assert (config.main.name, config.main.display_name) == ("linux", "Linux KVM")
+    assert config.title == "KVM status report"
+    assert config.main.repository == "/src/linux.git"
+    assert config.main.fetch is False
+    assert (config.data_dir, config.companions, config.publish.target) == (
+        Path("/d"),
+        (),
+        "directory",
+    )
+    assert config.main.origin == COMMAND_LINE  # errors name the flags
+
+    argv = ["--paths", "arm", "lib", "--since", "v3", "--count-initial-window"]
+    argv += ["--affiliations", "a.map", "--stable-lists", "--test-suite", "unit tests"]
+    config = config_from_options("/src/kvm-unit-tests", Path("/d"), **_collect_options(*argv))
+    main = config.main
+    assert (main.name, main.display_name, config.title) == (
+        "kvm-unit-tests",
+        "kvm-unit-tests",
+        "kvm-unit-tests status report",
+    )
+    assert (main.paths, main.since, main.count_initial_window) == (("arm", "lib"), "v3", True)
+    assert (main.affiliations, main.stable_lists, main.test_suite) == (("a.map",), (), "unit tests")
+
+    named = _collect_options("--project", "KUT", "--title", "Tests", "--subsystem", "ARM")
+    config = config_from_options("/src/linux", Path("/d"), **named)
+    assert (config.main.display_name, config.title, config.main.subsystem) == (
+        "KUT",
+        "Tests",
+        "ARM",
+    )
+
+
+def test_run_config_replaces_the_repository_and_the_data_directory(tmp_path: Path) -> None:
+    path = tmp_path / "kvmstatus.toml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    assert run_config(str(path)) == load_config(path)
+    config = run_config(str(path), "/elsewhere/linux", "data")
+    assert config.main.repository == "/elsewhere/linux"
+    assert config.data_dir == Path("data").resolve()
+    assert config.companions == load_config(path).companions

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from documents import project_doc, span_doc, window_doc
+from documents import project_doc, release_context, span_doc, window_doc
 from kvmstatus.store.documents import Dataset
 from kvmstatus.website.pages import Context, build_plan
 
@@ -53,16 +53,20 @@ def hand_made() -> Dataset:
         "topics": {"x86": [{"topic": "nested", "commits": 4321, "new": True, "growth": None}]},
     }
     project = project_doc(RELEASES, RELEASES[1:], slope=77.7, intercept=1.0, r2=0.42, n=3)
+    marks = {"x86": [{"topic": "dirty-ring", "commits": 3, "new": False, "growth": 2}]}
     releases = {
-        "releases": [
-            {
-                "release": w["release"],
-                "previous": None,
-                "topics": {
-                    "x86": [{"topic": "dirty-ring", "commits": 3, "new": False, "growth": 2}]
-                },
-            }
-            for w in windows
+        "releases": [release_context(w["release"], None, topics=marks) for w in windows[:-1]]
+        + [
+            release_context(
+                "v1.3",
+                "v1.2",
+                previous_commits=20,
+                days=365.0,
+                vs_previous={"commits": 12.3},
+                year_average={"commits": 456.7},
+                vs_year={"commits": -93.4},
+                topics=marks,
+            )
         ]
     }
     return Dataset(project, windows, years, periods, releases)  # type: ignore[arg-type]
@@ -81,9 +85,13 @@ def test_pages_print_the_documents_numbers_as_given() -> None:
     # The trend as stored (the three counted windows would give +10.0 per release).
     assert "Linear trend: +77.7 commits per release (r² = 0.42, over 3 releases)." in home
     assert "Only In The Year" in home
-    assert "nested 4,321 (new)" in home
+    assert "| nested | 4,321 | new |" in plan.pages["architectures/x86.md"]
     release = plan.pages["releases/v1.3.md"]
     assert "dirty\\-ring 3 (+2)" in release
+    # The release against the previous one and the year's average, as stored.
+    assert "up 12\\.3% on v1\\.2 \\(20 commits\\)" in release
+    assert "down 93\\.4% on the last year" in release
+    assert "456\\.7 commits per release" in release
     people = plan.pages["people.md"]
     assert "Only In The Year" in people
     assert "999" in people

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import pairwise
 from typing import Any, TypeVar
 
@@ -114,14 +114,23 @@ def _release_spans(bounds: Sequence[Tag], years: int, cycles: int | None) -> lis
     return spans
 
 
+def years_before(moment: datetime, years: int) -> datetime:
+    """The same date and time `years` earlier (29 February becomes the 28th)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
 def _calendar_spans(bounds: Sequence[Tag], years: int, before_first: bool) -> list[Span]:
-    """Calendar years back from the newest release, by commit date; a year that would reach
-    before the first release is left out unless `before_first`."""
+    """Calendar years back from the newest release (from the same date a year earlier), by
+    commit date; a year that would reach before the first release is left out unless
+    `before_first`."""
     end = bounds[-1]
     spans = []
     for k, label in enumerate(YEAR_LABELS[:years]):
-        until = end.date - timedelta(days=YEAR_DAYS * k)
-        since = until - timedelta(days=YEAR_DAYS)
+        until = years_before(end.date, k)
+        since = years_before(end.date, k + 1)
         if not before_first and since < bounds[0].date:
             break
         inside = tuple(t.name for t in bounds[1:] if since < t.date <= until)
@@ -163,8 +172,9 @@ def year_spans(
         else ""
     )
     note = (
-        f"Calendar years: {gap}each period is the {YEAR_DAYS} days back from the newest "
-        f"release, counting the commits of its history by their committer date."
+        f"Calendar years: {gap}each period is a year back from the newest release (from "
+        f"the same date a year earlier), counting the commits of its history by their "
+        f"committer date."
     )
     return YearChoice(spans, note[0].upper() + note[1:])
 
@@ -269,7 +279,10 @@ def year_topics(periods: Sequence[PeriodDocument]) -> dict[str, list[MarkedTopic
 
 
 COUNT_METRICS = ("commits", "merges", "authors", "first_time_authors")
-"""The row metrics a release is compared on with the previous one and the year's average."""
+"""The row metrics a release is compared on with the previous one."""
+YEAR_METRICS = ("commits", "merges")
+"""The metrics a release is compared on with the last year's average per release: those a
+year's period adds up (its authors are not the sum of its releases')."""
 MONTH_DAYS = 30.44
 
 
@@ -282,13 +295,16 @@ def _rate(commits: float, days: float | None) -> float | None:
 
 
 def release_contexts(
-    windows: Sequence[WindowDocument], counted: Sequence[str], last_year: Sequence[str] = ()
+    windows: Sequence[WindowDocument],
+    counted: Sequence[str],
+    last_year: PeriodDocument | None = None,
 ) -> list[ReleaseContext]:
     """Each window against the ones before it: the previous counted window (changes of the
-    count metrics), the average of the counted windows of the last year (`last_year`: their
-    releases), where it starts and how many days it ran (from the previous release, counted
-    or not), commits per month, and its topics per architecture marked against the
-    counted windows that ended within the year before it started, scaled to one window."""
+    count metrics), the last year's average per release (the period's commits over the
+    releases that end in it) and its commits per month, where the window starts and how many
+    days it ran (from the previous release, counted or not), its own commits per month, and
+    its topics per architecture marked against the counted windows that ended within the
+    year before it started, scaled to one window."""
     chosen = set(counted)
     # A window runs from the previous release (counted or not: the first release cycle
     # starts where the initial window ends) to its own.
@@ -299,14 +315,12 @@ def release_contexts(
         else None
         for w in windows
     }
-    year = [w for w in windows if w["release"] in set(last_year) and w["release"] in chosen]
-    average = {
-        key: round(sum(float(str(w["row"].get(key) or 0)) for w in year) / len(year), 1)
-        for key in COUNT_METRICS
-        if year
-    }
-    year_days = sum(d for w in year if (d := days.get(w["release"])))
-    year_rate = _rate(sum(w["commits"] for w in year), year_days) if year else None
+    average: dict[str, float] = {}
+    year_rate = None
+    if last_year is not None and last_year["span"]["releases"]:
+        n = len(last_year["span"]["releases"])
+        average = {k: round(float(str(last_year["row"].get(k) or 0)) / n, 1) for k in YEAR_METRICS}
+        year_rate = _rate(last_year["commits"], last_year["span"]["days"])
     lengths = [d for w in windows if w["release"] in chosen and (d := days.get(w["release"]))]
     uneven = bool(lengths) and max(lengths) > 2 * min(lengths)
     out: list[ReleaseContext] = []

@@ -1,4 +1,6 @@
-"""One function per command: parse what argparse gave, call one library function, format.
+"""One function per command: turn what argparse gave into the values the library takes (a
+repository, a selection, a configuration), say what a stop prints, make one library call, and
+print its result (`text`).
 
 User mistakes surface as `UserError`, which `kvmstatus.cli.main` prints as one line.
 """
@@ -52,27 +54,13 @@ def releases(args: argparse.Namespace) -> None:
     from kvmstatus.git.sources import open_repository
     from kvmstatus.mine.releases import release_list
 
-    repo = open_repository(args.repo)
-    found = release_list(repo, args.pattern)
-    windows = found.windows
+    found = release_list(open_repository(args.repo), args.pattern)
     for name in found.skipped:
         warn(f"warning: tag {name!r} does not point to a commit; ignored")
     if args.json:
-        rows = [
-            {
-                "release": w.name,
-                "commit": w.end.commit,
-                "date": w.end.date.date().isoformat(),
-                "previous": w.start.name if w.start else None,
-                "range": w.range,
-            }
-            for w in windows
-        ]
-        print(text.to_json(rows))
-        return
-    width = max(len(w.name) for w in windows)
-    for w in windows:
-        print(f"{w.name:<{width}}  {w.end.date.date().isoformat()}  {w.range}")
+        print(text.to_json(text.release_rows(found.windows)))
+    else:
+        print(text.format_releases(found.windows))
 
 
 def stats(args: argparse.Namespace) -> None:
@@ -112,92 +100,45 @@ def stats(args: argparse.Namespace) -> None:
 
 def history(args: argparse.Namespace) -> None:
     from kvmstatus.git.sources import open_repository
-    from kvmstatus.mine.gitlog import start_first_window
-    from kvmstatus.mine.releases import release_list
+    from kvmstatus.jobs.history import history_report
 
-    repo = open_repository(args.repo)
-    found = release_list(repo, args.pattern, args.since)
-    chosen = _selection(args)
-    # The oldest window's git log runs on another core while the analysis is imported.
-    started = start_first_window(repo, found, chosen)
-    try:
-        from kvmstatus.analyse.architectures import load_arch_map
-        from kvmstatus.analyse.periods import commits_trend, counted_windows
-        from kvmstatus.cli import text
-        from kvmstatus.jobs.window import history as compute_history
+    report = history_report(
+        open_repository(args.repo),
+        args.pattern,
+        args.since,
+        _selection(args),
+        args.arch_map,
+        args.affiliations or (),
+        top=args.top,
+        stable_lists=tuple(args.stable_lists),
+        workers=args.jobs,
+        count_initial_window=args.count_initial_window,
+    )
+    from kvmstatus.cli import text  # loads JSON: once the windows are computed
 
-        docs = compute_history(
-            repo,
-            found,
-            chosen,
-            load_arch_map(args.arch_map),
-            _affiliations(args),
-            top=args.top,
-            stable_lists=tuple(args.stable_lists),
-            workers=args.jobs,
-            started=started,
-        )
-    finally:  # read by then, unless something failed first
-        if started is not None:
-            started.close()
-
-    rows = [d["row"] for d in docs]
-    counted = counted_windows(docs, args.count_initial_window)
-    trend = commits_trend(docs, args.count_initial_window)
     if args.csv:
         import csv
 
+        rows = report.rows
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     elif args.json:
-        print(text.to_json({"rows": rows, "trend": trend, "windows": docs}))
+        print(text.to_json({"rows": report.rows, "trend": report.trend, "windows": report.windows}))
     else:
-        print(text.table(rows, text.HISTORY_COLUMNS))
-        if trend:
-            print(
-                f"\ncommits per release: trend {trend['slope']:+.1f} per release "
-                f"(intercept {trend['intercept']:.1f}, r\u00b2 {trend['r2']:.2f}, "
-                f"{trend['n']} releases)"
-            )
-        if len(counted) < len(docs):
-            print(
-                f"{docs[0]['release']} is all history up to the first release, not a release "
-                "cycle: it is not in the trend (--count-initial-window counts it)"
-            )
+        print(text.format_history(report))
 
 
 def collect(args: argparse.Namespace) -> None:
     from kvmstatus.git.sources import open_repository
-    from kvmstatus.jobs.config import (
-        ProjectConfig,
-        default_display_name,
-        project_name,
-        single_project,
-    )
-    from kvmstatus.jobs.edition import edition
+    from kvmstatus.jobs.config import config_from_options
+    from kvmstatus.jobs.edition import collect as collect_windows
+    from kvmstatus.jobs.edition import describe_stop
 
     repository = str(open_repository(args.repo).path)
-    name = project_name(repository)
-    paths = tuple(args.paths or ())
-    project = ProjectConfig(
-        name=name,
-        display_name=args.project or default_display_name(name, paths, args.subsystem),
-        repository=repository,
-        release_pattern=args.pattern,
-        since=args.since,
-        subsystem=args.subsystem,
-        paths=paths,
-        architectures=args.arch_map,
-        affiliations=tuple(args.affiliations or ()),
-        fetch=False,
-        test_suite=args.test_suite,
-        stable_lists=tuple(args.stable_lists),
-        count_initial_window=args.count_initial_window,
-    )
-    config = single_project(project, Path(args.out).resolve(), args.title or "")
-    stopping.install(_stopped(config, None, site=False))
-    summary = edition(config, (False, False), publish=False, trigger="collect")
+    config = config_from_options(repository, Path(args.out).resolve(), **vars(args))
+    stopping.install(describe_stop(config, None, site=False))
+    summary = collect_windows(config)
     first, last = summary.releases[0], summary.releases[-1]
     print(
         f"{summary.windows} windows ({first} .. {last}): {summary.computed} computed, "
@@ -238,104 +179,37 @@ def _flow_parameters(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _stored_windows(config: Config) -> int:
-    return sum(1 for _ in config.data_dir.glob("**/cache/*.json"))
-
-
-def _site_stamp(config: Config, out: Path | None) -> str | None:
-    from kvmstatus.jobs import steps
-    from kvmstatus.website.sitedir import published_stamp
-
-    directory = steps.target(config, out)[1]
-    if directory is not None:
-        return published_stamp(directory)
-    try:
-        return (config.data_dir / steps.PUBLISHED).read_text(encoding="utf-8")
-    except OSError:
-        return None
-
-
-def _stopped(config: Config, out: Path | None, site: bool = True) -> stopping.Describe:
-    """The line a stopped run prints: what is kept, and that the site is whole."""
-    from kvmstatus.jobs import steps
-
-    before = _site_stamp(config, out) if site else None
-
-    def describe(name: str) -> str:
-        line = (
-            f"stopped ({name}): the {_stored_windows(config)} windows stored so far in "
-            f"{config.data_dir} are kept"
-        )
-        if site:
-            where = steps.target(config, out)[0]
-            if _site_stamp(config, out) == before:
-                line += f"; the published site at {where} is unchanged"
-            else:
-                line += f"; the new edition at {where} was published whole before the stop"
-        return line
-
-    return describe
-
-
 def _run_config(args: argparse.Namespace) -> Config:
-    from kvmstatus.jobs import steps
-    from kvmstatus.jobs.config import load_config
+    from kvmstatus.jobs.config import run_config
 
-    return steps.with_overrides(
-        load_config(Path(args.config) if args.config else None), args.repo, args.data
-    )
+    return run_config(args.config, args.repo, args.data)
 
 
 def run(args: argparse.Namespace) -> None:
-    from kvmstatus.git.sources import NetworkError
-    from kvmstatus.jobs import steps
-    from kvmstatus.jobs.edition import idle
-    from kvmstatus.store.lock import run_lock
+    from kvmstatus.cli import text
+    from kvmstatus.jobs.edition import describe_stop, run_edition
     from kvmstatus_flows.launch import run_flow
 
     parameters = _flow_parameters(args)
     config = _run_config(args)
     out = Path(args.out) if args.out else None
-    stopping.install(_stopped(config, out))
-    # The data directory is held from the start (not only once Prefect is up), and a target
-    # that cannot be published to is refused before anything is computed.
-    with run_lock(config.data_dir):
-        steps.check_target(config, out)
-        if not args.always:
-            # Before Prefect starts (a server alone takes seconds): is there anything new?
-            # A run that finds no new release then costs the fetch and little else.
-            try:
-                nothing_new = idle(config, steps.fetch_policy(args.fetch, args.repo), out)
-            except NetworkError:
-                nothing_new = None  # the flow fetches again, with retries and backoff
-            else:
-                parameters["fetch"] = False  # fetched just now
-            if nothing_new is not None:
-                windows, where = nothing_new
-                print(
-                    f"{windows} windows: 0 computed, {windows} reused; site unchanged at {where} "
-                    "(nothing new; Prefect not started, --always records the run anyway)"
-                )
-                return
-        summary = run_flow(parameters, args.task_runner)
-    repaired = len(summary.get("repaired", ()))
-    print(
-        f"{summary['windows']} windows: {summary['computed']} computed, "
-        f"{summary['cached']} reused"
-        + (f", {repaired} damaged data files rewritten" if repaired else "")
-        + f"; site {'published to' if summary['published'] else 'unchanged at'} "
-        f"{summary['site']}"
+    stopping.install(describe_stop(config, out))
+    summary, flow_ran = run_edition(
+        config,
+        args.fetch,
+        args.repo,
+        out,
+        lambda fetch: run_flow({**parameters, "fetch": fetch}, args.task_runner),
+        always=args.always,
     )
+    print(text.format_run(summary, flow_ran))
 
 
 def serve(args: argparse.Namespace) -> None:
-    from kvmstatus.jobs import steps
+    from kvmstatus.jobs.edition import describe_stop
     from kvmstatus_flows.launch import serve_flow
 
-    config = _run_config(args)
-    out = Path(args.out) if args.out else None
-    steps.check_target(config, out)
-    describe = _stopped(config, out)
+    describe = describe_stop(_run_config(args), Path(args.out) if args.out else None)
     stopping.install(lambda name: f"{describe(name)}; serving ended")
     serve_flow(args.cron, _flow_parameters(args))
 
@@ -343,31 +217,25 @@ def serve(args: argparse.Namespace) -> None:
 def demo(args: argparse.Namespace) -> None:
     from kvmstatus.demo.project import demo_project
     from kvmstatus.jobs.config import load_config
+    from kvmstatus.jobs.edition import describe_stop
     from kvmstatus_flows.launch import run_flow
 
-    if args.releases < 2:
-        raise UserError(f"--releases {args.releases}: the demo needs at least 2 releases")
-    if args.commits < args.releases * 40:
-        raise UserError(
-            f"--commits {args.commits}: {args.releases} releases need at least "
-            f"{args.releases * 40} commits"
-        )
     stopping.install(lambda name: f"stopped ({name}): the demo site at {args.out} is unchanged")
     config = demo_project(args.commits, args.releases, Path(args.out).resolve())
-    stopping.install(_stopped(load_config(config), None))
+    stopping.install(describe_stop(load_config(config), None))
     summary = run_flow({"config": str(config), "fetch": False, "synthetic": True}, args.task_runner)
-    print(f"synthetic demo site ({summary['windows']} releases) -> {summary['site']}")
+    print(f"synthetic demo site ({summary.windows} releases) -> {summary.site}")
 
 
 def status(args: argparse.Namespace) -> None:
     """Print the run record; exit 2 when the last run did not succeed, or when no run
     succeeded within --max-age."""
     from kvmstatus.cli import text
-    from kvmstatus.store.runs import health, read_runs
+    from kvmstatus.store.runs import health
 
     config = _run_config(args)
     max_age = parse_duration(args.max_age, "--max-age") if args.max_age else None
-    report = health(config.data_dir, read_runs(config.data_dir), max_age)
+    report = health(config.data_dir, max_age)
     if args.json:
         print(text.to_json(report))
     else:
@@ -378,14 +246,12 @@ def status(args: argparse.Namespace) -> None:
 
 def year(args: argparse.Namespace) -> None:
     from kvmstatus.analyse.architectures import load_arch_map
-    from kvmstatus.analyse.periods import compare_rows
     from kvmstatus.cli import text
     from kvmstatus.git.sources import open_repository
-    from kvmstatus.jobs.window import year_periods
+    from kvmstatus.jobs.window import year_comparison
 
-    repo = open_repository(args.repo)
-    choice, periods = year_periods(
-        repo,
+    years, periods = year_comparison(
+        open_repository(args.repo),
         args.end,
         args.cycles,
         args.pattern,
@@ -395,18 +261,12 @@ def year(args: argparse.Namespace) -> None:
         args.top,
         tuple(args.stable_lists),
     )
-    rows = [p["row"] for p in periods]
-    changes = compare_rows(rows)
     if args.json:
-        spans = [p["span"] for p in periods]
-        doc = {"note": choice.note, "spans": spans, "rows": rows, "changes": changes}
-        print(text.to_json(doc | {"periods": periods}))
-        return
-    print(choice.note)
-    for span in (p["span"] for p in periods):
-        print(f"{span['label'] + ':':<17}{text.span_line(span)}")
-    print()
-    print(text.table(text.year_rows(rows, changes), text.year_columns(len(rows))))
+        print(
+            text.to_json({k: v for k, v in years.items() if k != "topics"} | {"periods": periods})
+        )
+    else:
+        print(text.format_year(years))
 
 
 def review(args: argparse.Namespace) -> None:
@@ -423,17 +283,6 @@ def review(args: argparse.Namespace) -> None:
             f"(counted under unparseable): {shown}"
         )
     if args.json:
-        doc = review_json(stats, args.archive)
-        print(text.to_json(doc))
+        print(text.to_json(text.review_json(stats, args.archive)))
     else:
         print(text.format_review(stats, args.archive))
-
-
-def review_json(stats: Any, archives: list[str]) -> dict[str, Any]:
-    """`kvmstatus review --json`: the range's numbers, and the archives read."""
-    from kvmstatus.store.documents import plain
-
-    doc: dict[str, Any] = plain(stats)
-    for detail in ("architectures", "review_hours"):
-        doc.pop(detail, None)
-    return {"archives": archives, **doc}

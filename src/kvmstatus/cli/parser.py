@@ -92,6 +92,12 @@ def _history_options(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=commands.history)
 
 
+_CYCLES = (
+    "release cycles in each year (default: the whole cycles closest to 365 days, else "
+    "calendar years by commit date)"
+)
+
+
 def _collect_options(parser: argparse.ArgumentParser) -> None:
     _add_repo(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="data directory to write")
@@ -115,6 +121,7 @@ def _collect_options(parser: argparse.ArgumentParser) -> None:
         "(e.g. 'KVM selftests')",
     )
     parser.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
+    parser.add_argument("--cycles", type=_positive, metavar="N", help=_CYCLES)
     _add_selection(parser, top=False)
     parser.set_defaults(func=commands.collect)
 
@@ -173,12 +180,7 @@ def _preview_options(parser: argparse.ArgumentParser) -> None:
 def _year_options(parser: argparse.ArgumentParser) -> None:
     _add_repo(parser)
     parser.add_argument("--end", required=True, metavar="TAG", help="last tag, e.g. v5.4-rc1")
-    parser.add_argument(
-        "--cycles",
-        type=int,
-        help="release cycles in each year (default: the whole cycles closest to 365 days, "
-        "else calendar years by commit date)",
-    )
+    parser.add_argument("--cycles", type=_positive, metavar="N", help=_CYCLES)
     parser.add_argument(
         "--pattern",
         help=r"tags to count cycles in (default: '^v\d+\.\d+-rc1$' when --end is an rc1, "

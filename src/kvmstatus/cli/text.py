@@ -1,14 +1,15 @@
-"""Text the CLI prints: tables of a window, of a history and of a year, the run status,
-and JSON."""
+"""Text the CLI prints: the releases, tables of a window, of a history and of a year, what a
+run did, the run status, a list's review, and JSON."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kvmstatus.model.documents import SpanDocument
+from kvmstatus.model.documents import SpanDocument, YearsDocument
 from kvmstatus.model.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
 
 if TYPE_CHECKING:  # the types alone: a command loads only the stages it runs
@@ -17,6 +18,9 @@ if TYPE_CHECKING:  # the types alone: a command loads only the stages it runs
     from kvmstatus.analyse.review import ReviewStats
     from kvmstatus.analyse.row import Row
     from kvmstatus.analyse.window import WindowResult
+    from kvmstatus.jobs.edition import Summary
+    from kvmstatus.jobs.history import History
+    from kvmstatus.model.releases import ReleaseWindow
 
 
 def to_json(value: Any) -> str:
@@ -28,6 +32,28 @@ def to_json(value: Any) -> str:
         raise TypeError(type(obj).__name__)
 
     return json.dumps(value, default=default, indent=2, ensure_ascii=False)
+
+
+def release_rows(windows: Sequence[ReleaseWindow]) -> list[dict[str, str | None]]:
+    """`kvmstatus releases --json`: each release, its commit, date and window."""
+    return [
+        {
+            "release": w.name,
+            "commit": w.end.commit,
+            "date": w.end.date.date().isoformat(),
+            "previous": w.start.name if w.start else None,
+            "range": w.range,
+        }
+        for w in windows
+    ]
+
+
+def format_releases(windows: Sequence[ReleaseWindow]) -> str:
+    """`kvmstatus releases`: a release a line, with its date and window."""
+    width = max(len(w.name) for w in windows)
+    return "\n".join(
+        f"{w.name:<{width}}  {w.end.date.date().isoformat()}  {w.range}" for w in windows
+    )
 
 
 def _ranked(title: str, rows: list[Ranked]) -> list[str]:
@@ -181,6 +207,49 @@ def span_line(span: SpanDocument) -> str:
     )
 
 
+def format_history(report: History) -> str:
+    """`kvmstatus history`'s table, its trend, and why a window is not in it."""
+    lines = [table(report.rows, HISTORY_COLUMNS)]
+    trend = report.trend
+    if trend:
+        lines.append(
+            f"\ncommits per release: trend {trend['slope']:+.1f} per release "
+            f"(intercept {trend['intercept']:.1f}, r\u00b2 {trend['r2']:.2f}, "
+            f"{trend['n']} releases)"
+        )
+    if report.counted < len(report.windows):
+        lines.append(
+            f"{report.windows[0]['release']} is all history up to the first release, not a "
+            "release cycle: it is not in the trend (--count-initial-window counts it)"
+        )
+    return "\n".join(lines)
+
+
+def format_run(summary: Summary, flow_ran: bool) -> str:
+    """What `kvmstatus run` did: the flow's summary, or that nothing was new."""
+    if not flow_ran:
+        return (
+            f"{summary.windows} windows: {summary.computed} computed, {summary.cached} reused; "
+            f"site unchanged at {summary.site} "
+            "(nothing new; Prefect not started, --always records the run anyway)"
+        )
+    repaired = len(summary.repaired)
+    return (
+        f"{summary.windows} windows: {summary.computed} computed, {summary.cached} reused"
+        + (f", {repaired} damaged data files rewritten" if repaired else "")
+        + f"; site {'published to' if summary.published else 'unchanged at'} {summary.site}"
+    )
+
+
+def format_year(years: YearsDocument) -> str:
+    """`kvmstatus year`'s table: how the periods were chosen, each one, the metrics."""
+    lines = [years["note"]]
+    lines += [f"{span['label'] + ':':<17}{span_line(span)}" for span in years["spans"]]
+    rows = years["rows"]
+    lines += ["", table(year_rows(rows, years["changes"]), year_columns(len(rows)))]
+    return "\n".join(lines)
+
+
 def year_columns(n: int) -> tuple[tuple[str, str, str], ...]:
     cols = [("metric", "metric", "{}"), ("w0", "this year", "{}")]
     for k in range(1, n):
@@ -289,3 +358,13 @@ def format_review(stats: ReviewStats, archives: list[str]) -> str:
         ),
     ]
     return "\n".join(lines)
+
+
+def review_json(stats: ReviewStats, archives: list[str]) -> dict[str, Any]:
+    """`kvmstatus review --json`: the range's numbers, and the archives read."""
+    from kvmstatus.store.documents import plain
+
+    doc: dict[str, Any] = plain(stats)
+    for detail in ("architectures", "review_hours"):
+        doc.pop(detail, None)
+    return {"archives": archives, **doc}

@@ -607,18 +607,6 @@ CROSS_HOST: dict[str, str] = {
 """Where KVM commits that go through another tree land (e.g. x86/cpufeatures + KVM)."""
 
 
-def catalogue() -> list[str]:
-    """Every path the history may touch, era-0 names, KVM first; each listed once."""
-    seen: dict[str, None] = {}
-    for area in AREAS:
-        for topic in area.topics:
-            seen.update(dict.fromkeys(topic.files))
-    for tree in TREES:
-        for topic in tree.topics:
-            seen.update(dict.fromkeys(topic.files))
-    return list(seen)
-
-
 # --- People ---------------------------------------------------------------------------------
 
 FIRST = _words(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kvmstatus.demo.builder import build_synthetic
 from kvmstatus.demo.lists import build_list_archive
+from kvmstatus.errors import UserError
 from kvmstatus.shared.dirs import cache_dir
 
 
@@ -33,7 +34,14 @@ def demo_config(repo: Path, data: Path, out: Path, archive: Path | None = None) 
 
 def demo_project(commits: int, releases: int, out: Path) -> Path:
     """Build the synthetic history once (kept in the cache) and write the demo's
-    configuration, publishing to `out`; returns the configuration's path."""
+    configuration, publishing to `out`; returns the configuration's path. A history needs
+    2 releases or more, and 40 commits a release."""
+    if releases < 2:
+        raise UserError(f"--releases {releases}: the demo needs at least 2 releases")
+    if commits < releases * 40:
+        raise UserError(
+            f"--commits {commits}: {releases} releases need at least {releases * 40} commits"
+        )
     work = cache_dir() / "demo"
     repo = work / f"linux-like-{commits}-{releases}.git"
     if not repo.exists():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN
 from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.shipped import shipped
 
-DEFAULT_CONFIG_NAME = "kvmstatus.toml"
 WINDOW_KINDS = ("tags", "main-release-dates")
 
 
@@ -284,6 +283,15 @@ def load_config(path: Path | None) -> Config:
     return parse_config(text, str(path), path.resolve().parent)
 
 
+def run_config(path: str | None, repo: str | None = None, data: str | None = None) -> Config:
+    """The configuration of a run (`kvmstatus run`, `serve`, `status`, the flow): the file at
+    `path` (None: the shipped default), with the main project's repository replaced by
+    `repo` and the data directory by `data` when they are given."""
+    config = load_config(Path(path) if path else None)
+    main = replace(config.main, repository=repo) if repo else config.main
+    return replace(config, main=main, data_dir=Path(data).resolve() if data else config.data_dir)
+
+
 def project_name(repository: str) -> str:
     """A project name (letters, digits, `._-`) from a repository's path or URL."""
     stem = Path(repository.rstrip("/")).name.removesuffix(".git").removesuffix(".bundle")
@@ -309,16 +317,53 @@ def default_title(display_name: str, paths: Sequence[str], subsystem: str) -> st
     return f"{display_name} status report"
 
 
-def single_project(project: ProjectConfig, data_dir: Path, title: str = "") -> Config:
-    """A configuration with `project` alone, for `kvmstatus collect`: no companions, no
-    publishing (its data directory is the output)."""
+def config_from_options(
+    repository: str,
+    data_dir: Path,
+    *,
+    pattern: str,
+    since: str | None,
+    subsystem: str,
+    paths: Sequence[str] | None,
+    arch_map: str,
+    affiliations: Sequence[str] | None,
+    test_suite: str,
+    stable_lists: Sequence[str],
+    count_initial_window: bool,
+    project: str | None,
+    title: str | None,
+    cycles: int | None = None,
+    **_: object,
+) -> Config:
+    """The configuration `kvmstatus collect`'s options describe (they are its keywords, by
+    their names on the command line; other keywords are ignored): the clone at `repository`
+    alone, used as it is (never fetched), no companions, no publishing (`data_dir` is the
+    output). The project is named after the repository; what the site calls it is
+    `project` or `default_display_name`, its title `title` or `default_title`."""
+    name = project_name(repository)
+    chosen = tuple(paths or ())
+    main = ProjectConfig(
+        name=name,
+        display_name=project or default_display_name(name, chosen, subsystem),
+        repository=repository,
+        release_pattern=pattern,
+        since=since,
+        subsystem=subsystem,
+        paths=chosen,
+        architectures=arch_map,
+        affiliations=tuple(affiliations or ()),
+        fetch=False,
+        test_suite=test_suite,
+        stable_lists=tuple(stable_lists),
+        count_initial_window=count_initial_window,
+    )
     return Config(
-        title=title or default_title(project.display_name, project.paths, project.subsystem),
+        title=title or default_title(main.display_name, main.paths, main.subsystem),
         base_url="",
-        cycles_per_year=None,
+        cycles_per_year=cycles,
         data_dir=data_dir,
         cache_dir=None,
         publish=PublishConfig(),
-        main=project,
+        main=main,
         source="command line",
     )

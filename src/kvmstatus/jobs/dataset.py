@@ -37,6 +37,5 @@ def assemble(
     )
     stored = None if years is None or not years[1] else years_document(*years)
     periods = list(years[1]) if stored is not None and years is not None else []
-    last_year = stored["spans"][0]["releases"] if stored is not None else []
-    releases = release_contexts(docs, counted, last_year)
+    releases = release_contexts(docs, counted, periods[0] if periods else None)
     return Dataset(summary, docs, stored, periods, {"releases": releases})

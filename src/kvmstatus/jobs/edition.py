@@ -3,11 +3,13 @@
 `edition` runs them: update every repository and list archive, plan the main project's
 windows and the companions' at its release dates, compute the windows not stored yet,
 aggregate each project's data directory, index the lists' new messages and review every
-window on the lists (`jobs.lists`), publish. `kvmstatus collect` runs it with plain calls (no
-Prefect, nothing published); the Prefect flow runs the very same sequence with its tasks in
-`Steps`; `idle` asks, before Prefect starts, whether a run would change anything. Both check
-the publish target before computing anything and record the run's outcome in the data
-directory (`store.runs`), whatever ends it: success, an error, or a signal.
+window on the lists (`jobs.lists`), publish. `collect` runs it with plain calls (no Prefect,
+nothing published); the Prefect flow runs the very same sequence with its tasks in `Steps`;
+`idle` asks, before Prefect starts, whether a run would change anything, and `run_edition`
+(`kvmstatus run`) asks it before it starts the flow. `edition` and `idle` check the publish
+target before computing anything and record the run's outcome in the data directory
+(`store.runs`), whatever ends it: success, an error, or a signal; `describe_stop` is what a
+stopped run says it kept.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from kvmstatus.git.archives import Archive
+from kvmstatus.git.sources import NetworkError
 from kvmstatus.jobs import lists, steps
 from kvmstatus.jobs.config import Config
 from kvmstatus.shared import stopping
 from kvmstatus.store import runs
+from kvmstatus.store.cache import stored_results
 from kvmstatus.store.lock import run_lock
 
 
@@ -162,17 +166,23 @@ def review_lists(
     return read, sum(reviewed)
 
 
+def collect(config: Config) -> Summary:
+    """`kvmstatus collect`: every window of the configuration's project computed into its
+    data directory, the repository used as it is (no fetch), nothing published."""
+    return edition(config, (False, False), publish=False, trigger="collect")
+
+
 def idle(
     config: Config,
     fetch: tuple[bool, bool],
     out: Path | None = None,
     synthetic: bool = False,
     trigger: str = "run",
-) -> tuple[int, str] | None:
-    """Fetch and plan every project, and tell whether a run would change nothing: then
-    (windows, where the site is), recorded as a run; else None, and the run that follows
-    records itself. Cheap enough to run before starting Prefect: a scheduled run that finds
-    no new release costs the fetch and little else."""
+) -> Summary | None:
+    """Fetch and plan every project, and tell whether a run would change nothing: then what
+    such a run does (every window reused, the site where it is), recorded as a run; else
+    None, and the run that follows records itself. Cheap enough to run before starting
+    Prefect: a scheduled run that finds no new release costs the fetch and little else."""
     with run_lock(config.data_dir), recorded(config, trigger) as record:
         steps.check_target(config, out)
         plans = plan_all(config, fetch)
@@ -194,4 +204,65 @@ def idle(
             site=where,
             repaired=[],
         )
-    return total, where
+    return Summary(
+        windows=total,
+        releases=tuple(job.window.name for job in plans[0].jobs),
+        computed=0,
+        recomputed=0,
+        cached=total,
+        published=False,
+        site=where,
+    )
+
+
+def run_edition(
+    config: Config,
+    fetch: bool | None,
+    repo: str | None,
+    out: Path | None,
+    flow: Callable[[bool | None], Summary],
+    always: bool = False,
+) -> tuple[Summary, bool]:
+    """`kvmstatus run`: the edition `flow` makes (the Prefect flow, told whether to fetch),
+    unless nothing is new. Returns the run's summary and whether the flow ran.
+
+    The data directory is held from the start, not only once Prefect is up, and a target
+    that cannot be published to is refused before anything is computed. Unless `always`,
+    every project is fetched and planned first (`idle`, before Prefect starts: a server alone
+    takes seconds), and when nothing is new that is the whole run, recorded, and the flow
+    never starts. `fetch` and `repo` are the run's options (`steps.fetch_policy`).
+    """
+    with run_lock(config.data_dir):
+        steps.check_target(config, out)
+        if not always:
+            try:
+                unchanged = idle(config, steps.fetch_policy(fetch, repo), out)
+            except NetworkError:
+                unchanged = None  # the flow fetches again, with retries and backoff
+            else:
+                fetch = False  # fetched just now
+            if unchanged is not None:
+                return unchanged, False
+        return flow(fetch), True
+
+
+def describe_stop(config: Config, out: Path | None, site: bool = True) -> stopping.Describe:
+    """The line a run stopped by a signal prints: the windows kept in the data directory and,
+    for a run that publishes (`site`), whether the published site is unchanged or the new
+    edition went out whole before the stop."""
+    before = steps.stamp_at_target(config, out) if site else None
+
+    def describe(name: str) -> str:
+        line = (
+            f"stopped ({name}): the {stored_results(config.data_dir)} windows stored so far in "
+            f"{config.data_dir} are kept"
+        )
+        if site:
+            where = steps.target(config, out)[0]
+            if steps.stamp_at_target(config, out) == before:
+                line += f"; the published site at {where} is unchanged"
+            else:
+                line += f"; the new edition at {where} was published whole before the stop"
+        return line
+
+    return describe

@@ -19,7 +19,7 @@ import json
 import logging
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
@@ -49,8 +49,10 @@ from kvmstatus.model.documents import (
 from kvmstatus.model.releases import ReleaseWindow, Tag
 from kvmstatus.shared.stopping import removed_on_stop
 from kvmstatus.store.cache import (
+    ASSEMBLING_MODULES,
     PERIODS,
     WINDOWS,
+    code_version,
     load_cached,
     period_key,
     prune_cache,
@@ -64,6 +66,7 @@ from kvmstatus.store.documents import (
     write_dataset,
 )
 from kvmstatus.store.jsonfile import write_json
+from kvmstatus.store.published import PUBLISHED, pushed_stamp, record_pushed
 from kvmstatus.store.results import window_document
 from kvmstatus.store.runs import RUNS
 
@@ -187,7 +190,7 @@ def up_to_date(
         return False
     if any(damaged_files(Path(p.root)) for p in plans):
         return False
-    return _published(config, out) == edition_stamp(config)
+    return stamp_at_target(config, out) == edition_stamp(config)
 
 
 def compute(job: WindowJob) -> str:
@@ -339,7 +342,13 @@ def _aggregate_stamp(config: Config, the_plan: Plan, synthetic: bool) -> list[st
     # no window, but it changes the data the site is built from.
     project = the_plan.project
     labels = json.dumps(
-        [project.display_name, project_settings(project), config.cycles_per_year], sort_keys=True
+        [
+            project.display_name,
+            project_settings(project),
+            config.cycles_per_year,
+            code_version(ASSEMBLING_MODULES),
+        ],
+        sort_keys=True,
     )
     return [*(job.key for job in the_plan.jobs), config.title, str(synthetic), labels]
 
@@ -352,9 +361,6 @@ def _aggregated_keys(root: Path) -> list[str] | None:
     return keys if isinstance(keys, list) else None
 
 
-PUBLISHED = "published.json"
-"""In the data directory: where the data was last published to, and its stamp (for targets
-that cannot be asked cheaply, such as a git branch on a remote)."""
 _NOT_DATA = {Path(PUBLISHED), Path(RUNS)}
 
 
@@ -415,21 +421,15 @@ def target(config: Config, out: Path | None) -> tuple[str, Path | None]:
     return f"{config.publish.remote} ({config.publish.branch})", None
 
 
-def _published(config: Config, out: Path | None) -> str | None:
-    """The data stamp of the edition published at the run's target (None: unknown)."""
+def stamp_at_target(config: Config, out: Path | None) -> str | None:
+    """The `edition_stamp` of the edition published at the run's target: a directory's own
+    marker, or for a git branch what `DATA/published.json` remembers (None: unknown)."""
     from kvmstatus.website.sitedir import published_stamp
 
     where, directory = target(config, out)
     if directory is not None:
         return published_stamp(directory)
-    try:
-        record = json.loads((config.data_dir / PUBLISHED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("target") != where:
-        return None
-    stamp = record.get("stamp")
-    return stamp if isinstance(stamp, str) else None
+    return pushed_stamp(config.data_dir, where)
 
 
 def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
@@ -440,7 +440,7 @@ def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
 
     stamp = edition_stamp(config)
     where, directory = target(config, out)
-    if _published(config, out) == stamp:
+    if stamp_at_target(config, out) == stamp:
         return where, False
     extra = _extra(config)
     if directory is not None:
@@ -472,11 +472,5 @@ def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
             message=f"KVM status report as of {project['as_of']}",
             date=f"{project['as_of']}T00:00:00+00:00",
         )
-    write_json(config.data_dir / PUBLISHED, {"target": where, "stamp": stamp})
+    record_pushed(config.data_dir, where, stamp)
     return where, True
-
-
-def with_overrides(config: Config, repo: str | None, data: str | None) -> Config:
-    """`config` with the main project's repository and the data directory replaced."""
-    main = replace(config.main, repository=repo) if repo else config.main
-    return replace(config, main=main, data_dir=Path(data).resolve() if data else config.data_dir)

@@ -20,7 +20,7 @@ from typing import cast
 from kvmstatus.analyse.affiliations import AffiliationMap
 from kvmstatus.analyse.architectures import ArchMap
 from kvmstatus.analyse.newcomers import Contacts, all_contacts, new_author_keys
-from kvmstatus.analyse.periods import YearChoice, year_spans
+from kvmstatus.analyse.periods import YearChoice, year_spans, years_document
 from kvmstatus.analyse.window import WindowResult, analyse_window
 from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
@@ -30,7 +30,7 @@ from kvmstatus.mine.gitlog import StartedLog, Window
 from kvmstatus.mine.log import completed, mine_range, parse_range, read_log, window_graph
 from kvmstatus.mine.releases import list_tags, release_list, release_tags
 from kvmstatus.mine.selection import Selection, pathspecs_at
-from kvmstatus.model.documents import PeriodDocument, SpanDocument
+from kvmstatus.model.documents import PeriodDocument, SpanDocument, YearsDocument
 from kvmstatus.model.periods import Span
 from kvmstatus.model.records import CommitRecord
 from kvmstatus.model.releases import KERNEL_RELEASE_PATTERN, Releases, ReleaseWindow, Tag
@@ -372,6 +372,25 @@ def year_periods(
         for span in choice.spans
     ]
     return choice, docs
+
+
+def year_comparison(
+    repo: GitRepo,
+    end: str,
+    cycles: int | None,
+    pattern: str | None,
+    chosen: Selection,
+    arch_map: ArchMap,
+    affiliations: AffiliationMap,
+    top: int = 10,
+    stable_lists: tuple[str, ...] = STABLE_LISTS,
+) -> tuple[YearsDocument, list[PeriodDocument]]:
+    """`kvmstatus year`: the comparison of `year_periods` as a run stores it (`years.json`,
+    `analyse.periods.years_document`), and the periods."""
+    choice, periods = year_periods(
+        repo, end, cycles, pattern, chosen, arch_map, affiliations, top, stable_lists
+    )
+    return years_document(choice, periods), periods
 
 
 def trimmed_period(doc: PeriodDocument, top: int) -> PeriodDocument:

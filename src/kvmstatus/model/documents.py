@@ -269,11 +269,12 @@ class ReleaseContext(TypedDict):
     vs_previous: dict[str, float | None]
     """Each count metric's change in percent against the previous counted window."""
     year_average: dict[str, float]
-    """Each count metric's average over the counted windows of the last year."""
+    """The last year's commits and merges per release: its period's, over the releases that
+    end in it."""
     vs_year: dict[str, float | None]
-    """Each count metric's change in percent against `year_average`."""
+    """Each of those metrics' change in percent against `year_average`."""
     year_per_month: float | None
-    """Commits per month over the last year's counted windows."""
+    """Commits per month over the last year (its period)."""
     uneven: bool
     """The counted windows' lengths differ by more than 2x: compare rates, not counts."""
     topics: dict[str, list[MarkedTopicDocument]]

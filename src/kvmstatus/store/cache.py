@@ -28,14 +28,18 @@ from kvmstatus.store.jsonfile import write_json
 COMPUTING_MODULES = ("kvmstatus.jobs.window", "kvmstatus.store.results")
 """Where a window is computed and serialized: the cache key covers these modules and every
 kvmstatus module they import, and nothing else (not the site, the CLI or the demo)."""
+ASSEMBLING_MODULES = ("kvmstatus.jobs.dataset",)
+"""Where a project's documents are put together from its windows and periods: the data
+directory is written again when they change."""
 
 
 @cache
-def code_version() -> str:
+def code_version(roots: tuple[str, ...] = COMPUTING_MODULES) -> str:
     """The package version and a hash of the source of the modules that compute a window
-    (`COMPUTING_MODULES` and their imports): changing a chart or a page recomputes nothing."""
+    (`roots`, by default `COMPUTING_MODULES`, and their imports): changing a chart or a page
+    recomputes nothing."""
     digest = hashlib.sha256(__version__.encode())
-    for name in sorted(module_closure(COMPUTING_MODULES)):
+    for name in sorted(module_closure(roots)):
         path = module_file(name)
         assert path is not None  # module_closure only returns modules it found
         digest.update(name.encode())
@@ -196,6 +200,12 @@ PERIODS = "cache-years"
 
 def cache_path(root: Path, key: str, folder: str = WINDOWS) -> Path:
     return root / folder / f"{key}.json"
+
+
+def stored_results(root: Path) -> int:
+    """How many window results are stored under the data directory `root`, companions'
+    included."""
+    return sum(1 for _ in root.glob(f"**/{WINDOWS}/*.json"))
 
 
 def load_cached(root: Path, key: str, folder: str = WINDOWS) -> tuple[Document | None, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -101,15 +101,13 @@ def _moment(text: Any) -> datetime | None:
 
 
 def health(
-    root: Path,
-    entries: Sequence[Entry],
-    max_age: timedelta | None = None,
-    at: datetime | None = None,
+    root: Path, max_age: timedelta | None = None, at: datetime | None = None
 ) -> dict[str, Any]:
-    """Whether the runs recorded in `entries` (oldest first) look healthy at `at` (default:
+    """Whether the runs recorded in the data directory `root` look healthy at `at` (default:
     now): the last finished run succeeded and, with `max_age`, some run succeeded within
     it. Returns the verdict, its reason, and the entries it was decided from."""
     at = at or datetime.now(UTC)
+    entries = read_runs(root)
     states = [{**e, "outcome": entry_state(e)} for e in entries]
     running = [e for e in states if e["outcome"] == "running"]
     finished = [e for e in states if e["outcome"] != "running"]

@@ -143,7 +143,8 @@ def _trailer_moves(story: YearStory) -> list[tuple[float, str]]:
         found.append(
             (
                 abs(change),
-                f"commits with {kind.title} {verb} from {fmt_int(old)} to {fmt_int(new)} "
+                f"commits with {kind.title.rstrip(':')} {verb} from {fmt_int(old)} to "
+                f"{fmt_int(new)} "
                 f"({fmt_change(change)})",
             )
         )
@@ -271,8 +272,8 @@ def release_sentences(window: WindowDocument, context: ReleaseContext | None) ->
         rate, year_rate = context.get("per_month"), context.get("year_per_month")
         if context.get("uneven") and rate is not None and year_rate is not None:
             out.append(
-                f"Release windows differ in length: this one brought {rate:,.1f} commits per "
-                f"month, against {year_rate:,.1f} per month over the last year."
+                f"Release windows differ in length: this one brought {rate:,.1f} commits a "
+                f"month, against {year_rate:,.1f} a month over the last year."
             )
     leaders = leaders_sentence(window)
     if leaders:
@@ -312,3 +313,36 @@ def headline_change(story: YearStory) -> str | None:
 def row_value(row: Row, key: str) -> float | None:
     """A row's metric as a number (None: missing or not a number)."""
     return _number(row.get(key))
+
+
+# --- a metric across releases ------------------------------------------------------------------
+
+
+def metric_sentence(
+    windows: Sequence[WindowDocument], key: str, title: str, share: bool = False
+) -> str | None:
+    """What a per-release chart shows, in one sentence: the newest value against the one
+    before, and the range over the charted releases."""
+    values = [(w["release"], row_value(w["row"], key)) for w in windows]
+    known = [(r, v) for r, v in values if v is not None]
+    if not known:
+        return None
+    fmt = fmt_pct if share else _plain
+
+    release, value = known[-1]
+    text = f"{title}: {fmt(value)} in {release}"
+    if len(known) > 1:
+        before_release, before = known[-2]
+        text += f", against {fmt(before)} in {before_release}"
+        low = min(known, key=lambda item: (item[1], item[0]))
+        high = max(known, key=lambda item: (item[1], item[0]))
+        if low != high:
+            text += (
+                f"; over these {len(known)} releases, from {fmt(low[1])} ({low[0]}) "
+                f"to {fmt(high[1])} ({high[0]})"
+            )
+    return text + "."
+
+
+def _plain(value: float) -> str:
+    return fmt_int(int(value)) if float(value).is_integer() else f"{value:,.1f}"

@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import shutil
 import string
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -286,6 +286,14 @@ def add_extra(files: list[tuple[str, Path]], root: Path, markdown: bool) -> None
         target.chmod(0o644)
 
 
+@contextmanager
+def _removed_after(path: Path) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def build_site(
     data: Path,
     out: Path,
@@ -308,10 +316,12 @@ def build_site(
     companions = read_companions(data)
     plan = build_plan(Context(dataset, companions, read_reviews(data, companions)))
     template = template_dir()
-    with (
-        tempfile.TemporaryDirectory(dir=out.parent, prefix=staging_prefix(out)) as tmp,
-        removed_on_stop(Path(tmp)),
-    ):
+    # Named and registered for removal on a stop before it exists: a stop between making
+    # it and registering it would leave it behind.
+    staging = out.parent / f"{staging_prefix(out)}{secrets.token_hex(6)}"
+    with removed_on_stop(staging), _removed_after(staging):
+        staging.mkdir()
+        tmp = str(staging)
         docs = Path(tmp) / "docs"
         shutil.copytree(template / "site", docs)
         render(plan, docs, dataset)

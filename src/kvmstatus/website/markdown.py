@@ -13,9 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kvmstatus.shared.formats import DASH, fmt_days, fmt_int, fmt_pct
-from kvmstatus.shared.numbers import percent_change
-
-__all__ = ["DASH", "fmt_days", "fmt_int", "fmt_pct"]  # the pages' number formats, re-exported
 
 # Python-Markdown's escapable characters with the tables extension (`Markdown.ESCAPED_CHARS`);
 # escaping anything else would leave a visible backslash.
@@ -42,12 +39,6 @@ def html_text(text: object) -> str:
 def attr(text: object) -> str:
     """`text` for an HTML attribute inside raw HTML, which Markdown leaves alone."""
     return "".join(_HTML.get(c, c) for c in str(text).replace("\n", " "))
-
-
-def change(new: object, old: object) -> str:
-    """The percent change from `old` to `new`, signed (`+12.5%`), or a dash."""
-    pct = percent_change(new, old)
-    return DASH if pct is None else f"{pct:+.1f}%"
 
 
 def table(head: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> str:
@@ -88,3 +79,19 @@ def people_table(rows: Sequence[Mapping[str, Any]], title: str, top: int = 10) -
 def link(page_from: str, target: str, text: str) -> str:
     prefix = "../" * page_from.count("/")
     return f"[{text}]({prefix}{target})"
+
+
+__all__ = [
+    "DASH",
+    "attr",
+    "escape",
+    "fmt_days",
+    "fmt_int",
+    "fmt_pct",
+    "html_text",
+    "link",
+    "people",
+    "people_table",
+    "person",
+    "table",
+]

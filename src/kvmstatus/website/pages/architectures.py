@@ -8,7 +8,6 @@ from kvmstatus.store.documents import file_name
 from kvmstatus.website import charts
 from kvmstatus.website.markdown import escape, fmt_int, link, people_table, table
 from kvmstatus.website.pages.common import (
-    TOPICS_NOTE,
     Context,
     SitePlan,
     arch_page,
@@ -18,6 +17,7 @@ from kvmstatus.website.pages.common import (
     initial_aside,
     no_year,
     release_page,
+    topics_note,
 )
 
 INDEX = "architectures/index.md"
@@ -100,7 +100,7 @@ def render_architecture(ctx: Context, plan: SitePlan, name: str) -> str:
                 f"Commits for {name} per release",
             ),
             "## Topics of the last year\n",
-            TOPICS_NOTE,
+            topics_note(ctx),
             topics_table(ctx, name) if last else no_year(ctx),
             "## Top authors of the last year\n",
             people_table(year["top_authors"] if year else [], "Authors"),

@@ -37,6 +37,7 @@ from kvmstatus.model.documents import (
 from kvmstatus.model.trailers import CC_STABLE, HEADLINE_TRAILERS, TrailerKind
 from kvmstatus.shared.labels import GENERAL, NO_PREFIX
 from kvmstatus.store.documents import Dataset, file_name
+from kvmstatus.story.sentences import YearStory
 from kvmstatus.website import charts
 from kvmstatus.website.markdown import (
     DASH,
@@ -181,6 +182,38 @@ def banner(ctx: Context) -> str:
     return ""
 
 
+def summary(sentences: Sequence[str]) -> str:
+    """The story's sentences (`kvmstatus.story`) as the paragraph a page opens with."""
+    if not sentences:
+        return ""
+    return " ".join(escape(s) for s in sentences) + "\n{ .kvm-story }\n"
+
+
+def year_story(ctx: Context) -> YearStory | None:
+    """What the last year's summary is made of (None: the history holds no year)."""
+    if ctx.years is None or not ctx.periods:
+        return None
+    main = ctx.main_review
+    review = main.periods[0] if main is not None and main.periods else None
+    return YearStory(
+        project=ctx.project["project"],
+        years=ctx.years,
+        periods=ctx.periods,
+        trailers=ctx.headline_trailers,
+        review=review,
+        archives=archive_dates(main.summary) if main is not None else None,
+    )
+
+
+def archive_dates(summary: ReviewIndex) -> tuple[str, str] | None:
+    """The first and last message dates of a project's list archives."""
+    firsts = [str(a["first"]) for a in summary.get("archives", []) if a.get("first")]
+    lasts = [str(a["last"]) for a in summary.get("archives", []) if a.get("last")]
+    if not firsts or not lasts:
+        return None
+    return min(firsts), max(lasts)
+
+
 def no_year(ctx: Context) -> str:
     """What a page says where the last year would be, when the history has none."""
     return (
@@ -312,11 +345,20 @@ def arch_summary(ctx: Context, arches: Sequence[ArchDocument], page: str) -> str
     return table(["Architecture", "commits", "authors", "reviewed", "top author"], rows, "lrrrl")
 
 
-TOPICS_NOTE = (
-    "Topics come from the subject prefixes (`KVM: x86/mmu:` is *mmu*); a commit counts once "
-    "for each architecture it touches. *(new)*: no commit had the topic in the period "
-    "before; *(+N)*: the topics that grew the most against it.\n"
-)
+def topics_note(ctx: Context) -> str:
+    """How topics are read, with the kernel's example only where the project is the kernel's
+    KVM (a subsystem selection)."""
+    example = (
+        " (`KVM: x86/mmu:` is *mmu*)"
+        if not (ctx.settings.get("selection") or {}).get("paths")
+        else ""
+    )
+    return (
+        "Topics come from the subject prefixes: the first one that names neither the project "
+        f"nor an architecture{example}; a commit counts once for each architecture it "
+        "touches. *(new)*: no commit had the topic in the period before; *(+N)*: the topics "
+        "that grew the most against it.\n"
+    )
 
 
 def topic_line(rows: Sequence[MarkedTopicDocument], limit: int = 8) -> str:

@@ -89,9 +89,11 @@ def render_fixes(ctx: Context, plan: SitePlan) -> str:
             *out,
             f"Every `Fixes:` line of the last year ({period_label(last)}), traced to the "
             "commit it names: how long the bug lived and which release brought it.\n",
-            f"Median bug lifetime {fmt_days(fixes['median_lifetime_days'])}, 90th "
-            f"percentile {fmt_days(fixes['p90_lifetime_days'])}, over "
-            f"{fmt_int(fixes['lines'])} lines ({fmt_int(fixes['invalid'])} invalid).\n",
+            f"{fmt_int(fixes['lines'])} `Fixes:` lines: {fmt_int(fixes['valid'])} valid, "
+            f"{fmt_int(fixes['invalid'])} invalid, {fmt_int(fixes['resolved'])} traced to "
+            f"the commit they name. Over those, the median bug lived "
+            f"{fmt_days(fixes['median_lifetime_days'])}, and one in ten more than "
+            f"{fmt_days(fixes['p90_lifetime_days'])}.\n",
             "## Bug lifetimes\n",
             chart_block(
                 plan,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from kvmstatus.model.documents import Row, YearsDocument
+from kvmstatus.model.documents import Row, SpanDocument, YearsDocument
 from kvmstatus.model.periods import YEAR_LABELS
 from kvmstatus.model.trailers import TrailerKind
+from kvmstatus.shared.formats import fmt_change
 from kvmstatus.shared.labels import UNKNOWN
+from kvmstatus.story.sentences import year_sentences
 from kvmstatus.website import charts
 from kvmstatus.website.markdown import (
-    DASH,
+    attr,
     escape,
     fmt_days,
     fmt_int,
@@ -21,10 +23,8 @@ from kvmstatus.website.markdown import (
 )
 from kvmstatus.website.pages import review
 from kvmstatus.website.pages.common import (
-    TOPICS_NOTE,
     Context,
     SitePlan,
-    arch_summary,
     banner,
     chart_block,
     company_table,
@@ -33,10 +33,8 @@ from kvmstatus.website.pages.common import (
     period_label,
     period_text,
     selection_text,
-    suite_of,
-    testing_intro,
-    testing_summary,
-    topic_summary,
+    summary,
+    year_story,
 )
 
 PAGE = "index.md"
@@ -68,19 +66,24 @@ def headlines(kinds: Sequence[TrailerKind]) -> tuple[Headline, ...]:
 
 def _change(years: YearsDocument, key: str, k: int) -> str:
     values = years["changes"].get(key) or []
-    pct = values[k - 1] if len(values) >= k else None
-    return DASH if pct is None else f"{pct:+.1f}%"
+    return fmt_change(values[k - 1] if len(values) >= k else None)
 
 
-def year_heading(label: str, span_label: str) -> str:
-    return f'{label}<br><span class="kvm-nowrap">{span_label}</span>'
+def year_heading(label: str, span: SpanDocument) -> str:
+    """A column of the yearly table: its label and its dates (the range in a tooltip)."""
+    where = f"{span['start']}..{span['end']}" if span["kind"] == "releases" else span["end"]
+    return (
+        f'<span title="{attr(where)}">{label}</span><br>'
+        f'<small class="kvm-nowrap">{span["since"][:10]} to</small><br>'
+        f'<small class="kvm-nowrap">{span["until"][:10]}</small>'
+    )
 
 
 def headline_table(ctx: Context, years: YearsDocument) -> str:
     """The yearly comparison, every number as `analyse.periods` stored it."""
     head = [""]
     for k, period in enumerate(ctx.periods):
-        head.append(year_heading(YEAR_LABELS[k], period_label(period)))
+        head.append(year_heading(YEAR_LABELS[k], period["span"]))
         if k:
             head.append("change")
     rows = []
@@ -102,6 +105,12 @@ def _year_rows(ctx: Context) -> list[Row]:
     ]
 
 
+def opening(ctx: Context, plan: SitePlan) -> str:
+    """The last year in a few sentences (`kvmstatus.story`), before any table."""
+    story = year_story(ctx)
+    return summary(year_sentences(story)) if story is not None else ""
+
+
 def last_year(ctx: Context, plan: SitePlan) -> str:
     years, last = ctx.years, ctx.last_year
     if years is None or last is None:
@@ -109,8 +118,20 @@ def last_year(ctx: Context, plan: SitePlan) -> str:
     return "\n".join(
         [
             f"## The last year: {period_label(last)}\n",
-            escape(years["note"]) + "\n",
+            escape(years["note"]) + f" The {link(PAGE, 'methodology.md', 'Methodology')} "
+            "page gives the git command that counts each period.\n",
             headline_table(ctx, years),
+        ]
+    )
+
+
+def key_charts(ctx: Context, plan: SitePlan) -> str:
+    """The few charts that tell the year: the comparison, the commits and their trend, the
+    trailers, the companies, the architectures."""
+    trend = ctx.project.get("trend")
+    out = ["## In charts\n"]
+    if ctx.years is not None and ctx.periods:
+        out.append(
             chart_block(
                 plan,
                 PAGE,
@@ -119,23 +140,17 @@ def last_year(ctx: Context, plan: SitePlan) -> str:
                     _year_rows(ctx), metrics=charts.year_metrics(ctx.headline_trailers)
                 ),
                 "The last year next to the two before",
-            ),
-        ]
-    )
-
-
-def commits(ctx: Context, plan: SitePlan) -> str:
-    trend = ctx.project.get("trend")
-    out = [
-        "## Commits per release\n",
+            )
+        )
+    out.append(
         chart_block(
             plan,
             PAGE,
             "home-commits",
             charts.commits_per_release(ctx.counted, trend, ctx.contexts),
             "Commits per release with the linear trend",
-        ),
-    ]
+        )
+    )
     if charts.uneven(ctx.counted, ctx.contexts):
         out.append(
             chart_block(
@@ -152,6 +167,29 @@ def commits(ctx: Context, plan: SitePlan) -> str:
             f"(r² = {trend['r2']:.2f}, over {trend['n']} releases).\n"
         )
     out.append(initial_aside(ctx, PAGE))
+    out += [
+        chart_block(
+            plan,
+            PAGE,
+            "home-trailers",
+            charts.trailer_shares(ctx.counted, ctx.contexts),
+            "Trailer shares per release",
+        ),
+        chart_block(
+            plan,
+            PAGE,
+            "home-companies",
+            charts.company_shares(ctx.counted, "commits", contexts=ctx.contexts),
+            "Share of commits per company per release",
+        ),
+        chart_block(
+            plan,
+            PAGE,
+            "home-arches",
+            charts.arch_commits(ctx.counted, ctx.arch_names, ctx.contexts),
+            "Commits per architecture per release",
+        ),
+    ]
     return "\n".join(out)
 
 
@@ -165,7 +203,7 @@ def people(ctx: Context, plan: SitePlan) -> str:
             '<div class="grid" markdown>\n',
             people_table(last["top_authors"], "Authors"),
             people_table(last["top_reviewers"], "Reviewers"),
-            people_table(last["top_fixers"], "Fixes: creators"),
+            people_table(last["top_fixers"], "Creators of fixes"),
             "</div>\n",
             f"More on the {link(PAGE, 'people.md', 'People')} page.\n",
             "## Companies of the last year\n",
@@ -176,44 +214,28 @@ def people(ctx: Context, plan: SitePlan) -> str:
     )
 
 
-def architectures(ctx: Context, plan: SitePlan) -> str:
-    last, years = ctx.last_year, ctx.years
-    if last is None or years is None:
-        return ""
-    return "\n".join(
-        [
-            "## Architectures in the last year\n",
-            arch_summary(ctx, last["architectures"], PAGE),
-            "### Topics\n",
-            TOPICS_NOTE,
-            topic_summary(ctx, years["topics"]),
-        ]
-    )
-
-
-def testing(ctx: Context, plan: SitePlan) -> str:
-    suite, paths = suite_of(ctx.settings)
-    last = ctx.last_year
-    if paths == [] or last is None:
-        body = testing_intro(ctx.settings)
-    else:
-        body = testing_summary(ctx, last["testing"])
-    return "\n".join(
-        [
-            f"## Testing: {escape(suite)}\n",
-            body,
-            f"More on the {link(PAGE, 'testing.md', 'Testing')} page.\n",
-        ]
-    )
+def elsewhere(ctx: Context, plan: SitePlan) -> str:
+    """Where the rest of the report is."""
+    suite = ctx.settings.get("test_suite")
+    testing = f"{escape(suite)} and the companion projects" if suite else "the test suites"
+    pages = [
+        ("releases/index.md", "Releases", "every release window, with its own summary"),
+        ("trends.md", "Trends", "every metric across releases"),
+        ("architectures/index.md", "Architectures", "per architecture, with its topics"),
+        ("fixes.md", "Fixes", "the bugs the year's Fixes: tags name, and how long they lived"),
+        ("testing.md", "Testing", testing),
+    ]
+    lines = [f"- {link(PAGE, target, name)}: {what}" for target, name, what in pages]
+    return "## More\n\n" + "\n".join(lines) + "\n"
 
 
 SECTIONS: tuple[Callable[[Context, SitePlan], str], ...] = (
+    opening,
     last_year,
-    commits,
+    key_charts,
     people,
-    architectures,
-    testing,
     review.home_part,
+    elsewhere,
 )
 """The home page's sections, in order; a section with nothing to say returns ""."""
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kvmstatus.model.documents import PullDocument, WindowDocument, is_initial
+from kvmstatus.model.documents import PullDocument, ReleaseContext, WindowDocument, is_initial
 from kvmstatus.model.trailers import PEOPLE_TRAILERS, REPORTED_TRAILERS, TRAILERS
 from kvmstatus.shared.labels import SEVERAL, UNKNOWN
 from kvmstatus.store.documents import file_name
+from kvmstatus.story.sentences import release_sentences
 from kvmstatus.website import charts
 from kvmstatus.website.markdown import (
     DASH,
@@ -17,13 +18,13 @@ from kvmstatus.website.markdown import (
     escape,
     fmt_int,
     fmt_pct,
+    html_text,
     link,
     people_table,
     table,
 )
 from kvmstatus.website.pages import fixes, review
 from kvmstatus.website.pages.common import (
-    TOPICS_NOTE,
     Context,
     SitePlan,
     arch_summary,
@@ -35,7 +36,9 @@ from kvmstatus.website.pages.common import (
     plural,
     range_label,
     release_page,
+    summary,
     topic_summary,
+    topics_note,
 )
 from kvmstatus.website.prose import summary_html
 
@@ -142,7 +145,8 @@ def highlights(ctx: Context, w: WindowDocument) -> str:
         groups.setdefault(pull["architecture"], []).append(pull)
     out = []
     for arch, members in groups.items():
-        out.append(f"### {escape(arch)}\n")
+        # Not a heading: inside the folded part it would fill the table of contents.
+        out.append(f'<p class="kvm-group">{html_text(arch)}</p>\n')
         for pull in members:
             out.append(pull_heading(pull) + "\n")
             out.append(summary_html(pull["body"]) + "\n")
@@ -174,6 +178,12 @@ def _window(ctx: Context, index: int) -> WindowDocument:
     return ctx.windows[index]
 
 
+def context_of(ctx: Context, release: str) -> ReleaseContext | None:
+    """The release against the ones before it (`releases.json`), when the data has it."""
+    stored = ctx.data.releases["releases"] if ctx.data.releases else []
+    return next((c for c in stored if c["release"] == release), None)
+
+
 def numbers(ctx: Context, plan: SitePlan, index: int) -> str:
     w = _window(ctx, index)
     page = release_page(w["release"])
@@ -184,9 +194,11 @@ def numbers(ctx: Context, plan: SitePlan, index: int) -> str:
     if index + 1 < len(ctx.windows):
         nxt = ctx.windows[index + 1]["release"]
         nav.append(f"{link(page, release_page(nxt), escape(nxt))} →")
+    sentences = [] if is_initial(w) else release_sentences(w, context_of(ctx, w["release"]))
     return "\n".join(
         [
             initial_note(ctx, w) if is_initial(w) else "",
+            summary(sentences),
             f"Window: {escape(range_label(w['range']))}, released {escape(w['date'])}. "
             + " · ".join(nav)
             + "\n",
@@ -211,16 +223,26 @@ def numbers(ctx: Context, plan: SitePlan, index: int) -> str:
 
 
 def topics(ctx: Context, plan: SitePlan, index: int) -> str:
-    release = _window(ctx, index)["release"]
-    contexts = {c["release"]: c for c in (ctx.data.releases or {"releases": []})["releases"]}
-    marks = contexts[release]["topics"] if release in contexts else {}
-    return "\n".join(["## Topics\n", TOPICS_NOTE, topic_summary(ctx, marks)])
+    context = context_of(ctx, _window(ctx, index)["release"])
+    marks = context["topics"] if context else {}
+    return "\n".join(["## Topics\n", topics_note(ctx), topic_summary(ctx, marks)])
 
 
 def merge_messages(ctx: Context, plan: SitePlan, index: int) -> str:
+    """The maintainers' own summaries, last and folded: long, and not numbers."""
     w = _window(ctx, index)
+    pulls = [p for p in w.get("pulls", []) if p["body"].strip()]
+    if not pulls:
+        return "\n".join(["## In the maintainers' words\n", highlights_intro(w)])
     return "\n".join(
-        ["## Highlights, in the maintainers' words\n", highlights_intro(w), highlights(ctx, w)]
+        [
+            "## In the maintainers' words\n",
+            highlights_intro(w),
+            '<details class="kvm-folded" markdown="1">',
+            f"<summary>The {plural(len(pulls), 'merge message')}</summary>\n",
+            highlights(ctx, w),
+            "</details>\n",
+        ]
     )
 
 
@@ -284,7 +306,7 @@ def people(ctx: Context, plan: SitePlan, index: int) -> str:
             '<div class="grid" markdown>\n',
             people_table(w["top_authors"], "Authors"),
             *lists,
-            people_table(w["top_fixers"], "Fixes: creators"),
+            people_table(w["top_fixers"], "Creators of fixes"),
             people_table(w["top_first_time_authors"], "First-time authors"),
             "</div>\n",
         ]
@@ -308,15 +330,15 @@ def fixes_part(ctx: Context, plan: SitePlan, index: int) -> str:
 
 SECTIONS: tuple[Section, ...] = (
     numbers,
-    topics,
-    merge_messages,
     trailers,
     review.release_part,
     architectures,
-    flow,
+    topics,
     people,
     companies,
     fixes_part,
+    flow,
+    merge_messages,
 )
 """A release page's sections, in order; a section with nothing to say returns ""."""
 

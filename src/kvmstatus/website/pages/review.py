@@ -22,7 +22,7 @@ from kvmstatus.website.markdown import (
     fmt_pct,
     html_text,
     link,
-    person,
+    people,
     table,
 )
 from kvmstatus.website.pages.common import (
@@ -30,6 +30,7 @@ from kvmstatus.website.pages.common import (
     ProjectReview,
     SitePlan,
     add_tables,
+    archive_dates,
     banner,
     chart_block,
     json_text,
@@ -94,14 +95,15 @@ def numbers_table(columns: Sequence[tuple[str, ReviewDocument | None]]) -> str:
 def reviewers_table(rows: Sequence[Mapping[str, Any]], top: int = 15) -> str:
     """List reviewers with the tags naming them in commits: *none* marks the reviews that
     never became a tag."""
+    shown = rows[:top]
     body = [
         [
             str(i),
-            person(r),
+            who,
             fmt_int(r["count"]),
             fmt_int(r.get("commit_tags")) if r.get("commit_tags") else "*none*",
         ]
-        for i, r in enumerate(rows[:top], 1)
+        for i, (r, who) in enumerate(zip(shown, people(shown), strict=True), 1)
     ]
     return table(
         ["#", "List reviewer", "series of others replied to", "tags in commits"], body, "llrr"
@@ -208,14 +210,30 @@ def release_part(ctx: Context, plan: SitePlan, index: int) -> str:
     return "\n".join(out)
 
 
+def coverage_note(summary: ReviewIndex) -> str:
+    """What the archives cover, for a period they do not (or not wholly)."""
+    dates = archive_dates(summary)
+    if dates is None:
+        return "the list archives hold no dated message"
+    return f"the list archives cover {dates[0][:10]} to {dates[1][:10]}"
+
+
 def home_part(ctx: Context, plan: SitePlan) -> str:
-    """The home page's paragraph on the lists (nothing without a review of the last year)."""
+    """The home page's paragraph on the lists: the last year's review, or what the archives
+    cover when they do not reach it (nothing without a review)."""
     main = ctx.main_review
-    if main is None or not main.periods or not covered(main.periods[0]):
+    if main is None or not main.periods:
         return ""
     year = main.periods[0]
+    more = f"More on the {link('index.md', PAGE, 'Review')} page."
+    if not covered(year):
+        return (
+            "## Review on the lists\n\n"
+            f"No numbers from the lists for the last year: {coverage_note(main.summary)}. "
+            f"{more}\n"
+        )
     partial = (
-        " (the archives cover only part of the year)" if year.get("coverage") == "partial" else ""
+        f" (partly: {coverage_note(main.summary)})" if year.get("coverage") == "partial" else ""
     )
     return (
         "## Review on the lists\n\n"
@@ -224,7 +242,7 @@ def home_part(ctx: Context, plan: SitePlan) -> str:
         f"than their sender (median {_hours(year['median_hours_to_review'])} to the first "
         f"review); reviewers gave {fmt_int(year['tags_given'].get('Reviewed-by', 0))} "
         f"`Reviewed-by` on the list, and {fmt_int(year['commit_tags'].get('Reviewed-by', 0))} "
-        f"reached the commits. More on the {link('index.md', PAGE, 'Review')} page.\n"
+        f"reached the commits. {more}\n"
     )
 
 
@@ -319,10 +337,22 @@ def render_review(ctx: Context, plan: SitePlan) -> str:
         f"{escape(s.get('scope', ''))}.\n",
     ]
     columns = year_columns(main)
-    if columns:
+    if columns and not any(covered(doc) for _, doc in columns):
         out += [
             "## The last year\n",
-            "The periods of the home page's yearly comparison.\n",
+            f"No numbers from the lists for the periods of the home page's yearly comparison: "
+            f"{coverage_note(s)}.\n",
+        ]
+    elif columns:
+        out += [
+            "## The last year\n",
+            "The periods of the home page's yearly comparison"
+            + (
+                f" ({coverage_note(s)}: a period they do not cover shows no numbers)"
+                if not all(doc is not None and doc.get("coverage") == "full" for _, doc in columns)
+                else ""
+            )
+            + ".\n",
             numbers_table(columns),
         ]
         latest = next(((label, doc) for label, doc in columns if covered(doc)), None)
@@ -422,7 +452,10 @@ def render_review(ctx: Context, plan: SitePlan) -> str:
                 f"{other.title}: share of series reviewed on the list",
             ),
         ]
-    bots = ", ".join(f"<code>{html_text(b)}</code>" for b in s.get("bots", []))
+    # `*` in a pattern would start Markdown emphasis inside the <code> element.
+    bots = ", ".join(
+        f"<code>{html_text(b).replace('*', '&#42;')}</code>" for b in s.get("bots", [])
+    )
     out += [
         "## Bots\n",
         "Replies from these senders (address or name, shell patterns) are counted on their "

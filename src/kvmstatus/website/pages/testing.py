@@ -6,7 +6,7 @@ from __future__ import annotations
 from kvmstatus.model.documents import ProjectSettings, WindowDocument
 from kvmstatus.store.documents import file_name
 from kvmstatus.website import charts
-from kvmstatus.website.markdown import escape, fmt_int, fmt_pct, table
+from kvmstatus.website.markdown import escape, fmt_int, fmt_pct, link, table
 from kvmstatus.website.pages.common import (
     Context,
     SitePlan,
@@ -49,7 +49,12 @@ def render_testing(ctx: Context, plan: SitePlan) -> str:
         testing_intro(ctx.settings),
     ]
     last = ctx.last_year
-    if paths != []:
+    if paths == ["**"]:
+        out.append(
+            "Every commit is a test-suite commit here, so its numbers per architecture are "
+            f"the {link(PAGE, 'architectures/index.md', 'Architectures')} page's.\n"
+        )
+    elif paths != []:
         out.append(
             chart_block(
                 plan,

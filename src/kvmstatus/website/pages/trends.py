@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from kvmstatus.model.trailers import ROW_TRAILERS, TrailerKind
 from kvmstatus.shared.labels import UNKNOWN
+from kvmstatus.story.sentences import metric_sentence
 from kvmstatus.website import charts
 from kvmstatus.website.markdown import escape
 from kvmstatus.website.pages.common import Context, SitePlan, banner, chart_block, initial_aside
@@ -78,9 +79,58 @@ TREND_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 """The Trends page: every scalar of the per-window row, grouped, with a reader's title."""
 
 
+QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Is the project growing?", ("commits", "authors", "first_time_authors")),
+    ("Is the work reviewed?", ("review_coverage", "reviewed_share", "acked_share")),
+    ("How much of the work fixes bugs?", ("fixes_share", "fixes_median_lifetime_days")),
+    ("How does the work arrive?", ("merge_share", "applied_by_others_share")),
+    ("Who does the work?", ("companies", "unknown_company_share")),
+)
+"""The Trends page's questions, each with the metrics that answer it (shown first)."""
+
+
+def _titles() -> dict[str, str]:
+    return {key: title for _, metrics in TREND_SECTIONS for key, title in metrics}
+
+
+def _chart(ctx: Context, plan: SitePlan, key: str, title: str) -> str:
+    sentence = metric_sentence(ctx.counted, key, title, share=charts.is_share(key))
+    return chart_block(
+        plan,
+        PAGE,
+        f"trend-{key}",
+        charts.metric_trend(ctx.counted, key, title, contexts=ctx.contexts),
+        title,
+    ) + (escape(sentence) + "\n" if sentence else "")
+
+
 def render_trends(ctx: Context, plan: SitePlan) -> str:
-    out = ["# Trends\n", banner(ctx), "Every scalar metric across releases, oldest first.\n"]
-    out.append(initial_aside(ctx, PAGE))
+    out = [
+        "# Trends\n",
+        banner(ctx),
+        "Each question below is answered by the charts under it, one point per release, "
+        "oldest first; every other metric is folded further down.\n",
+        initial_aside(ctx, PAGE),
+    ]
+    row = ctx.windows[-1]["row"]
+    numeric = {k for k, v in row.items() if isinstance(v, int | float) or v is None}
+    absent = {
+        f"{k.row}_{part}"
+        for k in ROW_TRAILERS
+        if k.key in ctx.absent_trailers
+        for part in ("commits", "share")
+    }
+    titles = _titles()
+    shown: set[str] = set()
+    for question, keys in QUESTIONS:
+        present = [k for k in keys if k in numeric and k not in absent]
+        if not present:
+            continue
+        out.append(f"## {escape(question)}\n")
+        for key in present:
+            out.append(_chart(ctx, plan, key, titles.get(key, key)))
+            shown.add(key)
+    out.append("## Every other metric\n")
     out.append(
         chart_block(
             plan,
@@ -90,31 +140,17 @@ def render_trends(ctx: Context, plan: SitePlan) -> str:
             "Trailer shares per release",
         )
     )
-    row = ctx.windows[-1]["row"]
-    numeric = {k for k, v in row.items() if isinstance(v, int | float) or v is None}
-    absent = {
-        f"{k.row}_{part}"
-        for k in ROW_TRAILERS
-        if k.key in ctx.absent_trailers
-        for part in ("commits", "share")
-    }
-    listed = {key for _, metrics in TREND_SECTIONS for key, _ in metrics}
+    listed = set(titles)
     # A metric added to the row shows up even before it gets its place here.
     others = tuple((k, k.replace("_", " ").capitalize()) for k in sorted(numeric - listed))
     for section, metrics in (*TREND_SECTIONS, ("Other metrics", others)):
-        shown = [(k, t) for k, t in metrics if k in numeric and k not in absent]
-        if not shown:
+        rest = [(k, t) for k, t in metrics if k in numeric and k not in absent | shown]
+        if not rest:
             continue
-        out.append(f"## {escape(section)}\n")
-        for key, title in shown:
-            out.append(f"### {escape(title)}\n")
-            out.append(
-                chart_block(
-                    plan,
-                    PAGE,
-                    f"trend-{key}",
-                    charts.metric_trend(ctx.counted, key, title, contexts=ctx.contexts),
-                    title,
-                )
-            )
+        out += [
+            '<details class="kvm-folded" markdown="1">',
+            f"<summary>{escape(section)}: {len(rest)} chart{'s' * (len(rest) != 1)}</summary>\n",
+            *(_chart(ctx, plan, key, title) for key, title in rest),
+            "</details>\n",
+        ]
     return "\n".join(out)
