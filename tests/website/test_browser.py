@@ -218,6 +218,8 @@ def test_phone_width_page_fits_and_charts_stay_on_screen(
     visit = Visit(browser, server + path, viewport=PHONE)
     page = visit.page
     try:
+        # Folded sections open, as a reader would open them: their charts must fit too.
+        page.eval_on_selector_all("article details", "els => els.forEach(e => e.open = true)")
         figures = page.locator("figure.kvm-chart")
         for i in range(figures.count()):
             figures.nth(i).locator(".kvm-live-view svg").first.wait_for(timeout=15_000)
