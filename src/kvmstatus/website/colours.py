@@ -154,30 +154,10 @@ def _serving_order(names: Iterable[str]) -> list[str]:
     return sorted(unique, key=lambda n: (n not in FIXED, _text(n).casefold(), _text(n)))
 
 
-def assign(names: Iterable[str]) -> dict[str, str]:
-    """A colour for each name drawn in a family (rule 4 of the module's docstring): greys
-    for the catch-alls, then the names in alphabetical order (fixed ones first), each the
-    first colour of its `preference` no name before it took (its first choice when every
-    colour is taken)."""
-    out: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in _serving_order(names):
-        if name in NEUTRAL:
-            out[name] = NEUTRAL[name]
-            continue
-        order = preference(name)
-        colour = next((c for c in order if c not in taken), order[0])
-        out[name] = colour
-        taken.add(colour)
-    return out
-
-
-def distinct(names: Sequence[str], book: Mapping[str, str] | None = None) -> list[str]:
-    """The colours of one chart's series `names`, in their order: each name's colour in
-    `book` (the family's `assign`; default: the names' own), except where two series of the
-    chart would share one. Then the name later in the serving order takes the first free
-    colour of its `preference`. Catch-alls stay grey."""
-    book = assign(names) if book is None else book
+def _serve(names: Iterable[str], book: Mapping[str, str]) -> dict[str, str]:
+    """Rule 4: greys for the catch-alls, then the names in the serving order, each the colour
+    `book` gives it (else its first choice) unless a name before it took that one, then the
+    first colour of its `preference` still free (its wish when every colour is taken)."""
     chosen: dict[str, str] = {}
     taken: set[str] = set()
     for name in _serving_order(names):
@@ -189,6 +169,20 @@ def distinct(names: Sequence[str], book: Mapping[str, str] | None = None) -> lis
             wanted = next((c for c in preference(name) if c not in taken), wanted)
         chosen[name] = wanted
         taken.add(wanted)
+    return chosen
+
+
+def assign(names: Iterable[str]) -> dict[str, str]:
+    """A colour for each name drawn in a family (rule 4 of the module's docstring)."""
+    return _serve(names, {})
+
+
+def distinct(names: Sequence[str], book: Mapping[str, str] | None = None) -> list[str]:
+    """The colours of one chart's series `names`, in their order: each name's colour in
+    `book` (the family's `assign`; default: the names' own), except where two series of the
+    chart would share one; then the name later in the serving order takes the first free
+    colour of its `preference`. Catch-alls stay grey."""
+    chosen = _serve(names, book or {})
     return [chosen[name] for name in names]
 
 

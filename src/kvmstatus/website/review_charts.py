@@ -122,10 +122,12 @@ def _lines(
     title: str,
     subtitle: str,
     y_title: str,
-    share: bool,
     contexts: Contexts | None,
     archive: Archive | None,
+    fmt: str | None = None,
 ) -> alt.LayerChart:
+    """Review numbers (`series`: row key, name) across releases, with the archives' marks; a
+    share axis when the first key is a share, `fmt` the tooltip's format (default by key)."""
     docs = _rows(windows, reviews)
     releases = _releases(docs)
     rows = []
@@ -135,14 +137,21 @@ def _lines(
                 _base_row(doc, release, contexts)
                 | {"series": name, "value": _num(doc["row"].get(key))}
             )
-    fmt = ".1%" if share else ","
+    share = charts.is_share(series[0][0])
+    values = [r["value"] for r in rows if r["value"] is not None]
     return _series_chart(
         rows,
         [name for _, name in series],
         title,
-        [subtitle, coverage_note(archive)],
-        _y_metric("value", y_title, share=share, integer=not share),
-        [alt.Tooltip("value:Q", title=y_title.lower(), format=fmt)],
+        [subtitle if values else "No value in any release", coverage_note(archive)],
+        _y_metric("value", y_title, share, integer=all(isinstance(v, int) for v in values)),
+        [
+            alt.Tooltip(
+                "value:Q",
+                title=y_title.lower(),
+                format=fmt or charts.default_format(series[0][0]),
+            )
+        ],
         "",
         extra=archive_marks(rows, archive),
     )
@@ -162,7 +171,6 @@ def activity(
         "Posted on the lists per release",
         "Messages dated between the previous release and this one",
         "Messages",
-        False,
         contexts,
         archive,
     )
@@ -182,7 +190,6 @@ def reviewed(
         "Series reviewed on the list",
         "Of each window's series: answered by someone else (not a bot), and by nobody in 14 days",
         "Share of series",
-        True,
         contexts,
         archive,
     )
@@ -245,52 +252,15 @@ def tags(
     )
 
 
-def _one(
-    windows: Sequence[Doc],
-    reviews: Mapping[str, Doc],
-    key: str,
-    title: str,
-    fmt: str | None,
-    contexts: Contexts | None,
-    archive: Archive | None,
-) -> alt.LayerChart:
-    """One review number across releases, with the archives' marks."""
-    docs = _rows(windows, reviews)
-    releases = _releases(docs)
-    rows = [
-        _base_row(doc, release, contexts) | {"series": title, "value": _num(doc["row"].get(key))}
-        for doc, release in zip(docs, releases, strict=True)
-    ]
-    share = charts.is_share(key)
-    values = [r["value"] for r in rows if r["value"] is not None]
-    return _series_chart(
-        rows,
-        [title],
-        title,
-        ["" if values else "No value in any release", coverage_note(archive)],
-        _y_metric("value", title, share=share, integer=all(isinstance(v, int) for v in values)),
-        [alt.Tooltip("value:Q", title=title, format=fmt or charts.default_format(key))],
-        "",
-        {title: colours.PALETTE[0]},
-        extra=archive_marks(rows, archive),
-    )
-
-
 def hours(
     windows: Sequence[Doc],
     reviews: Mapping[str, Doc],
     contexts: Contexts | None = None,
     archive: Archive | None = None,
 ) -> alt.LayerChart:
-    return _one(
-        windows,
-        reviews,
-        "median_hours_to_review",
-        "Median hours to the first review reply",
-        ",.1f",
-        contexts,
-        archive,
-    )
+    title = "Median hours to the first review reply"
+    key = "median_hours_to_review"
+    return _lines(windows, reviews, [(key, title)], title, "", title, contexts, archive, ",.1f")
 
 
 def posted(
@@ -299,15 +269,8 @@ def posted(
     contexts: Contexts | None = None,
     archive: Archive | None = None,
 ) -> alt.LayerChart:
-    return _one(
-        windows,
-        reviews,
-        "posted_share",
-        "Share of the commits posted to the lists",
-        None,
-        contexts,
-        archive,
-    )
+    title = "Share of the commits posted to the lists"
+    return _lines(windows, reviews, [("posted_share", title)], title, "", title, contexts, archive)
 
 
 def architectures(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -267,21 +267,13 @@ def selection_text(settings: ProjectSettings) -> str:
     )
 
 
-def period_text(period: PeriodDocument) -> str:
-    """`period_label` as plain text (for a chart, which draws text as it is)."""
+def period_label(period: PeriodDocument, quote: Callable[[str], str] = escape) -> str:
+    """A yearly period for readers: its range and its dates. `quote` writes the tags (for
+    Markdown by default; `str` for a chart, which draws text as it is)."""
     span = period["span"]
     dates = f"{span['since'][:10]} to {span['until'][:10]}"
     if span["kind"] == "releases":
-        return f"{span['start'] or ''}..{span['end']} ({dates})"
-    return f"{dates}, by commit date"
-
-
-def period_label(period: PeriodDocument) -> str:
-    """A yearly period for readers: its range and its dates."""
-    span = period["span"]
-    dates = f"{span['since'][:10]} to {span['until'][:10]}"
-    if span["kind"] == "releases":
-        return f"{escape(span['start'] or '')}..{escape(span['end'])} ({dates})"
+        return f"{quote(span['start'] or '')}..{quote(span['end'])} ({dates})"
     return f"{dates}, by commit date"
 
 

@@ -31,7 +31,6 @@ from kvmstatus.website.pages.common import (
     initial_aside,
     no_year,
     period_label,
-    period_text,
     selection_text,
     summary,
     year_story,
@@ -101,7 +100,8 @@ def _year_rows(ctx: Context) -> list[Row]:
     years = ctx.years
     assert years is not None
     return [
-        row | {"range": period_text(p)} for row, p in zip(years["rows"], ctx.periods, strict=True)
+        row | {"range": period_label(p, str)}
+        for row, p in zip(years["rows"], ctx.periods, strict=True)
     ]
 
 
