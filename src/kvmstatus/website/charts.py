@@ -138,7 +138,7 @@ THEME: Final[dict[str, Any]] = {
 
 def _projection() -> dict[str, Any]:
     """`THEME` for a projector and a slide: opaque white, near-black text, type about a fifth
-    larger, a fixed legend. Drawn 1,920 px wide (`png`), an 11 px label becomes ~33 px."""
+    larger, a fixed legend. Drawn 1,920 px wide (`png`), a 13 px label becomes ~34 px."""
     theme = copy.deepcopy(THEME)
     theme["background"] = "#ffffff"
     theme["title"] |= {"color": DARK, "subtitleColor": "#333333", "fontSize": 18}
