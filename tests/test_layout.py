@@ -45,19 +45,37 @@ def _closure(module: str) -> set[str]:
     return module_closure([module]) - {module}
 
 
+# The stages, in the order the data flows.
+STAGES = [
+    "shared",
+    "model",
+    "git",
+    "mine",
+    "analyse",
+    "store",
+    "story",
+    "website",
+    "deck",
+    "jobs",
+    "cli",
+    "demo",
+]
+
 # stage -> stages (or single modules) its modules must never reach, directly or not
 FORBIDDEN: dict[str, set[str]] = {
-    "shared": {"model", "git", "mine", "analyse", "store", "story", "website", "jobs", "cli"}
-    | {"demo"},
-    "model": {"git", "mine", "analyse", "store", "story", "website", "jobs", "cli", "demo"},
-    "story": {"git", "mine", "analyse", "store", "website", "jobs", "cli", "demo"},
-    "git": {"mine", "analyse", "store", "website", "jobs", "cli", "demo"},
-    "mine": {"analyse", "store", "website", "jobs", "cli", "demo"},
-    "analyse": {"git", "mine", "store", "website", "jobs", "cli", "demo"},
-    "store": {"website", "jobs", "cli", "demo"},
-    "website": {"git", "mine", "analyse", "jobs", "cli", "demo", "store.results"},
+    "shared": set(STAGES) - {"shared"},  # what every stage may use reaches none of them
+    "model": {"git", "mine", "analyse", "store", "story", "website", "deck", "jobs", "cli", "demo"},
+    "story": {"git", "mine", "analyse", "store", "website", "deck", "jobs", "cli", "demo"},
+    "git": {"mine", "analyse", "store", "story", "website", "deck", "jobs", "cli", "demo"},
+    "mine": {"analyse", "store", "story", "website", "deck", "jobs", "cli", "demo"},
+    "analyse": {"git", "mine", "store", "story", "website", "deck", "jobs", "cli", "demo"},
+    "store": {"story", "website", "deck", "jobs", "cli", "demo"},
+    "website": {"git", "mine", "analyse", "deck", "jobs", "cli", "demo", "store.results"},
+    # The deck is a medium like the site: a plain description in (model's shapes), files
+    # out; what the slides say is mapped from the report's data by jobs.
+    "deck": {"git", "mine", "analyse", "store", "story", "website", "jobs", "cli", "demo"},
     "jobs": {"cli", "demo"},
-    "demo": {"git", "mine", "analyse", "store", "website", "jobs", "cli"},
+    "demo": {"git", "mine", "analyse", "store", "website", "deck", "jobs", "cli"},
 }
 
 
@@ -82,6 +100,14 @@ def test_imports_go_one_way(module: str) -> None:
 def test_website_imports_only_the_store_the_model_the_story_and_the_helpers() -> None:
     allowed = {"website", "store", "model", "story", "shared", "errors"}
     for module in (m for m in MODULES if _stage(m) == "website"):
+        direct = kvmstatus_imports(module)
+        odd = [d for d in direct if _stage(d) not in allowed]
+        assert not odd, f"{module} imports {odd}"
+
+
+def test_deck_imports_only_the_model_and_the_helpers() -> None:
+    allowed = {"deck", "model", "shared", "errors"}
+    for module in (m for m in MODULES if _stage(m) == "deck"):
         direct = kvmstatus_imports(module)
         odd = [d for d in direct if _stage(d) not in allowed]
         assert not odd, f"{module} imports {odd}"
@@ -157,5 +183,5 @@ def test_only_the_cli_starts_prefect() -> None:
 def test_the_cache_key_covers_computing_and_nothing_of_the_site() -> None:
     covered = module_closure(COMPUTING_MODULES)
     assert {"kvmstatus.mine.log", "kvmstatus.analyse.metrics", "kvmstatus.store.results"} <= covered
-    assert not {m for m in covered if _stage(m) in {"website", "cli", "demo"}}
+    assert not {m for m in covered if _stage(m) in {"website", "deck", "cli", "demo"}}
     assert "kvmstatus.jobs.steps" not in covered

@@ -118,3 +118,12 @@ def test_kvm_unit_tests_topics_add_up(kut_repo: Path) -> None:
             )
             assert pull.commits == int(plain), pull.subject
     assert checked > 0
+
+
+def test_the_projects_own_name_is_no_topic() -> None:
+    """Xen's subjects name the project first (`xen/arm:`): its mapping says so."""
+    xen = load_arch_map("xen")
+    assert xen.project == ("xen",)
+    assert topic_of("xen/arm: vgic: Fix the ITS", frozenset(xen.project)) == "vgic"
+    assert topic_of("xen/x86: Drop a stub", frozenset(xen.project)) == GENERAL
+    assert topic_of("xen/arm: Fix the ITS") == "xen"  # a mapping that does not say so

@@ -25,8 +25,8 @@ import pytest
 
 from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG
 from helpers import make_dataset
+from kvmstatus.jobs.steps import build_edition
 from kvmstatus.store.documents import file_name
-from kvmstatus.website.build import build_site
 from kvmstatus.website.preview import preview_server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -50,7 +50,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     make_dataset(root, root / "data")
     out = root / "public"
-    build_site(root / "data", out)
+    build_edition(root / "data", out)  # the pages and the slides of the year, as a run
     return out
 
 
@@ -303,3 +303,36 @@ def test_every_chart_links_its_png_svg_and_csv(browser: object, server: str) -> 
         finally:
             visit.close()
     assert seen >= 6
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])
+def test_the_slides_of_the_year(browser: object, server: str, width: int, height: int) -> None:
+    """The home page links the talk; the HTML deck shows one slide a screen, nothing
+    overflowing, no console error; the PPTX download is served."""
+    from deck_browser import OVERFLOW, SHOWN
+
+    home = Visit(browser, server + "index.html")
+    try:
+        link = home.page.locator("article").get_by_role("link", name="Slides of the year")
+        assert link.get_attribute("href") == "slides.html"
+        pptx = home.page.get_by_role("link", name="the same as PowerPoint").get_attribute("href")
+        response = home.page.request.get(urljoin(home.page.url, pptx))
+        assert response.ok
+        assert response.body()[:2] == b"PK"  # a zip: the PPTX
+    finally:
+        home.close()
+    visit = Visit(browser, server + "slides.html", viewport={"width": width, "height": height})
+    page = visit.page
+    try:
+        count = page.locator(".slide").count()
+        assert count >= 8
+        for number in range(1, count + 1):
+            shown = page.evaluate(SHOWN)
+            assert [s[0] for s in shown] == [f"slide-{number}"]
+            wrong = page.evaluate(OVERFLOW)
+            assert wrong == [], f"slide {number} at {width}x{height}: {wrong}"
+            page.keyboard.press("ArrowRight")
+        assert visit.errors == []
+        assert visit.dialogs == []
+    finally:
+        visit.close()

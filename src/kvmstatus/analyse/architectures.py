@@ -31,6 +31,8 @@ from kvmstatus.shared.labels import COMMON, DEFAULT_ARCH_MAPPING
 from kvmstatus.shared.shipped import shipped
 
 TESTING = "testing"
+PROJECT = "project"
+"""The reserved key of the words that name the project in subject prefixes."""
 
 
 _Arches = tuple[tuple[str, tuple[str, ...]], ...]
@@ -38,11 +40,14 @@ _Arches = tuple[tuple[str, tuple[str, ...]], ...]
 
 @dataclass(frozen=True)
 class ArchMap:
-    """Architecture names in display order, each with its path patterns, and the test-suite
-    paths (`testing`) whose activity is reported per architecture."""
+    """Architecture names in display order, each with its path patterns, the test-suite
+    paths (`testing`) whose activity is reported per architecture, and the words that name
+    the project itself in subject prefixes (`project`: `xen` in `xen/arm: ...`), which no
+    topic is."""
 
     arches: tuple[tuple[str, tuple[str, ...]], ...]
     testing: tuple[str, ...] = ()
+    project: tuple[str, ...] = ()
     _seen: dict[tuple[str, ...], frozenset[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -127,6 +132,7 @@ def _matches(path: str, patterns: tuple[str, ...]) -> bool:
 def parse_arch_map(data: Mapping[str, object], source: str) -> ArchMap:
     arches = []
     testing: tuple[str, ...] = ()
+    project: tuple[str, ...] = ()
     for name, patterns in data.items():
         if name == COMMON:
             raise UserError(f"{source}: {COMMON!r} is implicit (everything unmatched); remove it")
@@ -134,11 +140,13 @@ def parse_arch_map(data: Mapping[str, object], source: str) -> ArchMap:
             raise UserError(f"{source}: {name!r} must be a list of path patterns")
         if name == TESTING:
             testing = tuple(patterns)
+        elif name == PROJECT:
+            project = tuple(p.casefold() for p in patterns)
         else:
             arches.append((name, tuple(patterns)))
     if not arches:
         raise UserError(f"{source}: the architecture mapping is empty")
-    return ArchMap(tuple(arches), testing)
+    return ArchMap(tuple(arches), testing, project)
 
 
 def load_arch_map(spec: str = DEFAULT_ARCH_MAPPING) -> ArchMap:

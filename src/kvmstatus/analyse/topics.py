@@ -3,16 +3,16 @@
 Kernel subjects carry a hierarchy of prefixes, `KVM: x86/mmu: Fix ...`, `KVM: nVMX: ...`,
 `KVM: arm64: vgic: ...`, `KVM: PPC: Book3S HV: ...`, `LoongArch: KVM: ...`. A commit's
 *topic* is the first prefix component (prefixes split at `/` as well as at `: `) that names
-neither KVM nor an architecture: `mmu`, `nVMX`, `vgic`, `Book3S HV`, `selftests`. A subject
-whose prefixes name only KVM and architectures has the topic `(general)`; one without any
-prefix has `(none)`. Topics are compared case-insensitively and shown in their most used
-spelling.
+neither KVM (nor the project, as its architecture mapping says: `xen`) nor an architecture:
+`mmu`, `nVMX`, `vgic`, `Book3S HV`, `selftests`. A subject whose prefixes name only the
+project and architectures has the topic `(general)`; one without any prefix has `(none)`.
+Topics are compared case-insensitively and shown in their most used spelling.
 
 Counting rule: every non-merge commit has exactly one topic and counts for it once per
 architecture it counts for (`ArchMap.arches_of`, the rule of the architecture tables), so
 a window's topics add up to its commits, and each architecture's topics add up to that
 architecture's commits. Pure functions: records in, counts out; adding windows' topics up is
-`kvmstatus.website.periods`'.
+`kvmstatus.analyse.periods`'.
 """
 
 from __future__ import annotations
@@ -74,12 +74,15 @@ def prefixes(subject: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 14)
-def topic_of(subject: str) -> str:
-    """The commit's topic (see the module docstring), in the subject's own spelling."""
+def topic_of(subject: str, own: frozenset[str] = frozenset()) -> str:
+    """The commit's topic (see the module docstring), in the subject's own spelling; `own`
+    are more words that name the project (`ArchMap.project`: `xen`)."""
     parts = prefixes(subject)
     if not parts:
         return NO_PREFIX
-    return next((p for p in parts if p.casefold() not in ARCH_WORDS), GENERAL)
+    return next(
+        (p for p in parts if p.casefold() not in ARCH_WORDS and p.casefold() not in own), GENERAL
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +91,11 @@ class TopicCount:
     commits: int
 
 
-def _count(subjects: Iterable[str]) -> list[TopicCount]:
+def _count(subjects: Iterable[str], own: frozenset[str] = frozenset()) -> list[TopicCount]:
     counts: dict[str, int] = {}
     spellings: dict[str, dict[str, int]] = {}
     for subject in subjects:
-        topic = topic_of(subject)
+        topic = topic_of(subject, own)
         key = topic.casefold()
         counts[key] = counts.get(key, 0) + 1
         shown = spellings.setdefault(key, {})
@@ -100,17 +103,18 @@ def _count(subjects: Iterable[str]) -> list[TopicCount]:
     return [TopicCount(most_common(spellings[key]), n) for key, n in by_count(counts)]
 
 
-def topic_counts(records: Sequence[CommitRecord]) -> list[TopicCount]:
-    """Non-merge commits per topic, most first (ties by topic)."""
-    return _count(r.subject for r in non_merges(records))
+def topic_counts(records: Sequence[CommitRecord], own: Iterable[str] = ()) -> list[TopicCount]:
+    """Non-merge commits per topic, most first (ties by topic); `own` name the project."""
+    return _count((r.subject for r in non_merges(records)), frozenset(own))
 
 
 def arch_topic_counts(
     records: Sequence[CommitRecord], amap: ArchMap
 ) -> dict[str, list[TopicCount]]:
     """Per architecture (in `amap.names` order, those with commits), its commits per topic."""
+    own = frozenset(amap.project)
     return {
-        name: _count(r.subject for r in group)
+        name: _count((r.subject for r in group), own)
         for name, group in split_by_arch(records, amap).items()
         if group
     }

@@ -90,7 +90,7 @@ def analyse_window(
     architectures = arch_stats(records, arch_map, top, names)
     tables = {
         "testing": testing_by_arch(records, arch_map),
-        "topics": topic_counts(records),
+        "topics": topic_counts(records, arch_map.project),
         "arch_topics": arch_topic_counts(records, arch_map),
         "pulls": flow.pulls,
         "trees": flow.trees,

@@ -147,10 +147,10 @@ def collect(args: argparse.Namespace) -> None:
 
 
 def site(args: argparse.Namespace) -> None:
-    from kvmstatus.website.build import build_site  # MkDocs and Altair load only for this
+    from kvmstatus.jobs.steps import build_edition  # MkDocs and Altair load only for this
 
     stopping.install(lambda name: f"stopped ({name}): the site at {args.out} is unchanged")
-    report = build_site(Path(args.data), Path(args.out))
+    report = build_edition(Path(args.data), Path(args.out))
     print(
         f"{report.pages} pages, {report.charts} charts -> {report.out} "
         f"(render {report.seconds_render:.1f}s, mkdocs {report.seconds_mkdocs:.1f}s)"
@@ -267,6 +267,17 @@ def year(args: argparse.Namespace) -> None:
         )
     else:
         print(text.format_year(years))
+
+
+def deck(args: argparse.Namespace) -> None:
+    from kvmstatus.jobs.slides import make_deck
+
+    stopping.install(lambda name: f"stopped ({name}): {args.out} is unchanged")
+    options = {k: v for k, v in vars(args).items() if k not in ("func", "out", "html", "config")}
+    made, written = make_deck(
+        Path(args.out), Path(args.html) if args.html else None, args.config, **options
+    )
+    print(f"{len(made.slides)} slides of {made.subtitle[4:]} -> {', '.join(map(str, written))}")
 
 
 def review(args: argparse.Namespace) -> None:

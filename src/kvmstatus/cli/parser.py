@@ -191,6 +191,42 @@ def _year_options(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=commands.year)
 
 
+def _deck_options(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--config",
+        metavar="FILE",
+        help="kvmstatus.toml: bring its data up to date and make the deck of its newest year "
+        "(with its lists' review)",
+    )
+    source.add_argument(
+        "--repo", help="a git clone, a .bundle file or a URL: the deck of a year of it, in memory"
+    )
+    fetch = parser.add_mutually_exclusive_group()
+    fetch.add_argument("--fetch", action="store_true", default=None, help="fetch (--config)")
+    fetch.add_argument(
+        "--no-fetch", dest="fetch", action="store_false", help="never fetch (offline)"
+    )
+    parser.add_argument("--out", required=True, metavar="FILE.pptx", help="the PPTX to write")
+    parser.add_argument("--html", metavar="FILE.html", help="also write the deck as one HTML file")
+    parser.add_argument(
+        "--end", metavar="TAG", help="the release the year ends at (default: the newest)"
+    )
+    parser.add_argument("--cycles", type=_positive, metavar="N", help=_CYCLES)
+    parser.add_argument("--pattern", default=KERNEL_RELEASE_PATTERN, help="release tag regex")
+    parser.add_argument("--since", metavar="TAG", help="first release to include (e.g. v3.8)")
+    parser.add_argument(
+        "--title",
+        help="the deck's title (default: the site's, 'PROJECT status report' or 'KVM status "
+        "report')",
+    )
+    parser.add_argument("--project", help="the project's display name (as for collect)")
+    parser.add_argument("--test-suite", default="", metavar="NAME", help="as for collect")
+    parser.add_argument("--count-initial-window", action="store_true", help=_INITIAL)
+    _add_selection(parser, top=False)
+    parser.set_defaults(func=commands.deck)
+
+
 def _review_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--archive",
@@ -263,7 +299,7 @@ def _add_selection(parser: argparse.ArgumentParser, top: bool = True) -> None:
         "--arch-map",
         default=DEFAULT_ARCH_MAPPING,
         metavar="NAME|FILE",
-        help=f"architecture mapping: linux-kvm, kvm-unit-tests or a TOML file "
+        help=f"architecture mapping: linux-kvm, kvm-unit-tests, kvmtool, xen or a TOML file "
         f"(default: {DEFAULT_ARCH_MAPPING})",
     )
     parser.add_argument(
@@ -381,6 +417,15 @@ _COMMANDS: tuple[tuple[str, str, str, Callable[[argparse.ArgumentParser], None]]
         "each 365 days within 10%: whole release cycles where the releases allow it, "
         "else calendar years by commit date.",
         _year_options,
+    ),
+    (
+        "deck",
+        "the year's status-report talk as slides (PPTX, and HTML with --html)",
+        "The year's status report as a deck to edit and present, in the keynote's order: the "
+        "year in numbers against the two before, commits per release and their trend, top "
+        "authors, reviewers and creators of fixes, companies, architectures, testing, review on "
+        "the lists; speaker notes say the numbers in words.",
+        _deck_options,
     ),
     (
         "review",

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from kvmstatus.analyse.affiliations import load_affiliations
 from kvmstatus.analyse.architectures import load_arch_map
@@ -69,6 +69,9 @@ from kvmstatus.store.jsonfile import write_json
 from kvmstatus.store.published import PUBLISHED, pushed_stamp, record_pushed
 from kvmstatus.store.results import window_document
 from kvmstatus.store.runs import RUNS
+
+if TYPE_CHECKING:
+    from kvmstatus.website.build import BuildReport
 
 log = logging.getLogger("kvmstatus")
 
@@ -432,10 +435,20 @@ def stamp_at_target(config: Config, out: Path | None) -> str | None:
     return pushed_stamp(config.data_dir, where)
 
 
+def build_edition(
+    data: Path, out: Path, stamp: str = "", base_url: str = "", extra: Path | None = None
+) -> BuildReport:
+    """An edition's site: the pages of the data directory `data` and the slides of its year
+    (`jobs.slides`), built into `out` (`website.build.build_site`)."""
+    from kvmstatus.jobs.slides import site_slides
+    from kvmstatus.website.build import build_site
+
+    return build_site(data, out, stamp, base_url, extra, site_slides(base_url))
+
+
 def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
     """Build the site from the data directory and publish it; skip when the published
     edition was built from the same data. Returns (where, published)."""
-    from kvmstatus.website.build import build_site
     from kvmstatus.website.gitpublish import push_site  # loaded only for a git target
 
     stamp = edition_stamp(config)
@@ -444,13 +457,7 @@ def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
         return where, False
     extra = _extra(config)
     if directory is not None:
-        build_site(
-            config.data_dir,
-            directory,
-            stamp=stamp,
-            base_url=config.base_url,
-            extra=extra,
-        )
+        build_edition(config.data_dir, directory, stamp, config.base_url, extra)
         return where, True
     project = json.loads((config.data_dir / "project.json").read_text(encoding="utf-8"))
     with (
@@ -458,18 +465,12 @@ def publish(config: Config, out: Path | None = None) -> tuple[str, bool]:
         removed_on_stop(Path(tmp)),
     ):
         site = Path(tmp) / "site"
-        build_site(
-            config.data_dir,
-            site,
-            stamp=stamp,
-            base_url=config.base_url,
-            extra=extra,
-        )
+        build_edition(config.data_dir, site, stamp, config.base_url, extra)
         push_site(
             site,
             config.publish.remote,
             config.publish.branch,
-            message=f"KVM status report as of {project['as_of']}",
+            message=f"{project['title']} as of {project['as_of']}",
             date=f"{project['as_of']}T00:00:00+00:00",
         )
     record_pushed(config.data_dir, where, stamp)

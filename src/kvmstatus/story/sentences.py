@@ -106,12 +106,16 @@ def _first_company(rows: Sequence[Mapping[str, object]], key: str) -> Mapping[st
 def leaders_sentence(period: WindowDocument) -> str | None:
     """The top author, reviewer and company, with their counts."""
     parts = []
-    if period["top_authors"]:
-        top = period["top_authors"][0]
-        parts.append(f"{_name(top)} wrote the most commits ({fmt_int(top['count'])})")
-    if period["top_reviewers"]:
-        top = period["top_reviewers"][0]
-        parts.append(f"{_name(top)} gave the most Reviewed-by ({fmt_int(top['count'])})")
+    author = period["top_authors"][0] if period["top_authors"] else None
+    reviewer = period["top_reviewers"][0] if period["top_reviewers"] else None
+    if author is not None:
+        parts.append(f"{_name(author)} wrote the most commits ({fmt_int(author['count'])})")
+    if reviewer is not None:
+        gave = f"gave the most Reviewed-by ({fmt_int(reviewer['count'])})"
+        if author is not None and reviewer["email"] == author["email"]:
+            parts[-1] += f" and {gave}"
+        else:
+            parts.append(f"{_name(reviewer)} {gave}")
     company = _first_company(period["companies"], "commits")
     total = sum(c["commits"] for c in period["companies"])
     if company is not None and total:
@@ -304,7 +308,9 @@ def headline_change(story: YearStory) -> str | None:
     for kind in story.trailers:
         change = _change(story.years, f"{kind.row}_commits")
         if change is not None:
-            candidates.append((abs(change), f"{kind.title} {moved(change)} on the year"))
+            candidates.append(
+                (abs(change), f"{kind.title.rstrip(':')} {moved(change)} on the year")
+            )
     if not candidates:
         return None
     return max(candidates, key=lambda item: item[0])[1]

@@ -19,9 +19,9 @@ import secrets
 import shutil
 import string
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
@@ -294,16 +294,31 @@ def _removed_after(path: Path) -> Iterator[None]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def read_context(data: Path) -> Context:
+    """The documents of the data directory `data`, verified: the main project's, its
+    companions', the review on the lists."""
+    dataset = read_dataset(data)
+    companions = read_companions(data)
+    return Context(dataset, companions, read_reviews(data, companions))
+
+
+Attachments = Callable[[Context], Mapping[str, bytes]]
+"""Files an edition carries beside its pages, made from the same documents (the slides of
+the year: `jobs.slides.site_slides`), by their path in the site."""
+
+
 def build_site(
     data: Path,
     out: Path,
     stamp: str = "",
     base_url: str = "",
     extra: Path | None = None,
+    attachments: Attachments | None = None,
 ) -> BuildReport:
     """Render and build the site for the data directory `data` into `out`, atomically,
-    with the files of `extra` added."""
-    dataset = read_dataset(data)
+    with the files of `extra` added and the `attachments` made from the documents."""
+    ctx = read_context(data)
+    dataset = ctx.data
     if not dataset.windows:
         raise UserError(f"{data} holds no release window: nothing to publish")
     additions = extra_files(extra)
@@ -313,8 +328,8 @@ def build_site(
     make_directory(out.parent, "the site", named=out)
     remove_leftovers(out)
     started = time.perf_counter()
-    companions = read_companions(data)
-    plan = build_plan(Context(dataset, companions, read_reviews(data, companions)))
+    attached = dict(attachments(ctx)) if attachments is not None else {}
+    plan = build_plan(replace(ctx, attachments=tuple(sorted(attached))))
     template = template_dir()
     # Named and registered for removal on a stop before it exists: a stop between making
     # it and registering it would leave it behind.
@@ -325,6 +340,9 @@ def build_site(
         docs = Path(tmp) / "docs"
         shutil.copytree(template / "site", docs)
         render(plan, docs, dataset)
+        for relative, body in attached.items():
+            (docs / relative).parent.mkdir(parents=True, exist_ok=True)
+            (docs / relative).write_bytes(body)
         add_extra(additions, docs, markdown=True)
         rendered = time.perf_counter()
         site = Path(tmp) / "site"

@@ -88,6 +88,8 @@ class Context:
     data: Dataset
     companions: Mapping[str, Dataset] = field(default_factory=dict)
     reviews: Sequence[ProjectReview] = ()
+    attachments: tuple[str, ...] = ()
+    """Files the edition carries beside its pages (the slides of the year), by path."""
 
     @property
     def project(self) -> ProjectDocument:

@@ -214,6 +214,24 @@ def people(ctx: Context, plan: SitePlan) -> str:
     )
 
 
+def slides(ctx: Context, plan: SitePlan) -> str:
+    """The talk of the year, when the edition carries it."""
+    deck = next((a for a in ctx.attachments if a.endswith(".html")), None)
+    pptx = next((a for a in ctx.attachments if a.endswith(".pptx")), None)
+    if deck is None and pptx is None:
+        return ""
+    parts = []
+    if deck is not None:
+        parts.append(f"[Slides of the year]({deck}) (one slide a screen: arrow keys, print to PDF)")
+    if pptx is not None:
+        parts.append(f"[the same as PowerPoint]({pptx}) (PPTX, to edit and present)")
+    return (
+        "## Slides of the year\n\nThe year's status report as a talk: "
+        + ", and ".join(parts)
+        + ".\n"
+    )
+
+
 def elsewhere(ctx: Context, plan: SitePlan) -> str:
     """Where the rest of the report is."""
     suite = ctx.settings.get("test_suite")
@@ -231,6 +249,7 @@ def elsewhere(ctx: Context, plan: SitePlan) -> str:
 
 SECTIONS: tuple[Callable[[Context, SitePlan], str], ...] = (
     opening,
+    slides,
     last_year,
     key_charts,
     people,
