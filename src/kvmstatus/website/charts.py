@@ -642,7 +642,7 @@ def trailer_shares(windows: Sequence[Doc], contexts: Contexts | None = None) -> 
         rows,
         [name for _, name in TRAILER_SHARES],
         "Trailers per release",
-        "Share of non-merge commits carrying each trailer",
+        ["Share of non-merge commits carrying each trailer", window_lengths(windows, contexts)],
         _y_metric("value", "Share of commits", share=True, integer=False),
         [alt.Tooltip("value:Q", title="share", format=".1%")],
         "Trailer",
