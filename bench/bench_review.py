@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -70,7 +69,6 @@ def stage_parse(epoch: Path) -> dict[str, Any]:
 
 def stage_read(epoch: Path, index: Path, repo_spec: str) -> dict[str, Any]:
     from kvmstatus.analyse.review import (
-        LinkCommit,
         Scope,
         link_commits,
         review_range,
@@ -81,12 +79,11 @@ def stage_read(epoch: Path, index: Path, repo_spec: str) -> dict[str, Any]:
     from kvmstatus.git.repo import GitRepo
     from kvmstatus.jobs.lists import index_archive
     from kvmstatus.mine.gitlog import Window
-    from kvmstatus.mine.log import commit_subjects
+    from kvmstatus.mine.posted import link_commits_of
 
     kut = GitRepo(repo_spec)
     master = kut.resolve_commit("master")
-    rows = commit_subjects(kut, Window(None, master, ("arm/", "lib/arm/", "lib/arm64/")))
-    commits = [LinkCommit(h, s, a, datetime.fromtimestamp(t, UTC)) for h, a, t, s in rows]
+    commits = link_commits_of(kut, Window(None, master, ("arm/", "lib/arm/", "lib/arm64/")))
     wall, cpu = time.perf_counter(), _cpu()
     archive = open_archive(str(epoch))
     records, read = index_archive(index, archive)
@@ -100,7 +97,7 @@ def stage_read(epoch: Path, index: Path, repo_spec: str) -> dict[str, Any]:
         "messages": stats.messages,
         "read": read,
         "series": stats.series,
-        "linked": f"{links.posted} of {links.commits}",
+        "linked": f"{links.posted} of {links.commits} ({links.methods['trailer']} by trailer)",
     }
 
 

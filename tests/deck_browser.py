@@ -4,27 +4,12 @@ checks run inside the page (which slides are shown, what overflows the one shown
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
+from browsing import HAVE_CHROMIUM, browser_session
+from browsing import Visit as PageVisit
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-HAVE_CHROMIUM = Path(CHROMIUM).exists()
-
-# As tests/website/test_browser.py: a headless root session with no network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+__all__ = ["HAVE_CHROMIUM", "OVERFLOW", "SHOWN", "Visit", "browser_session"]
 
 # What is wrong with the slide shown: anything drawn outside it, or a part of it that
 # scrolls (a table taller than the body, a title wider than the slide).
@@ -64,31 +49,12 @@ SHOWN = """
 """
 
 
-def browser_session() -> Iterator[Any]:
-    """A Chromium for a module's tests (the caller makes it a fixture), closed at its end."""
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-class Visit:
-    """One load of the deck: its console errors, dialogs and every request it made."""
+class Visit(PageVisit):
+    """One load of the deck (no network to wait for): its console errors, dialogs and every
+    request it made, and which slide is shown."""
 
     def __init__(self, browser: Any, url: str, **context: Any) -> None:
-        self.context = browser.new_context(**context)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.goto(url, wait_until="load")
+        super().__init__(browser, url, wait_until="load", **context)
 
     def current(self) -> str:
         return str(self.page.evaluate("document.querySelector('.slide.current').id"))
-
-    def close(self) -> None:
-        self.context.close()

@@ -38,6 +38,7 @@ from __future__ import annotations
 import base64
 import quopri
 from dataclasses import dataclass
+from pathlib import Path
 
 from fixture_history import BASE, DAY
 
@@ -478,3 +479,85 @@ def more_messages() -> list[Message]:
             ),
         )
     ]
+
+
+def hostile_messages() -> list[Message]:
+    """Messages written to break a run or a page: NUL bytes and escape sequences in names
+    (raw and RFC 2047), markup in a subject, a name and a tag, a loop of patch messages, and
+    bytes that are no mail (day 2.7 to 3.4, around Sean's patch)."""
+    return [
+        Message(
+            "nul-name",
+            BOB,
+            2.7,
+            b"From: =?UTF-8?Q?A=00B?= <nul@x.example>\nSubject: Re: [PATCH] KVM: x86/mmu: Drop"
+            b" the zap loop\nDate: Thu, 16 Nov 2023 10:00:00 +0000\nMessage-ID: <nul@x>\n"
+            b"In-Reply-To: <zap@old.example.org>\n\nReviewed-by: A\x00B <nul@x.example>\n",
+        ),
+        Message(
+            "raw-nul",
+            BOB,
+            2.8,
+            b"From: A\x00B\x1b[31m <nul2@x.example>\nSubject: [RFC-PATCH] KVM: x86: <script>alert("
+            b"1)</script> | **b** [x](javascript:alert(2))\nDate: Thu, 16 Nov 2023 11:00:00 +0000\n"
+            b"Message-ID: <nul2@x>\n\nx\n---\n"
+            b'diff --git a/arch/x86/kvm/"><svg/onload=alert(3)>'
+            b' b/arch/x86/kvm/"><svg/onload=alert(3)>\n',
+        ),
+        Message(
+            "hostile-review",
+            BOB,
+            2.9,
+            b'From: "<img src=x onerror=alert(4)>" <evil@x.example>\nSubject: Re: x\n'
+            b"Date: Thu, 16 Nov 2023 12:00:00 +0000\nMessage-ID: <evil@x>\n"
+            b"In-Reply-To: <nul2@x>\n\nAcked-by: [x](javascript:alert(5)) <evil@x.example>\n",
+        ),
+        Message("loop-a", BOB, 3.2, mail(BOB, 3.2, "[PATCH] a", "la@x", "", "lb@x")),
+        Message("loop-b", BOB, 3.3, mail(BOB, 3.3, "[PATCH] b", "lb@x", "", "la@x")),
+        Message("binary", BOB, 3.4, bytes(range(256)) * 40),
+    ]
+
+
+def busy_messages(days: list[float]) -> list[Message]:
+    """A patch and a review every two hours on each of `days` (fractions of a day kept)."""
+    found = []
+    for n, start in enumerate(days):
+        for k in range(12):
+            when = start + k / 12
+            mid = f"p{n}.{k}@busy.example"
+            found.append(
+                Message(
+                    f"p{n}.{k}",
+                    ALICE,
+                    when,
+                    mail(
+                        ALICE,
+                        when,
+                        f"[PATCH] KVM: x86: change {n}.{k}",
+                        mid,
+                        "x\n---\n" + diff("arch/x86/kvm/x86.c"),
+                    ),
+                )
+            )
+            found.append(
+                Message(
+                    f"r{n}.{k}",
+                    BOB,
+                    when + 1 / 48,
+                    mail(BOB, when + 1 / 48, "Re: x", f"r{mid}", "ok\n", mid, (mid,)),
+                )
+            )
+    return found
+
+
+def list_config(folder: Path, kernel: Path, archive: Path) -> Path:
+    """`folder/kvmstatus.toml`: the fixture kernel (two windows a year) reading `archive`,
+    its data in `folder/data`, published to `folder/public`."""
+    path = folder / "kvmstatus.toml"
+    path.write_text(
+        "[site]\ncycles_per_year = 2\n"
+        '[data]\ndir = "data"\n[publish]\npath = "public"\n'
+        f'[[project]]\nname = "kvm"\ndisplay_name = "Fixture KVM"\nrepository = "{kernel}"\n'
+        f'fetch = false\nlists = ["{archive}"]\n'
+    )
+    return path

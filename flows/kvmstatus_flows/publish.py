@@ -18,11 +18,11 @@ from prefect import flow, get_run_logger, task
 from prefect.futures import PrefectFuture
 
 from kvmstatus.git.archives import Archive
-from kvmstatus.git.sources import NetworkError
 from kvmstatus.jobs import lists, steps
 from kvmstatus.jobs.config import Config, ProjectConfig, run_config
 from kvmstatus.jobs.edition import Steps, edition
 from kvmstatus.shared import stopping
+from kvmstatus.shared.gitrunner import RETRY_DELAYS, NetworkError
 from kvmstatus.shared.notes import show_warnings
 from kvmstatus_flows.served import served_flow_run
 
@@ -33,8 +33,8 @@ def _network_failure(task: Any, task_run: Any, state: Any) -> bool:
 
 
 @task(
-    retries=3,
-    retry_delay_seconds=[10, 60, 300],
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=list(RETRY_DELAYS),
     retry_condition_fn=_network_failure,
     task_run_name="update {project.name}",
 )
@@ -64,8 +64,8 @@ def publish_site(config: Config, out: Path | None) -> tuple[str, bool]:
 
 
 @task(
-    retries=3,
-    retry_delay_seconds=[10, 60, 300],
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=list(RETRY_DELAYS),
     retry_condition_fn=_network_failure,
     task_run_name="update lists",
 )
@@ -76,15 +76,7 @@ def update_lists(config: Config, fetch: bool) -> tuple[Archive, ...]:
 
 @task(task_run_name="index lists")
 def index_lists(config: Config, archives: tuple[Archive, ...]) -> lists.IndexSummary:
-    summary = lists.index_lists(config, archives)
-    if summary.unparseable:
-        shown = ", ".join(summary.unparseable[:5])
-        get_run_logger().warning(
-            "%d list message(s) could not be parsed (counted as unparseable): %s",
-            len(summary.unparseable),
-            shown,
-        )
-    return summary
+    return lists.index_lists(config, archives)  # it names the unparseable messages itself
 
 
 @task(task_run_name="review {job.project.name}")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import fixture_lists as fl
 from fixture_history import BASE, DAY
 from kvmstatus.analyse.architectures import load_arch_map
 from kvmstatus.analyse.metrics import Ranked
 from kvmstatus.analyse.review import (
     BotList,
-    LinkCommit,
+    ReviewStats,
     Scope,
     Thread,
     link_commits,
@@ -23,7 +27,7 @@ from kvmstatus.analyse.review import (
 )
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.archive import read_epoch
-from kvmstatus.model.records import MessageRecord, Person
+from kvmstatus.model.records import LinkCommit, MessageRecord, Person
 
 KVM = (":(glob)arch/*/kvm/**", ":(glob)virt/kvm/**", ":(exclude,glob)arch/s390/**")
 
@@ -46,6 +50,12 @@ def day(n: float) -> datetime:
             "[PATCH kvmtool v2 3/4] virtio",
             (("patch", "kvmtool", "v2", "3", "4"), "2", 3, 4, "virtio"),
         ),
+        # PATCH between non-letters (the issue's three): a hyphen is no letter.
+        ("[RFC-PATCH] KVM: x", (("rfc-patch",), "1", None, None, "KVM: x")),
+        ("[PATCH-for-6.1] x", (("patch-for-6.1",), "1", None, None, "x")),
+        ("[PATCHv2] x", (("patchv2",), "2", None, None, "x")),
+        ("[RFC-PATCHv3 0/2] x", (("rfc-patchv3", "0", "2"), "3", 0, 2, "x")),
+        ("[PATCH-v4 1/2] x", (("patch-v4", "1", "2"), "4", 1, 2, "x")),
     ],
 )
 def test_patch_subjects(
@@ -62,6 +72,9 @@ def test_patch_subjects(
         "Re: [PATCH] x",
         "[RFC v2 1/3] not a patch word",
         "[PATCHES] plural",
+        "[PATCHSET] a set",
+        "[DISPATCH] a letter before",
+        "[RFC-PATCHES] a letter after",
         "[GIT PULL] KVM",
         "KVM: [PATCH] not at the start",
         "[PATCH unclosed",
@@ -251,3 +264,130 @@ def test_reply_loops_and_self_references_do_not_hang() -> None:
     assert t.series[0] == t.series[1]
     assert t.series[2] == 2
     assert review_range(t, None, None).series == 2
+
+
+def test_a_loop_starts_at_its_oldest_message_whatever_the_order() -> None:
+    def message(mid: str, parent: str, when: float) -> MessageRecord:
+        return MessageRecord(mid, mid, parent, (), "[PATCH] loop", Person("", "a@x"), day(when))
+
+    loop = [message("x", "y", 2), message("y", "z", 1), message("z", "x", 3)]
+    for order in (loop, loop[::-1], loop[1:] + loop[:1]):
+        t = thread(order)
+        assert {t.messages[t.series[i]].message_id for i in range(3)} == {"y"}
+        # The series is posted when its oldest message was: day 1.
+        assert review_range(t, day(1), day(1.5)).series == 1
+
+
+def test_an_archive_given_twice_counts_each_message_once(records: list[MessageRecord]) -> None:
+    """The issue: the same archive twice counted a message without Message-ID twice."""
+    once = review_range(thread(records), None, None)
+    t = thread([*records, *records])
+    assert t.duplicates == len(records) + 1  # every record again, and the fixture's own one
+    twice = review_range(t, None, None)
+    assert twice == once
+    no_id = [r for r in records if r.message_id is None and not r.problem]
+    assert no_id  # the fixture's [PATCH] KVM: s390: No id
+    assert sum(1 for m in t.messages if m.message_id is None) == len(no_id) + 2  # unparseable
+
+
+def _at(*days: float) -> Thread:
+    return thread(
+        MessageRecord(f"c{n}", f"m{n}@x", None, (), "hi", Person("", "a@x"), day(d))
+        for n, d in enumerate(days)
+    )
+
+
+def test_coverage_by_stretches_of_the_archive() -> None:
+    # Every 6 hours from day 10 to day 40, then silence until day 70, then to day 90: the
+    # 30 days without a message, 120 times the usual pace, are a gap.
+    busy = [10 + k / 4 for k in range(121)] + [70 + k / 4 for k in range(81)]
+    t = _at(*busy)
+    assert [(a, b) for a, b in t.spans] == [(day(10), day(40)), (day(70), day(90))]
+    assert t.coverage(None, day(5)) == "none"  # the first window, before the archive
+    assert t.coverage(None, day(20)) == "full"  # the first window: as far back as it goes
+    assert t.coverage(day(5), day(20)) == "partial"  # it starts inside
+    assert t.coverage(day(12), day(20)) == "full"
+    assert t.coverage(day(30), day(50)) == "partial"  # the gap starts inside
+    assert t.coverage(day(45), day(65)) == "none"  # inside the gap
+    assert t.coverage(day(72), day(89)) == "full"
+    assert t.coverage(day(80), day(100)) == "partial"  # it ends inside
+    assert t.coverage(day(95), day(99)) == "none"
+    assert t.coverage(day(72), None) == "full"
+    # 20 days without a message at that pace (80 times it) are a quiet time, not a gap.
+    assert len(_at(*busy[:121], *[60 + k / 4 for k in range(81)]).spans) == 1
+    # A quiet list is not a gappy one: one message a week, silent for five weeks.
+    quiet = _at(*range(0, 70, 7), 105, 112)
+    assert len(quiet.spans) == 1
+    assert _at().coverage(None, day(1)) == "none"
+
+
+def test_a_window_outside_the_archive_counts_nothing_and_says_so(threaded: Thread) -> None:
+    stats = review_range(threaded, day(40), day(50))
+    assert (stats.messages, stats.series, stats.coverage) == (0, 0, "none")
+    assert review_range(threaded, day(1), day(2)).coverage == "full"
+    assert review_range(threaded, day(25), day(40)).coverage == "partial"
+
+
+def test_links_by_trailer_first(threaded: Thread) -> None:
+    commits = [
+        # Its Link: names v2's patch: the very message, whose versions are v1 and v2.
+        LinkCommit(
+            "a" * 40, "KVM: arm64: vgic: Add a thing", "alice@arm.example", day(5), (fl.P1,)
+        ),
+        # Its Message-Id names the cover letter: the patch of that series with its subject.
+        LinkCommit("b" * 40, "KVM: arm64: Tidy the vgic", "alice@arm.example", day(5), (fl.COVER,)),
+        # Named messages that are no patch (a reply, an unknown id): by subject instead.
+        LinkCommit(
+            "c" * 40,
+            "KVM: x86/mmu: Drop the zap loop",
+            "sean@example.com",
+            day(5),
+            (fl.REVIEW, "nowhere@example.org"),
+        ),
+        # Linked by its trailer to Sean's patch, by subject to Alice's v1 and v2: they disagree.
+        LinkCommit(
+            "d" * 40, "KVM: arm64: vgic: Add a thing", "alice@arm.example", day(5), (fl.ZAP,)
+        ),
+        # A kvm-unit-tests patch is outside the project's scope, whatever names it.
+        LinkCommit("e" * 40, "arm: Add a vgic test", "eve@kut.example", day(5), (fl.KUT,)),
+    ]
+    scope = Scope(exclude_tags=("kvm-unit-tests",), pathspecs=KVM)
+    links = link_commits(threaded, commits, scope, until=day(9))
+    assert links.linked == {
+        "a" * 40: ["trailer", fl.P1],
+        "b" * 40: ["trailer", fl.P2],
+        "c" * 40: ["subject", fl.ZAP],
+        "d" * 40: ["trailer", fl.ZAP],
+    }
+    assert (links.commits, links.posted, links.named) == (5, 4, 5)
+    assert links.methods == {"trailer": 3, "subject": 1}
+    assert links.by_method == {"trailer": 3, "subject": 4}  # a, b, c, d by subject
+    assert links.disagreements == 1
+    assert links.versions == {"2": 1, "1": 3}
+    # A trailer naming a patch posted after the release does not link it.
+    late = link_commits(threaded, commits[:1], scope, until=day(1))
+    assert late.linked == {"a" * 40: ["subject", fl.V1]}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.permutations(range(24)))
+def test_counts_do_not_depend_on_the_order_of_the_archive(
+    records: list[MessageRecord], order: list[int]
+) -> None:
+    unique = list({r.message_id or r.commit: r for r in records}.values())
+    assert len(unique) == len(order)
+    scope = Scope(exclude_tags=("kvm-unit-tests",), pathspecs=KVM)
+    for since, until in ((None, None), (day(1), day(2)), (day(2), day(40))):
+        a = review_range(thread(unique, bots=shipped_bots()), since, until, scope)
+        b = review_range(
+            thread([unique[i] for i in order], bots=shipped_bots()), since, until, scope
+        )
+        assert counts(a) == counts(b)
+
+
+def counts(stats: ReviewStats) -> dict[str, object]:
+    """Every number of `stats`; not the lists in the archive's order."""
+    doc = dataclasses.asdict(stats)
+    for ordered in ("unparseable_commits", "review_hours"):
+        doc.pop(ordered)
+    return doc

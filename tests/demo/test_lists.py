@@ -5,13 +5,11 @@ reviews that did not, unanswered series, bots, another project's patches, encodi
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from kvmstatus.analyse.review import (
-    LinkCommit,
     Scope,
     link_commits,
     review_range,
@@ -23,7 +21,7 @@ from kvmstatus.demo.lists import build_list_archive
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.archive import read_epoch
 from kvmstatus.mine.gitlog import Window
-from kvmstatus.mine.log import commit_subjects
+from kvmstatus.mine.posted import link_commits_of
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +79,13 @@ def test_the_archive_reads_as_a_list(repo: Path, archive: Path) -> None:
 def test_most_commits_were_posted_some_in_several_versions(repo: Path, archive: Path) -> None:
     threaded = thread(read_epoch(GitRepo(archive)).records, {}, shipped_bots())
     git = GitRepo(repo)
-    rows = commit_subjects(
+    commits = link_commits_of(
         git, Window(None, git.resolve_commit("master"), ("virt/kvm/", ":(glob)arch/*/kvm/**"))
     )
-    commits = [LinkCommit(h, s, a, datetime.fromtimestamp(t, UTC)) for h, a, t, s in rows]
     links = link_commits(threaded, commits, Scope())
     assert links.posted_share is not None
     assert 0.7 < links.posted_share < 1.0
     assert set(links.versions) >= {"1", "2", "3"}
+    # Most linked commits carry a Link: to the very patch; the others link by subject.
+    assert links.methods["trailer"] > links.methods["subject"] > 0
+    assert links.disagreements == 0

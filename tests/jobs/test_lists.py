@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -172,3 +173,68 @@ def test_a_damaged_review_document_is_made_again(
     assert again.reviews == 1
     assert page.read_bytes() == good
     assert "v1.1.json was damaged or changed; the review is computed again" in caplog.text
+
+
+SHAPES = {
+    # The fixture's releases: v1.0 at day 0, v1.1 at 5, v1.2 at 9, v1.3 at 21.
+    "starts-late": ([float(d) for d in range(6, 30)], ["none", "none", "partial", "full"]),
+    "ends-early": ([float(d) for d in range(-10, 3)], ["full", "partial", "none", "none"]),
+    "has-a-gap": (
+        [float(d) for d in (*range(-10, 3), *range(25, 30))],
+        ["full", "partial", "none", "none"],
+    ),
+    "covers-all": ([float(d) for d in range(-10, 30)], ["full", "full", "full", "full"]),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_any_coverage_shape_publishes(tmp_path: Path, shape: str) -> None:
+    """The issue: an archive starting after the first window stopped the run (the review
+    CSV took its columns from the first row). Every shape publishes; a window the archive
+    does not reach shows no numbers, not zeros."""
+    days, coverage = SHAPES[shape]
+    kernel = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    archive = build_repo(tmp_path / "list" / "0.git", fl.fast_import_stream(fl.busy_messages(days)))
+    summary = edition(load_config(fl.list_config(tmp_path, kernel, archive)), (False, False))
+    assert summary.published
+    review = tmp_path / "data" / "review"
+    releases = ["v1.0", "v1.1", "v1.2", "v1.3"]
+    assert [read(review / f"{r}.json")["coverage"] for r in releases] == coverage
+    public = tmp_path / "public"
+    rows = (public / "data" / "review.csv").read_text().splitlines()
+    assert len(rows) == 1 + len(releases)
+    for release, row, covered in zip(releases, rows[1:], coverage, strict=True):
+        cells = row.split(",")
+        assert cells[:3] == [release, "", covered]
+        if covered == "none":
+            assert set(cells[3:]) == {""}  # no zeros where the archive holds nothing
+            page = (public / "releases" / f"{release}.html").read_text()
+            assert "hold no message of this window" in page
+        else:
+            assert cells[3] != ""
+    home = (public / "index.html").read_text()
+    assert " of the 0 series" not in home  # the year's numbers only where the lists reach
+    spans = read(review / "index.json")["spans"]
+    assert isinstance(spans, list)
+    assert len(spans) == (2 if shape == "has-a-gap" else 1)
+    if shape == "has-a-gap":
+        assert "The archives have gaps" in (public / "review.html").read_text()
+
+
+def test_a_hostile_archive_publishes_without_markup(tmp_path: Path) -> None:
+    """The issue: a NUL byte in a From: name stopped this run and every later one."""
+    messages = sorted(fl.messages() + fl.hostile_messages(), key=lambda m: m.day)
+    kernel = build_repo(tmp_path / "kernel.git", fast_import_stream())
+    archive = build_repo(tmp_path / "list" / "0.git", fl.fast_import_stream(messages))
+    settings = load_config(config(tmp_path, kernel, archive))
+    assert edition(settings, (False, True)).published
+    v11 = read(tmp_path / "data" / "review" / "v1.1.json")
+    assert v11["unparseable"] == 1  # the binary one (the fixture's two are in v1.2)
+    pages = [p.read_text() for p in (tmp_path / "public").rglob("*.html")]
+    for page in pages:
+        body = re.sub(r"<script\b[^>]*>.*?</script>", "", page, flags=re.DOTALL)  # the theme's
+        for tag in re.findall(r"<[a-zA-Z][^>]*>", body):
+            assert not re.search(r"alert\(|javascript:|onerror", tag), tag
+    assert any("&lt;img src=x onerror=alert(4)&gt;" in page for page in pages)
+    # The next run is as good: nothing is stuck.
+    assert edition(settings, (False, True)).reviews == 0

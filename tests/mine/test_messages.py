@@ -218,3 +218,88 @@ def test_tags_once_per_value_and_malformed_kept() -> None:
 def test_nothing_raises(raw: bytes) -> None:
     record = parse(raw)
     assert record.commit == "c0ffee"
+
+
+def _safe(text: str) -> bool:
+    """One line git, JSON, a CSV and a page take as it is."""
+    return text.isprintable() and text == text.strip() and "\ufffd" not in text.strip("\ufffd")
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "email"),
+    [
+        (b"From: A\x00B <nul@x.example>\nSubject: s\n\n", "AB", "nul@x.example"),
+        (b"From: =?UTF-8?Q?A=00B?= <nul@x.example>\nSubject: s\n\n", "AB", "nul@x.example"),
+        (
+            b"From: =?UTF-8?Q?A=0AB=1B=5B31m?= <e@x.example>\nSubject: s\n\n",
+            "A B[31m",
+            "e@x.example",
+        ),
+        (b"From: \xff\xfe <s@x.example>\nSubject: s\n\n", "\ufffd\ufffd", "s@x.example"),
+        (b"From: A <a\x00b@x.example>\nSubject: s\n\n", "A", "ab@x.example"),
+        (b"From: " + b"N" * 5000 + b" <n@x.example>\nSubject: s\n\n", "N" * 200, "n@x.example"),
+        (b"From: A <" + b"a" * 400 + b"@x.example>\nSubject: s\n\n", "A", ""),
+    ],
+    ids=["nul", "nul-rfc2047", "controls", "8-bit", "nul-address", "long", "no-address"],
+)
+def test_a_sender_is_made_safe_where_it_enters(raw: bytes, name: str, email: str) -> None:
+    """The issue: a NUL in a From: name stopped every run at `git check-mailmap`."""
+    sender = parse(raw).sender
+    assert (sender.name, sender.email) == (name, email)
+    assert sender.name.isprintable()
+    assert sender.email.isprintable()
+
+
+def test_every_field_is_one_safe_line_of_a_bounded_length() -> None:
+    ids = " ".join(f"<r{n}@x>" for n in range(3000))
+    raw = (
+        b"From: a <a@b.org>\nSubject: =?UTF-8?Q?[PATCH]_x=00y=0D=0A?=" + b" z" * 5000 + b"\n"
+        b"Message-ID: <id\x00@x>\nIn-Reply-To: <" + b"i" * 2000 + b"@x>\n"
+        b"Cc: <\xff@x>\nX-Loop: <a@x>\n"
+        b"References: " + ids.encode() + b"\n\n"
+        b"Reviewed-by: R\x1b <r@x>\n"
+        * 3
+        + b"Acked-by: \xed\xa0\x80 <s@x>\n"
+        + b"".join(b"diff --git a/p%d b/p%d\n" % (n, n) for n in range(12_000))
+        + b"diff --git a/"
+        + b"q" * 5000
+        + b" b/"
+        + b"q" * 5000
+        + b"\n"
+    )
+    record = parse(raw)
+    assert record.subject.startswith("[PATCH] xy z z")
+    assert len(record.subject) == 1000
+    assert record.message_id == "id@x"
+    assert record.in_reply_to is None  # an id longer than a mail's line is none
+    assert record.references == tuple(f"r{n}@x" for n in range(2000, 3000))  # the nearest
+    assert [t.value for t in record.tags] == ["R <r@x>", "\ufffd\ufffd\ufffd <s@x>"]
+    assert len(record.paths) == 10_000
+    assert all(len(p) <= 4096 for p in record.paths)
+    fields = [record.subject, record.sender.name, *record.references, *record.paths]
+    assert all(_safe(f) for f in fields)
+
+
+def test_a_huge_message_is_unparseable_not_a_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kvmstatus.mine import messages
+
+    monkeypatch.setattr(messages, "MAX_BYTES", 100)
+    record = parse(b"From: a <a@b.org>\nSubject: s\n\n" + b"x" * 200)
+    assert record.problem == "the message has 230 bytes"
+
+
+def test_headers_without_a_value_are_no_mail() -> None:
+    """As an independent reading has it: a header that is there but empty is not there."""
+    assert parse(b"Subject:\nFrom: \nTo: x@y\n\nhello\n").problem is not None
+    assert parse(b"Subject: s\nFrom: \n\nhello\n").problem is None
+
+
+def test_a_lone_surrogate_never_leaves_the_parser() -> None:
+    """Raw bytes that are no UTF-8 come out of the email package as lone surrogates, which
+    no file, JSON or page can hold."""
+    record = parse(
+        b"From: a <a@b.org>\nSubject: s\nMessage-ID: <a\xffb@x>\nReferences: <\xfe@y>\n\n"
+    )
+    assert record.message_id == "a\ufffdb@x"
+    assert record.references == ("\ufffd@y",)
+    record.message_id.encode("utf-8")  # no lone surrogate: it encodes

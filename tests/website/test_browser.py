@@ -14,35 +14,20 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import struct
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from browsing import NEEDS_CHROMIUM, Visit, browser_session, served
 from fixture_history import HOSTILE_NAME, HOSTILE_SUBJECT, HOSTILE_TAG
 from helpers import make_dataset
 from kvmstatus.jobs.steps import build_edition
 from kvmstatus.store.documents import file_name
-from kvmstatus.website.preview import preview_server
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
-
-# Flags for a headless root session on a machine with no network beyond localhost.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -57,20 +42,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     """The site as `kvmstatus preview` serves it (so search is tested through it)."""
-    httpd = preview_server(site, 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.url
-    httpd.shutdown()
-    httpd.server_close()
+    yield from served(site)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    yield from browser_session()
 
 
 PAGES = [
@@ -88,23 +65,6 @@ PAGES = [
     "methodology.html",
     "data/index.html",
 ]
-
-
-class Visit:
-    """One page load with its console errors and any dialog a script tried to open."""
-
-    def __init__(self, browser: object, url: str, **context: object) -> None:
-        self.context = browser.new_context(**context)  # type: ignore[attr-defined]
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.goto(url, wait_until="networkidle")
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -16,7 +16,7 @@ from fixture_history import fast_import_stream
 from helpers import build_repo, git, site_files
 from kvmstatus.jobs.config import load_config
 from kvmstatus.jobs.edition import edition
-from kvmstatus.website.build import build_site
+from kvmstatus.jobs.steps import build_edition
 
 HOSTILE = ('"<script>alert(5)</script> [x](javascript:1)"', "evil@example.org")
 
@@ -43,14 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, list_archive: Path) -> Path:
     git(
         archive, "fast-import", "--quiet", input=fl.fast_import_stream(hostile_reply(), append=True)
     )
-    config = root / "kvmstatus.toml"
-    config.write_text(
-        "[site]\ncycles_per_year = 2\n"
-        '[data]\ndir = "data"\n[publish]\npath = "public"\n'
-        f'[[project]]\nname = "kvm"\ndisplay_name = "Fixture KVM"\nrepository = "{kernel}"\n'
-        f'fetch = false\nlists = ["{archive}"]\n'
-    )
-    edition(load_config(config), (False, False))
+    edition(load_config(fl.list_config(root, kernel, archive)), (False, False))
     return root
 
 
@@ -102,7 +95,7 @@ def test_downloads(site: Path) -> None:
 
 
 def test_the_same_data_gives_the_same_site(site: Path, tmp_path: Path) -> None:
-    build_site(site / "data", tmp_path / "again", 2)
+    build_edition(site / "data", tmp_path / "again")  # as a run builds it: pages and slides
     again = site_files(tmp_path / "again")
     first = site_files(site / "public")
     assert {k: v for k, v in again.items() if k != ".kvmstatus-site"} == {

@@ -4,13 +4,17 @@ The definitions (stated on the Methodology page; `kvmstatus review` prints them 
 
 - A message's time is its `Date:` (the commit's author date when it has none usable); a range
   `FROM..TO` holds `FROM <= time < TO`. A message counts once per Message-ID, the first one
-  the archive received; one without a Message-ID counts on its own.
+  the archive received; one without a Message-ID counts once per archive commit (the same
+  archive given twice counts it once).
 - A **patch message**'s subject (decoded, whitespace collapsed) starts with a bracket holding
-  the word `PATCH` or `PATCHvN`, case-insensitive; a **cover letter** is one whose bracket
-  holds `0/N`, every other one is a **patch**. Its version is the bracket's `vN` (else 1).
+  `PATCH` between non-letters (`[PATCH v2]`, `[RFC-PATCH]`, `[PATCH-for-6.1]`; `PATCHvN`
+  too), case-insensitive; a **cover letter** is one whose bracket holds `0/N`, every other one
+  is a **patch**. Its version is the bracket's first `vN` (also `PATCHvN`, `RFCvN`) between
+  spaces, `,;:/` or `-` (else 1).
 - **Series**: a patch message whose `In-Reply-To` (else the last `References` entry) is a patch
   message of the same sender and version belongs to that message's series; otherwise it
-  starts one. A series' sender and time are those of the message that starts it.
+  starts one (in a loop of such messages, the oldest starts it). A series' sender and time
+  are those of the message that starts it.
 - **Reply**: a message that is not a patch message and whose `In-Reply-To`, then `References`
   from the last entry to the first, names a patch message of the archive; the first one named
   is the patch it answers, and that patch's series is the series replied to.
@@ -25,8 +29,15 @@ The definitions (stated on the Methodology page; `kvmstatus review` prints them 
   the range; **tags given on the list** are the `Reviewed-by:`, `Acked-by:` and `Tested-by:`
   lines (not the quoted ones) of the range's replies.
 
+- **Coverage**: the archives cover the time from one message to the next unless the silence
+  between them is a gap (longer than `GAP_DAYS` and than `GAP_PACE` times the median time
+  between two messages); a window is covered in full, in part, or not at all.
+
 `thread` orders the archive once; `review_range` counts one range; `link_commits` finds the
-posted patches a range's commits became (same subject after the bracket, same author).
+posted patches a range's commits became: the message their `Link:` or `Message-Id:`
+trailer names, else the patch of the same subject after the bracket and the same author.
+Every count but the duplicates' does not depend on the order of the records, so long as no
+two of them share a Message-ID.
 """
 
 from __future__ import annotations
@@ -38,25 +49,39 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from itertools import pairwise
 
 from kvmstatus.analyse.architectures import ArchMap
 from kvmstatus.analyse.metrics import Ranked
 from kvmstatus.analyse.pathspecs import any_inside
-from kvmstatus.model.records import MessageRecord, Person
+from kvmstatus.model.records import (
+    LINK_METHODS,
+    SUBJECT,
+    TRAILER,
+    LinkCommit,
+    MessageRecord,
+    Person,
+)
 from kvmstatus.model.trailers import LIST_TAGS
 from kvmstatus.shared.numbers import by_count, most_common, nearest_rank, share
 from kvmstatus.shared.shipped import shipped
 
 ANSWER_DAYS = 14
 """A series nobody else answered within this many days counts as unanswered."""
+GAP_DAYS = 7
+"""A silence of the archives shorter than this is never a gap..."""
+GAP_PACE = 100
+"""...nor one shorter than this many times the median time between two messages (in which
+the list's usual pace would have brought about this many messages)."""
 
 # --- patch subjects ---------------------------------------------------------------------------
 
 _BRACKET = re.compile(r"\[([^\]]*)\]\s*(.*)")
 _WORDS = re.compile(r"[^\s,;:/]+")
-_PATCH_WORD = re.compile(r"patch(?:v\d+(?:\.\d+)*)?")
+_PATCH = re.compile(r"(?<![a-z])patch(?:v\d+(?:\.\d+)*)?(?![a-z])", re.IGNORECASE)
+_VERSION_WORDS = re.compile(r"[^\s,;:/-]+")
 _VERSION_WORD = re.compile(r"(?:patch|rfc)?v(\d+(?:\.\d+)*)")
 _COUNTER = re.compile(r"(?<![\w.])(\d+)/(\d+)(?![\w.])")
 
@@ -88,11 +113,11 @@ def patch_subject(subject: str) -> PatchSubject | None:
     match = _BRACKET.match(text)
     if match is None:
         return None
-    words = tuple(w.lower() for w in _WORDS.findall(match[1]))
-    if not any(_PATCH_WORD.fullmatch(w) for w in words):
+    if _PATCH.search(match[1]) is None:
         return None
+    words = tuple(w.lower() for w in _WORDS.findall(match[1]))
     version = "1"
-    for word in words:
+    for word in _VERSION_WORDS.findall(match[1].lower()):
         found = _VERSION_WORD.fullmatch(word)
         if found:
             version = ".".join(str(int(part)) for part in found[1].split("."))
@@ -158,6 +183,11 @@ class Thread:
         return [self.messages[i].time.timestamp() for i in order], order
 
     @cached_property
+    def by_id(self) -> dict[str, int]:
+        """Each message's index by its Message-ID."""
+        return {m.message_id: i for i, m in enumerate(self.messages) if m.message_id}
+
+    @cached_property
     def members(self) -> dict[int, list[int]]:
         """Each series' patch messages, by the index of the message that starts it."""
         found: dict[int, list[int]] = {}
@@ -185,6 +215,37 @@ class Thread:
         """The newest message's time: how far the archive goes."""
         return max((m.time for m in self.messages), default=None)
 
+    @cached_property
+    def spans(self) -> tuple[tuple[datetime, datetime], ...]:
+        """The stretches of time the archives cover, oldest first: from each message to the
+        next, unless the silence between them is a gap (see `GAP_DAYS`, `GAP_PACE`)."""
+        stamps = self.by_time[0]
+        if not stamps:
+            return ()
+        silences = [b - a for a, b in pairwise(stamps)]
+        limit = max(GAP_DAYS * 86400, GAP_PACE * (nearest_rank(silences, 50) or 0))
+        found = []
+        start = stamps[0]
+        for a, b in pairwise(stamps):
+            if b - a > limit:
+                found.append((start, a))
+                start = b
+        found.append((start, stamps[-1]))
+        return tuple((_utc(a), _utc(b)) for a, b in found)
+
+    def coverage(self, since: datetime | None, until: datetime | None) -> str:
+        """`full`: one stretch of the archives (`spans`) holds the whole range (an unbounded
+        end is the archives' own); `none`: no stretch reaches into it; else `partial`."""
+        spans = self.spans
+        if not spans:
+            return "none"
+        low = spans[0][0] if since is None else since
+        high = spans[-1][1] if until is None else until
+        reaching = [(a, b) for a, b in spans if a < high and b >= low]
+        if not reaching:
+            return "none"
+        return "full" if any(a <= low and b >= high for a, b in reaching) else "partial"
+
     def key(self, person: Person) -> str:
         return self.identity.get(person.key, person.key)
 
@@ -206,12 +267,16 @@ def thread(
     identity = dict(identity or {})
     messages: list[MessageRecord] = []
     by_id: dict[str, int] = {}
+    seen: set[str] = set()
     duplicates = 0
     for record in records:
-        if record.message_id is not None:
-            if record.message_id in by_id:
-                duplicates += 1
-                continue
+        # Once per Message-ID; without one, once per archive commit (an archive read twice).
+        key = f"<{record.message_id}>" if record.message_id else record.commit
+        if key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        if record.message_id:
             by_id[record.message_id] = len(messages)
         messages.append(record)
     senders = tuple(identity.get(m.sender.key, m.sender.key) for m in messages)
@@ -223,6 +288,10 @@ def thread(
         for i, m in enumerate(messages)
     )
     return Thread(tuple(messages), senders, flags, patches, series, answers, duplicates, identity)
+
+
+def _utc(stamp: float) -> datetime:
+    return datetime.fromtimestamp(stamp, UTC)
 
 
 def _parent(message: MessageRecord) -> str | None:
@@ -255,8 +324,9 @@ def _series(
             if root[j] >= 0:
                 found = root[j]
                 break
-            if j in seen:  # a loop of replies: it starts where it closes
-                found = j
+            if j in seen:  # a loop of replies: its oldest message starts it
+                loop = chain[chain.index(j) :]
+                found = min(loop, key=lambda k: _order(messages[k]))
                 break
             chain.append(j)
             seen.add(j)
@@ -268,6 +338,11 @@ def _series(
         for k in chain:
             root[k] = found
     return tuple(root)
+
+
+def _order(message: MessageRecord) -> tuple[datetime, str, str]:
+    """Oldest first, then by Message-ID and commit: an order the archive's does not change."""
+    return message.time, message.message_id or "", message.commit
 
 
 def _answered(
@@ -401,6 +476,8 @@ class ReviewStats:
     unparseable_commits: list[str]
     undated: int
     """Messages of the range whose time is their commit's, for want of a usable `Date:`."""
+    coverage: str
+    """How much of the range the archives cover: `full`, `partial` or `none` (`Thread.spans`)."""
     architectures: list[ArchReview] = field(default_factory=list)
 
 
@@ -457,6 +534,7 @@ def review_range(
         unparseable=len(bad),
         unparseable_commits=[msgs[i].commit for i in bad],
         undated=sum(1 for i in chosen if not msgs[i].dated),
+        coverage=thread.coverage(since, until),
         architectures=_arch_reviews(thread, arch_map, roots, first) if arch_map else [],
     )
 
@@ -538,26 +616,14 @@ def _arch_reviews(
 # --- posted patches and the commits they became -----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class LinkCommit:
-    """A commit as linking needs it."""
-
-    hash: str
-    subject: str
-    author: str
-    """Mailmapped author address, lowercased."""
-    time: datetime
-    """Committer date: when the patch was applied."""
-
-
 @dataclass(frozen=True)
 class CommitLinks:
-    """How a range's commits were posted: linked by subject and author to patch messages."""
+    """How a range's commits were posted: each linked to the patch message it was applied
+    from, by its trailers first, by its subject and author second."""
 
     commits: int
     posted: int
-    """Commits with a patch message of the same title and author, posted before the range's
-    end."""
+    """Commits linked to a patch message posted before the range's end."""
     posted_share: float | None
     merged_series: int
     """Distinct series whose patches became commits (the last version posted per commit)."""
@@ -568,43 +634,111 @@ class CommitLinks:
     """From the first posting of a commit's patch to the commit, median."""
     versions: dict[str, int] = field(default_factory=dict)
     """Posted commits by the number of versions posted (`"1"`, `"2"`, ...)."""
+    methods: dict[str, int] = field(default_factory=dict)
+    """Posted commits by the method that linked them (`TRAILER` first, then `SUBJECT`)."""
+    method_shares: dict[str, float | None] = field(default_factory=dict)
+    """Each method's posted commits as a share of the commits: its rate."""
+    by_method: dict[str, int] = field(default_factory=dict)
+    """Commits each method links on its own (a commit both link counts for both)."""
+    disagreements: int = 0
+    """Commits both methods link, to different patch messages."""
+    named: int = 0
+    """Commits whose trailers name a message id at all (found in the archives or not)."""
+    linked: dict[str, list[str]] = field(default_factory=dict)
+    """Per posted commit: the method and the Message-ID of the patch it is linked to."""
 
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+class _Posted:
+    """The kept patches (not cover letters) of `thread` posted before `until`, found by the
+    message id a trailer names or by title and author."""
+
+    def __init__(self, thread: Thread, scope: Scope, until: datetime | None) -> None:
+        self.thread = thread
+        self.until = until
+        self.kept = _Kept(thread, scope)
+        self.by_title: dict[tuple[str, str], list[int]] = {}
+        for i, patch in enumerate(thread.patches):
+            if self._usable(i) and patch is not None and not patch.cover:
+                self.by_title.setdefault(self._key(i), []).append(i)
+
+    def _usable(self, i: int) -> bool:
+        time = self.thread.messages[i].time
+        return self.kept.message(i) and (self.until is None or time < self.until)
+
+    def _key(self, i: int) -> tuple[str, str]:
+        """A patch's title and author (its in-body `From:`, else its sender; mapped)."""
+        message, patch = self.thread.messages[i], self.thread.patches[i]
+        author = self.thread.key(message.author) if message.author else self.thread.senders[i]
+        return (patch.title if patch else "", author)
+
+    def by_subject(self, commit: LinkCommit) -> list[int]:
+        return self.by_title.get((_collapse(commit.subject), commit.author), [])
+
+    def by_trailer(self, commit: LinkCommit) -> int | None:
+        """The patch a trailer of `commit` names: the message itself, or, when it names a
+        cover letter, the patch of its series with the commit's subject."""
+        for mid in commit.message_ids:
+            i = self.thread.by_id.get(mid, -1)
+            patch = self.thread.patches[i] if i >= 0 else None
+            if patch is None or not self._usable(i):
+                continue
+            if not patch.cover:
+                return i
+            title = _collapse(commit.subject)
+            for j in self.thread.members.get(self.thread.series[i], []):
+                other = self.thread.patches[j]
+                if other and not other.cover and other.title == title and self._usable(j):
+                    return j
+        return None
+
+    def versions_of(self, i: int) -> list[int]:
+        """Every posting of patch `i`: the patches of its title and author, oldest first."""
+        found = set(self.by_title.get(self._key(i), [])) | {i}
+        return sorted(found, key=lambda j: _order(self.thread.messages[j]))
+
+
 def link_commits(
     thread: Thread, commits: Sequence[LinkCommit], scope: Scope, until: datetime | None = None
 ) -> CommitLinks:
-    """Each commit linked to the kept patches (not cover letters) whose title equals its
-    subject (whitespace collapsed) and whose author (a patch's in-body `From:`, else its
-    sender) is its author, mailmapped, posted before `until` (the release: a later posting,
-    such as a stable backport, is not what was merged). A commit's date does not limit it:
-    maintainers often commit their own patch before they post it."""
-    kept = _Kept(thread, scope)
-    posted: dict[tuple[str, str], list[int]] = {}
-    for i, patch in enumerate(thread.patches):
-        if patch is None or patch.cover or not kept.message(i):
-            continue
-        message = thread.messages[i]
-        author = thread.key(message.author) if message.author else thread.senders[i]
-        posted.setdefault((patch.title, author), []).append(i)
+    """Each commit linked to the kept patch (not a cover letter) it was applied from, posted
+    before `until` (the release: a later posting, such as a stable backport, is not what was
+    merged): the message a `Link:` or `Message-Id:` trailer of the commit names (or the patch
+    of the commit's subject in the series whose cover letter it names); else the patches
+    whose title equals its subject (whitespace collapsed) and whose author (a patch's in-body
+    `From:`, else its sender) is its author, mailmapped, the last posted being the one
+    applied. A commit's date does not limit it: maintainers often commit their own patch
+    before they post it."""
+    posted = _Posted(thread, scope, until)
     versions: list[int] = []
     days: list[float] = []
     series: set[int] = set()
+    methods: Counter[str] = Counter()
+    alone: Counter[str] = Counter()
+    disagreements = 0
+    linked: dict[str, list[str]] = {}
     for commit in commits:
-        found = [
-            i
-            for i in posted.get((_collapse(commit.subject), commit.author), [])
-            if until is None or thread.messages[i].time < until
-        ]
-        if not found:
+        exact = posted.by_trailer(commit)
+        similar = posted.by_subject(commit)
+        alone.update([TRAILER] * (exact is not None) + [SUBJECT] * bool(similar))
+        if exact is not None and similar and exact not in similar:
+            disagreements += 1
+        if exact is not None:
+            method, found = TRAILER, posted.versions_of(exact)
+            applied = exact
+        elif similar:
+            method, found = SUBJECT, posted.versions_of(similar[0])
+            applied = found[-1]
+        else:
             continue
-        found.sort(key=lambda i: thread.messages[i].time)
+        methods[method] += 1
+        linked[commit.hash] = [method, thread.messages[applied].message_id or ""]
         versions.append(len({p.version for i in found if (p := thread.patches[i])}))
         days.append((commit.time - thread.messages[found[0]].time).total_seconds() / 86400)
-        series.add(thread.series[found[-1]])
+        series.add(thread.series[applied])
     median_versions = nearest_rank([float(v) for v in versions], 50)
     median_days = nearest_rank(days, 50)
     histogram = Counter(str(v) for v in versions)
@@ -617,4 +751,10 @@ def link_commits(
         max_versions=max(versions, default=None),
         median_days_to_commit=None if median_days is None else round(median_days, 1),
         versions=dict(sorted(histogram.items(), key=lambda kv: int(kv[0]))),
+        methods={m: methods[m] for m in LINK_METHODS},
+        method_shares={m: share(methods[m], len(commits)) for m in LINK_METHODS},
+        by_method={m: alone[m] for m in LINK_METHODS},
+        disagreements=disagreements,
+        named=sum(1 for c in commits if c.message_ids),
+        linked=linked,
     )

@@ -270,7 +270,7 @@ def year(args: argparse.Namespace) -> None:
 
 
 def deck(args: argparse.Namespace) -> None:
-    from kvmstatus.jobs.slides import make_deck
+    from kvmstatus.jobs.edition import make_deck
 
     stopping.install(lambda name: f"stopped ({name}): {args.out} is unchanged")
     options = {k: v for k, v in vars(args).items() if k not in ("func", "out", "html", "config")}
@@ -284,16 +284,16 @@ def review(args: argparse.Namespace) -> None:
     from kvmstatus.cli import text
     from kvmstatus.jobs.lists import range_review
 
-    stats = range_review(
-        args.archive, args.since, args.until, args.tag, lambda note: warn(f"note: {note}")
+    found = range_review(
+        args.archive,
+        args.since,
+        args.until,
+        args.tag,
+        lambda note: warn(f"note: {note}"),
+        args.repo,
+        args.paths,
     )
-    if stats.unparseable:
-        shown = ", ".join(c[:12] for c in stats.unparseable_commits[:5])
-        warn(
-            f"warning: {stats.unparseable} message(s) of the range could not be parsed "
-            f"(counted under unparseable): {shown}"
-        )
     if args.json:
-        print(text.to_json(text.review_json(stats, args.archive)))
+        print(text.to_json(text.review_json(found, args.archive)))
     else:
-        print(text.format_review(stats, args.archive))
+        print(text.format_review(found, args.archive))

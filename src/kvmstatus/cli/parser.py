@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 
 from kvmstatus import __version__
 from kvmstatus.cli import commands
@@ -238,30 +237,29 @@ def _review_options(parser: argparse.ArgumentParser) -> None:
         "(a message in two counts once)",
     )
     parser.add_argument(
-        "--since", required=True, type=_date, metavar="DATE", help="first day (inclusive)"
+        "--since",
+        required=True,
+        metavar="DATE",
+        help="first day (inclusive): YYYY-MM-DD or an ISO time, UTC unless it says",
     )
-    parser.add_argument(
-        "--until", required=True, type=_date, metavar="DATE", help="end (exclusive)"
-    )
+    parser.add_argument("--until", required=True, metavar="DATE", help="end (exclusive)")
     parser.add_argument(
         "--tag",
         metavar="WORD",
         help="only patch messages whose subject bracket holds WORD (e.g. kvm-unit-tests), and "
         "the replies to them",
     )
+    parser.add_argument(
+        "--repo",
+        metavar="PATH|URL",
+        help="also link this repository's commits of the range (committer date, HEAD) to the "
+        "posted patches: by their Link:/Message-Id: trailers, else by subject and author",
+    )
+    parser.add_argument(
+        "--paths", nargs="+", default=[], metavar="PATHSPEC", help="with --repo: only these paths"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(func=commands.review)
-
-
-def _date(text: str) -> datetime:
-    """A `--since`/`--until` value: `2021-07-01` or an ISO time; without a zone, UTC."""
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date (use YYYY-MM-DD or an ISO time such as 2021-07-01T12:00)"
-        ) from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _add_flow_options(parser: argparse.ArgumentParser) -> None:

@@ -15,11 +15,12 @@ from kvmstatus.model.trailers import HEADLINE_TRAILERS, PEOPLE_TRAILERS
 if TYPE_CHECKING:  # the types alone: a command loads only the stages it runs
     from kvmstatus.analyse.architectures import ArchStats
     from kvmstatus.analyse.metrics import Ranked, WindowStats
-    from kvmstatus.analyse.review import ReviewStats
+    from kvmstatus.analyse.review import CommitLinks
     from kvmstatus.analyse.row import Row
     from kvmstatus.analyse.window import WindowResult
     from kvmstatus.jobs.edition import Summary
     from kvmstatus.jobs.history import History
+    from kvmstatus.jobs.lists import RangeReview
     from kvmstatus.model.releases import ReleaseWindow
 
 
@@ -323,11 +324,17 @@ def format_status(report: dict[str, Any], now: datetime | None = None) -> str:
     return "\n".join(lines)
 
 
-def format_review(stats: ReviewStats, archives: list[str]) -> str:
+def format_review(found: RangeReview, archives: list[str]) -> str:
     """`kvmstatus review`'s table."""
 
     def n(value: int) -> str:
         return f"{value:,}"
+
+    stats = found.stats
+
+    def pct(links: CommitLinks, method: str) -> str:
+        rate = links.method_shares[method]
+        return "-" if rate is None else f"{rate:.1%}"
 
     hours = stats.median_hours_to_review
     tags = ", ".join(f"{k} {n(v)}" for k, v in stats.tags_given.items())
@@ -351,20 +358,38 @@ def format_review(stats: ReviewStats, archives: list[str]) -> str:
         f"within 14 days (of {n(stats.answer_checked)} old enough to tell)",
         f"tags on the list  {tags}",
         f"unparseable       {n(stats.unparseable):>7}",
+        f"coverage          {stats.coverage}",
         "",
         *_ranked(
             "Top list reviewers (distinct series of others replied to)",
             stats.top_list_reviewers[:10],
         ),
     ]
+    links = found.links
+    if links is not None:
+        posted = "-" if links.posted_share is None else f"{links.posted_share:.1%}"
+        lines += [
+            "",
+            f"commits           {n(links.commits):>7}   of the repository in the range",
+            f"posted            {n(links.posted):>7}   {posted} linked to a patch of the lists",
+            f"  by trailer      {n(links.methods['trailer']):>7}   {pct(links, 'trailer')} "
+            f"(Link:/Message-Id: naming the patch; {n(links.named)} commits name a message)",
+            f"  by subject      {n(links.methods['subject']):>7}   {pct(links, 'subject')} "
+            "(and author, the others)",
+            f"each on its own   trailer {n(links.by_method['trailer'])}, subject "
+            f"{n(links.by_method['subject'])}; they disagree on {n(links.disagreements)}",
+        ]
     return "\n".join(lines)
 
 
-def review_json(stats: ReviewStats, archives: list[str]) -> dict[str, Any]:
-    """`kvmstatus review --json`: the range's numbers, and the archives read."""
+def review_json(found: RangeReview, archives: list[str]) -> dict[str, Any]:
+    """`kvmstatus review --json`: the range's numbers, the archives read, and with `--repo`
+    how the range's commits link to the posted patches (`links`)."""
     from kvmstatus.store.documents import plain
 
-    doc: dict[str, Any] = plain(stats)
+    doc: dict[str, Any] = plain(found.stats)
     for detail in ("architectures", "review_hours"):
         doc.pop(detail, None)
+    if found.links is not None:
+        doc["links"] = plain(found.links)
     return {"archives": archives, **doc}

@@ -29,6 +29,7 @@ import vl_convert
 from PIL import Image
 
 from kvmstatus.deck import text, theme
+from kvmstatus.shared.text import merged
 
 SCALE: Final = 2.5
 """Pixels per point of a chart's PNG: a chart across the slide (864 pt) is 2,160 px wide,
@@ -99,17 +100,6 @@ _VIEWS: Final = ("layer", "concat", "hconcat", "vconcat", "spec")
 _DATA: Final = frozenset({"data", "datasets", "config", "values"})
 
 
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        old = merged.get(key)
-        if isinstance(old, Mapping) and isinstance(value, Mapping):
-            merged[key] = _merge(old, value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def _enlarge(node: Any) -> None:
     """Grow every text size and label width written into the spec, in place."""
     if isinstance(node, list):
@@ -133,7 +123,7 @@ def projected(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A restyled deep copy of `spec` for a projector (see the module's docstring)."""
     doc = copy.deepcopy(dict(spec))
     _enlarge(doc)
-    doc["config"] = _merge(doc.get("config") or {}, PROJECTION)
+    doc["config"] = merged(doc.get("config") or {}, PROJECTION)
     return doc
 
 

@@ -28,7 +28,6 @@ import base64
 import quopri
 import random
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,8 +37,10 @@ from pathlib import Path
 
 from kvmstatus.demo.catalogue import DAY, HOUR, is_kvm_path
 from kvmstatus.demo.fastimport import FastImport, modify_line
+from kvmstatus.model.trailers import LIST_TAGS
+from kvmstatus.shared import gitrunner
 
-TAGS = ("Reviewed-by", "Acked-by", "Tested-by")
+_MESSAGE_LINK = re.compile(r"//(?:lore\.kernel\.org/r|patch\.msgid\.link)/[^/\s]+@")
 BOT = ("kernel test robot", "lkp@intel.com")
 LIST_ADDRESS = "kvm@vger.example.org"
 ARCHIVIST = "public-inbox <public-inbox@example.org>"
@@ -54,6 +55,9 @@ class KvmCommit:
     tags: tuple[tuple[str, str], ...]
     """(key, `Name <email>`) of its Reviewed-by, Acked-by and Tested-by lines."""
     paths: tuple[str, ...]
+    link: str | None = None
+    """The Message-ID its `Link:` line names: the final version of its patch is posted
+    under it, as `b4` and the maintainers' scripts record it."""
 
 
 @dataclass
@@ -74,9 +78,8 @@ class Mail:
 def kvm_commits(repo: Path) -> list[KvmCommit]:
     """The repository's non-merge KVM commits, oldest first (one `git log`)."""
     fmt = "%x01%an%x00%ae%x00%at%x00%ct%x00%s%x00%b%x02"
-    out = subprocess.run(
+    out = gitrunner.output(
         [
-            "git",
             "-C",
             str(repo),
             "log",
@@ -85,10 +88,8 @@ def kvm_commits(repo: Path) -> list[KvmCommit]:
             f"--format={fmt}",
             "--name-only",
             "master",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout.decode("utf-8", "replace")
+        ]
+    ).decode("utf-8", "replace")
     commits = []
     for record in out.split("\x01")[1:]:
         head, _, names = record.partition("\x02")
@@ -97,12 +98,15 @@ def kvm_commits(repo: Path) -> list[KvmCommit]:
         if not paths:
             continue
         tags = []
+        link = None
         for line in body.splitlines():
             key, sep, value = line.partition(":")
-            if sep and key.strip() in TAGS and "<" in value:
+            if sep and key.strip() in LIST_TAGS and "<" in value:
                 tags.append((key.strip(), value.strip()))
+            elif sep and key.strip() == "Link" and _MESSAGE_LINK.search(value):
+                link = value.strip().rsplit("/", 1)[-1]
         commits.append(
-            KvmCommit((name, email), int(adate), int(cdate), subject, tuple(tags), paths)
+            KvmCommit((name, email), int(adate), int(cdate), subject, tuple(tags), paths, link)
         )
     return commits
 
@@ -165,8 +169,9 @@ class ListBuilder:
         self.mails.append(mail)
         return mail
 
-    def post(self, group: Sequence[KvmCommit], version: int, when: int) -> list[Mail]:
-        """One version of a series: its cover letter (several patches) and its patches."""
+    def post(self, group: Sequence[KvmCommit], version: int, when: int, final: bool) -> list[Mail]:
+        """One version of a series: its cover letter (several patches) and its patches (the
+        final version's under the Message-ID its commit's `Link:` names, if it has one)."""
         author = group[0].author
         tag = f"PATCH v{version}" if version > 1 else "PATCH"
         if self.rng.random() < 0.06:
@@ -200,7 +205,7 @@ class ListBuilder:
                         when + i,
                         author,
                         f"[{tag}{counter}] {commit.subject}",
-                        self.msgid(author, when + i),
+                        commit.link if final and commit.link else self.msgid(author, when + i),
                         body + _diff(commit.paths, self.rng),
                         cover.msgid if cover else None,
                         (cover.msgid,) if cover else (),
@@ -279,7 +284,7 @@ class ListBuilder:
             final_time = max(first, merged - rng.randrange(2, 10) * DAY)
             for v in range(1, versions + 1):
                 when = final_time - (versions - v) * rng.randrange(6, 15) * DAY
-                self.review(group, self.post(group, v, when), v == versions)
+                self.review(group, self.post(group, v, when, v == versions), v == versions)
         self.companion_and_questions()
         return sorted(self.mails, key=lambda m: (m.time, m.msgid))
 
@@ -404,9 +409,7 @@ def build_list_archive(repo: Path, out: Path, seed: int = 1) -> ListSummary:
     commits = kvm_commits(repo)
     mails = ListBuilder(commits, seed).build()
     out.mkdir(parents=True)
-    subprocess.run(
-        ["git", "init", "--quiet", "--bare", "--initial-branch=master", str(out)], check=True
-    )
+    gitrunner.output(["init", "--quiet", "--bare", "--initial-branch=master", str(out)])
     fi = FastImport(out)
     parent: list[int] = []
     for mail in mails:

@@ -22,8 +22,6 @@ import gzip
 import hashlib
 import json
 import re
-import shutil
-import subprocess
 import threading
 import urllib.error
 import urllib.request
@@ -34,10 +32,11 @@ from typing import Any
 
 from kvmstatus.errors import GitFailure, UserError
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.git.sources import NetworkError
+from kvmstatus.git.sources import is_url, mirror
+from kvmstatus.shared import gitrunner
 from kvmstatus.shared.dirs import cache_dir
+from kvmstatus.shared.gitrunner import NetworkError
 
-_URL = re.compile(r"^(?:https?|git|ssh|file)://", re.IGNORECASE)
 _EPOCH_KEY = re.compile(r"(?:^|/)git/(\d+)\.git/?$")
 _MANIFEST_TIMEOUT = 60
 
@@ -65,11 +64,6 @@ class Archive:
     epochs: tuple[Epoch, ...]
     changed: bool = False
     """Whether this call cloned or fetched new messages."""
-
-
-def is_remote(spec: str) -> bool:
-    """Whether `spec` is a URL (cloned into the cache and fetched) rather than a path."""
-    return bool(_URL.match(spec))
 
 
 def archive_key(spec: str) -> str:
@@ -116,55 +110,10 @@ def _manifest(url: str) -> Mapping[str, Any] | None:
     return manifest
 
 
-def _git(argv: list[str], what: str) -> None:
-    proc = subprocess.run(["git", *argv], capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        lines = proc.stderr.strip().splitlines()
-        message = f"{what}: {lines[-1] if lines else 'git failed'}"
-        transient = re.search(
-            r"could not resolve|unable to access|timed out|early eof|hung up|temporary|"
-            r"unreachable|rpc failed|connection",
-            proc.stderr,
-            re.IGNORECASE,
-        )
-        raise (NetworkError if transient else UserError)(message)
-
-
-def _refs(path: Path) -> str:
-    proc = subprocess.run(
-        ["git", f"--git-dir={path}", "for-each-ref", "--format=%(objectname) %(refname)"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return proc.stdout
-
-
 def _mirror(source: str, target: Path, update: bool) -> bool:
-    """Clone `source` bare into `target` once; with `update`, fetch it. Whether refs moved."""
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        _git(["clone", "--quiet", "--mirror", source, str(partial)], f"cannot clone {source}")
-        partial.rename(target)
-        return True
-    if not update:
-        return False
-    before = _refs(target)
-    _git(
-        [
-            f"--git-dir={target}",
-            "fetch",
-            "--quiet",
-            "--force",
-            "--prune",
-            source,
-            "+refs/heads/*:refs/heads/*",
-        ],
-        f"cannot fetch {source}",
-    )
-    return _refs(target) != before
+    """Clone `source` whole into `target` once (the messages are the blobs); with `update`,
+    fetch its branches. Whether refs moved."""
+    return mirror(source, target, update, is_url(source), blobless=False, tags=False)
 
 
 def open_archive(spec: str, update: bool = False, cache: Path | None = None) -> Archive:
@@ -173,7 +122,7 @@ def open_archive(spec: str, update: bool = False, cache: Path | None = None) -> 
     key = archive_key(spec)
     name = archive_name(spec)
     folder = (cache or cache_dir() / "repos") / "lists" / key
-    if is_remote(spec):
+    if is_url(spec):
         return _remote(spec, key, name, folder, update)
     path = Path(spec).expanduser()
     if path.is_file():
@@ -220,12 +169,7 @@ def _probe(url: str) -> list[int]:
     """Epoch numbers found by asking for `url/0`, `url/1`, ... until one is missing."""
     found: list[int] = []
     while True:
-        proc = subprocess.run(
-            ["git", "ls-remote", "--heads", f"{url}/{len(found)}"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        proc = gitrunner.run(["ls-remote", "--heads", f"{url}/{len(found)}"])
         if proc.returncode != 0 or not proc.stdout.strip():
             return found
         found.append(len(found))
@@ -238,6 +182,14 @@ def epoch_tip(repo: GitRepo) -> str | None:
         if not line.endswith(" missing"):
             return line.strip()
     return None
+
+
+def holds_message(repo: GitRepo, commit: str) -> bool:
+    """Whether `commit` is an epoch's: its tree has the message file `m` (or the `d` of a
+    removed message)."""
+    query = f"{commit}:m\n{commit}:d\n".encode()
+    out = repo.text("cat-file", "--batch-check=%(objecttype)", input=query)
+    return "blob" in out.split()
 
 
 def epoch_commits(repo: GitRepo, tip: str, since: str | None = None) -> list[tuple[str, int]]:
@@ -254,9 +206,9 @@ def epoch_commits(repo: GitRepo, tip: str, since: str | None = None) -> list[tup
 
 def is_ancestor(repo: GitRepo, older: str, newer: str) -> bool:
     """Whether `older` is in `newer`'s history (a fetch only added messages after it)."""
-    proc = subprocess.run(
-        repo.command("merge-base", "--is-ancestor", older, newer), capture_output=True, check=False
-    )
+    proc = gitrunner.run(repo.arguments("merge-base", "--is-ancestor", older, newer))
+    if proc.returncode not in (0, 1):
+        raise gitrunner.failure(("merge-base", "--is-ancestor"), proc.returncode, proc.stderr)
     return proc.returncode == 0
 
 
@@ -265,12 +217,7 @@ def read_blobs(repo: GitRepo, objects: Sequence[str]) -> Iterator[bytes | None]:
     `git cat-file --batch`, fed from a thread and read as it comes."""
     if not objects:
         return
-    with subprocess.Popen(
-        repo.command("cat-file", "--batch"),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    ) as proc:
+    with gitrunner.spawn(repo.arguments("cat-file", "--batch"), stdin=True) as proc:
         assert proc.stdin is not None
         assert proc.stdout is not None
         stdin = proc.stdin
@@ -290,9 +237,7 @@ def read_blobs(repo: GitRepo, objects: Sequence[str]) -> Iterator[bytes | None]:
                 header = proc.stdout.readline()
                 if not header:
                     err = proc.stderr.read() if proc.stderr else b""
-                    raise GitFailure(
-                        ("cat-file", "--batch"), proc.wait(), err.decode("utf-8", "replace")
-                    )
+                    raise gitrunner.failure(("cat-file", "--batch"), proc.wait(), err)
                 fields = header.split()
                 if len(fields) == 2:  # `NAME missing` (a commit that removed its message)
                     yield None

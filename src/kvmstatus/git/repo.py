@@ -1,4 +1,5 @@
-"""The git plumbing: every subprocess call to git goes through `GitRepo`.
+"""The git plumbing: every git command that reads a repository goes through `GitRepo`
+(and every git process through `kvmstatus.shared.gitrunner`).
 
 Callers get bytes or parsed values, never a `CalledProcessError`: failures that come from
 the user's repository or arguments become `UserError` with a one-line explanation.
@@ -12,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import subprocess
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from kvmstatus.errors import GitFailure, UserError
-from kvmstatus.shared.stopping import child_stopped
+from kvmstatus.shared import gitrunner
 
 
 def _explain_open_failure(path: Path, stderr: str) -> UserError:
@@ -75,10 +77,9 @@ class Started:
             assert proc.stderr is not None
             while chunk := proc.stdout.read(STREAM_CHUNK):
                 yield chunk
-            err = proc.stderr.read().decode("utf-8", "replace")
+            err = proc.stderr.read()
             if proc.wait() != 0:
-                child_stopped(proc.returncode)
-                raise GitFailure(self._args, proc.returncode, err)
+                raise gitrunner.failure(self._args, proc.returncode, err)
 
     def close(self) -> None:
         """Stop git if it is still running (its output unread) and release its pipes."""
@@ -110,24 +111,13 @@ class GitRepo:
         if not self.path.exists():
             raise UserError(f"{self.path} does not exist (give the path of a git clone, or a URL)")
         # One process: the repository's folder, then whether its history is cut off.
-        proc = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(self.path),
-                "rev-parse",
-                "--absolute-git-dir",
-                "--is-shallow-repository",
-            ],
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            check=False,
+        proc = gitrunner.run(
+            ["-C", str(self.path), "rev-parse", "--absolute-git-dir", "--is-shallow-repository"]
         )
         if proc.returncode != 0:
-            child_stopped(proc.returncode)
-            raise _explain_open_failure(self.path, proc.stderr)
-        git_dir, _, shallow = proc.stdout.strip().rpartition("\n")
+            raise _explain_open_failure(self.path, proc.stderr.decode("utf-8", "replace"))
+        out = proc.stdout.decode("utf-8", "surrogateescape")
+        git_dir, _, shallow = out.strip().rpartition("\n")
         self.git_dir = Path(git_dir)
         if shallow == "true":
             raise UserError(
@@ -137,7 +127,11 @@ class GitRepo:
 
     def command(self, *args: str, config: Sequence[tuple[str, str]] = ()) -> list[str]:
         """The argv that runs `git ARGS` against this repository."""
-        argv = ["git", f"--git-dir={self.git_dir}", "--bare"]
+        return ["git", *self.arguments(*args, config=config)]
+
+    def arguments(self, *args: str, config: Sequence[tuple[str, str]] = ()) -> list[str]:
+        """`command` without the leading `git`: what `kvmstatus.shared.gitrunner` takes."""
+        argv = [f"--git-dir={self.git_dir}", "--bare"]
         for key, value in config:
             argv += ["-c", f"{key}={value}"]
         return [*argv, *args]
@@ -150,15 +144,8 @@ class GitRepo:
     ) -> bytes:
         """Run git and return its stdout; raise `GitFailure` when it exits non-zero (unless a
         Ctrl-C or SIGTERM stopped it, and with it this command: see `child_stopped`)."""
-        proc = subprocess.run(
-            self.command(*args, config=config),
-            input=input,
-            capture_output=True,
-            stdin=None if input is not None else subprocess.DEVNULL,
-            check=False,
-        )
+        proc = gitrunner.run(self.arguments(*args, config=config), input)
         if proc.returncode != 0:
-            child_stopped(proc.returncode)
             raise GitFailure(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc.stdout
 
@@ -175,12 +162,7 @@ class GitRepo:
         self, *args: str, input: bytes | None = None, config: Sequence[tuple[str, str]] = ()
     ) -> Started:
         """`stream`, with git started now and read later (`Started.chunks`)."""
-        proc = subprocess.Popen(
-            self.command(*args, config=config),
-            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        proc = gitrunner.spawn(self.arguments(*args, config=config), stdin=input is not None)
         try:
             if proc.stdin is not None:
                 proc.stdin.write(input or b"")
@@ -244,14 +226,20 @@ class GitRepo:
     def check_mailmap(self, rev: str, contacts: Iterable[str]) -> dict[str, str]:
         """Map each `Name <email>` contact through the `.mailmap` committed at `rev`.
 
-        One git process for all contacts. Contacts git cannot parse map to themselves.
+        One git process for all contacts. Contacts git cannot parse (no `<...>`, or a NUL or a
+        line break in them, on which git would stop) map to themselves.
         """
         unique = sorted(set(contacts))
-        if not unique:
-            return {}
-        payload = "".join(c + "\n" for c in unique).encode("utf-8", "surrogateescape")
+        parsed = [c for c in unique if _CONTACT.match(c)]
+        if not parsed:
+            return {c: c for c in unique}
+        payload = "".join(c + "\n" for c in parsed).encode("utf-8", "surrogateescape")
         out = self.run(
             "check-mailmap", "--stdin", input=payload, config=[("mailmap.blob", f"{rev}:.mailmap")]
         )
         mapped = out.decode("utf-8", "surrogateescape").split("\n")
-        return dict(zip(unique, mapped, strict=False))
+        return {c: c for c in unique} | dict(zip(parsed, mapped, strict=False))
+
+
+_CONTACT = re.compile(r"[^\0\n<>]*<[^\0\n<>]*>[^\0\n]*\Z")
+"""What `git check-mailmap` can read: `Name <email>`, without a NUL or a line break."""

@@ -7,16 +7,19 @@ blobless clone (`--filter=blob:none`), which is all kvmstatus needs: commits and
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.shared.dirs import cache_dir
-from kvmstatus.shared.stopping import child_stopped
+from kvmstatus.shared.gitrunner import transfer
 
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
+
+
+def is_url(spec: str) -> bool:
+    """Whether `spec` is a remote's address (`https://...`, `git@host:path`), not a path."""
+    return bool(_URL.match(spec))
 
 
 def _cached_clone_path(spec: str, cache: Path | None = None) -> Path:
@@ -35,30 +38,8 @@ class Opened:
     changed: bool
 
 
-class NetworkError(UserError):
-    """A clone or fetch failed in a way that may pass: worth retrying with a backoff."""
-
-
-_TRANSIENT = re.compile(
-    r"could not resolve host|unable to access|connection (?:refused|reset|timed out)|"
-    r"timed out|early eof|the remote end hung up|temporary failure|network is unreachable|"
-    r"rpc failed|unexpected disconnect",
-    re.IGNORECASE,
-)
-
-
-def _git(argv: list[str], what: str) -> None:
-    proc = subprocess.run(
-        ["git", *argv], capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
-    )
-    if proc.returncode != 0:
-        child_stopped(proc.returncode)
-        lines = proc.stderr.strip().splitlines()
-        message = f"{what}: {lines[-1] if lines else 'git failed'}"
-        raise (NetworkError if _TRANSIENT.search(proc.stderr) else UserError)(message)
-
-
-def _refs(repo: GitRepo) -> str:
+def refs(repo: GitRepo) -> str:
+    """Every ref and the object it names, one a line: compared before and after a fetch."""
     return repo.text("for-each-ref", "--format=%(objectname) %(refname)")
 
 
@@ -79,52 +60,68 @@ def prepare_repository(spec: str, update: bool = False, cache: Path | None = Non
     later calls fetch its branches and tags, and a local clone fetches from its remotes.
     Whenever refs changed, the commit-graph is rewritten.
     """
-    is_url = bool(_URL.match(spec))
+    remote = is_url(spec)
     path = Path(spec).expanduser()
-    if not is_url and not (path.is_file() and spec.endswith(".bundle")):
+    if not remote and not (path.is_file() and spec.endswith(".bundle")):
         repo = GitRepo(path)
         if not update:
             return Opened(repo, False)
-        before = _refs(repo)
-        _git(
-            ["-C", str(repo.git_dir), "fetch", "--quiet", "--tags", "--all"], f"cannot fetch {spec}"
+        before = refs(repo)
+        transfer(
+            ["-C", str(repo.git_dir), "fetch", "--quiet", "--tags", "--all"],
+            f"cannot fetch {spec}",
+            remote=True,  # from the clone's remotes
         )
-        changed = _refs(repo) != before
+        changed = refs(repo) != before
         if changed:
             write_commit_graph(repo)
         return Opened(repo, changed)
-    target = _cached_clone_path(spec if is_url else str(path.resolve()), cache)
+    target = _cached_clone_path(spec if remote else str(path.resolve()), cache)
+    changed = mirror(spec, target, update, remote=remote, blobless=remote, tags=True)
+    repo = GitRepo(target)
+    if changed:
+        write_commit_graph(repo)
+    return Opened(repo, changed)
+
+
+def mirror(
+    source: str, target: Path, update: bool, remote: bool, blobless: bool, tags: bool
+) -> bool:
+    """Clone `source` (a URL when `remote`, else a bundle or a path) bare into `target` once
+    (`blobless`: commits and trees only; else `--mirror`); with `update`, fetch its branches
+    (and `tags`) into it later. Whether refs changed."""
+    hint = "" if remote else BUNDLE_HINT
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        argv = ["clone", "--quiet", "--bare"]
-        argv += ["--filter=blob:none"] if is_url else ["--mirror"]
         import shutil
 
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
-        _git([*argv, spec, str(partial)], f"cannot clone {spec}")
+        argv = ["clone", "--quiet", "--bare", "--filter=blob:none" if blobless else "--mirror"]
+        transfer([*argv, source, str(partial)], f"cannot clone {source}", remote, hint)
         partial.rename(target)
-        repo = GitRepo(target)
-        write_commit_graph(repo)
-        return Opened(repo, True)
-    repo = GitRepo(target)
+        return True
     if not update:
-        return Opened(repo, False)
-    before = _refs(repo)
-    _git(
+        return False
+    repo = GitRepo(target)
+    before = refs(repo)
+    transfer(
         [
             f"--git-dir={target}",
             "fetch",
             "--quiet",
             "--prune",
-            "--tags",
+            *(["--tags"] if tags else []),
             "--force",
-            spec,
+            source,
             "+refs/heads/*:refs/heads/*",
         ],
-        f"cannot fetch {spec}",
+        f"cannot fetch {source}",
+        remote,
+        hint,
     )
-    changed = _refs(repo) != before
-    if changed:
-        write_commit_graph(repo)
-    return Opened(repo, changed)
+    return refs(repo) != before
+
+
+BUNDLE_HINT = "is the bundle whole? `git bundle list-heads FILE` reads it"
+"""What to try when a bundle cannot be cloned or fetched from (it is often cut short)."""

@@ -188,10 +188,15 @@ def _project(table: Mapping[str, Any], where: str, base: Path) -> ProjectConfig:
     )
 
 
+def is_list_tag(tag: str) -> bool:
+    """Whether `tag` can be a word of a patch subject's bracket: no space, none of `,;:/[]`."""
+    return re.fullmatch(r"[^\s\[\],;:/]+", tag) is not None
+
+
 def _lists(table: Mapping[str, Any], where: str, base: Path) -> dict[str, Any]:
     """A project's mailing lists and list tag (see `jobs.lists`)."""
     tag = table.get("list_tag")
-    if tag is not None and not re.fullmatch(r"[^\s\[\],;:/]+", tag):
+    if tag is not None and not is_list_tag(tag):
         raise UserError(f"{where}.list_tag: one word, as in the patch subjects' brackets")
     return {"lists": tuple(_path(base, s) for s in table.get("lists", ())), "list_tag": tag}
 

@@ -19,18 +19,22 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kvmstatus.errors import UserError
 from kvmstatus.git.archives import Archive
-from kvmstatus.git.sources import NetworkError
 from kvmstatus.jobs import lists, steps
 from kvmstatus.jobs.config import Config
 from kvmstatus.shared import stopping
+from kvmstatus.shared.gitrunner import NetworkError
 from kvmstatus.store import runs
 from kvmstatus.store.cache import stored_results
 from kvmstatus.store.lock import run_lock
+
+if TYPE_CHECKING:
+    from kvmstatus.deck.model import Deck
 
 
 def compute_two_at_a_time(jobs: Sequence[steps.WindowJob]) -> list[str]:
@@ -266,3 +270,43 @@ def describe_stop(config: Config, out: Path | None, site: bool = True) -> stoppi
         return line
 
     return describe
+
+
+def make_deck(
+    out: Path,
+    html: Path | None,
+    config_file: str | None,
+    *,
+    repo: str | None,
+    end: str | None,
+    cycles: int | None,
+    title: str | None,
+    fetch: bool | None = None,
+    **options: object,
+) -> tuple[Deck, list[Path]]:
+    """`kvmstatus deck`: with a configuration, its data brought up to date (fetched as a run
+    fetches, nothing published) and the deck of its newest year; else the deck of the year
+    ending at `end` in the repository `repo`, counted as `options` say (`collect`'s). Returns
+    the deck and the files written."""
+    from kvmstatus.git.sources import open_repository
+    from kvmstatus.jobs.config import config_from_options, run_config
+    from kvmstatus.jobs.slides import deck_of_data, deck_of_repo, write_deck
+
+    if config_file is not None:
+        config = run_config(config_file)
+        if cycles is not None:
+            config = replace(config, cycles_per_year=cycles)
+        summary = edition(config, steps.fetch_policy(fetch, None), publish=False, trigger="deck")
+        if end is not None and end != summary.releases[-1]:
+            raise UserError(
+                f"--end {end!r}: a configuration's deck is of its newest year (to "
+                f"{summary.releases[-1]}); use --repo for another year"
+            )
+        deck = deck_of_data(config.data_dir, config.base_url, title)
+    else:
+        opened = open_repository(repo or ".")
+        made = config_from_options(str(opened.path), out.parent, title=title, **options)  # type: ignore[arg-type]
+        project = made.main
+        settings = steps.project_settings(project)
+        deck = deck_of_repo(opened, project, settings, end, cycles, title)
+    return deck, write_deck(deck, out, html)

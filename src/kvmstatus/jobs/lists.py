@@ -16,20 +16,17 @@ Every step takes and returns small picklable values, like `jobs.steps`.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from pathlib import Path
+from typing import Any
 
-from kvmstatus import __version__
 from kvmstatus.analyse.architectures import ArchMap, load_arch_map
 from kvmstatus.analyse.review import (
     BotList,
-    LinkCommit,
+    CommitLinks,
     ReviewStats,
     Scope,
     Thread,
@@ -39,30 +36,39 @@ from kvmstatus.analyse.review import (
     thread,
 )
 from kvmstatus.errors import UserError
-from kvmstatus.git.archives import Archive, is_remote, open_archive
+from kvmstatus.git.archives import Archive, open_archive
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.jobs.config import Config, ProjectConfig
+from kvmstatus.git.sources import is_url, open_repository
+from kvmstatus.jobs.config import Config, ProjectConfig, is_list_tag
 from kvmstatus.jobs.steps import Plan
-from kvmstatus.mine.archive import epoch_tip_of, read_epoch
+from kvmstatus.mine.archive import archive_tips, epoch_tip_of, read_epoch
 from kvmstatus.mine.gitlog import Window
-from kvmstatus.mine.log import commit_subjects
+from kvmstatus.mine.posted import link_commits_between, link_commits_of
+from kvmstatus.mine.senders import list_identity
 from kvmstatus.model.periods import GIT_DATE
 from kvmstatus.model.records import MessageRecord
-from kvmstatus.model.trailers import LIST_TAGS
 from kvmstatus.shared.dirs import cache_dir
-from kvmstatus.store.cache import module_closure, module_file
 from kvmstatus.store.documents import Document, damaged_files, file_name, plain
 from kvmstatus.store.jsonfile import cached_json, read_json
 from kvmstatus.store.messages import load_index, store_index
 from kvmstatus.store.review import FOLDER as REVIEW_FOLDER
-from kvmstatus.store.review import remove_review, review_stamp, write_review
+from kvmstatus.store.review import (
+    archive_summary,
+    link_rows,
+    remove_review,
+    review_stamp,
+    review_summary,
+    row_commits,
+    stamp,
+    window_review,
+    write_review,
+)
 
 CHUNK = 20_000
 """Messages read between two writes of an epoch's index: a killed first read resumes."""
-REVIEW_MODULES = ("kvmstatus.jobs.lists",)
-"""The code a review document depends on (with what it imports): the stamp covers it."""
 
 Progress = Callable[[str], None]
+log = logging.getLogger("kvmstatus")
 
 
 def _quiet(_: str) -> None:
@@ -125,7 +131,8 @@ def index_archive(
 
 
 def index_lists(config: Config, archives: Sequence[Archive]) -> IndexSummary:
-    """Index every archive under the data directory (`DATA/lists/`)."""
+    """Index every archive under the data directory (`DATA/lists/`); warn, naming them,
+    about the messages that could not be parsed (they count as unparseable)."""
     total = 0
     read = 0
     bad: list[str] = []
@@ -133,7 +140,12 @@ def index_lists(config: Config, archives: Sequence[Archive]) -> IndexSummary:
         records, new = index_archive(config.data_dir, archive)
         total += len(records)
         read += new
-        bad += [f"{archive.name} {r.commit}" for r in records if r.problem]
+        bad += [f"{archive.name} {r.commit[:12]} ({r.problem})" for r in records if r.problem]
+    if bad:
+        shown = "; ".join(bad[:5]) + ("; ..." if len(bad) > 5 else "")
+        log.warning(
+            "%d list message(s) could not be parsed (counted as unparseable): %s", len(bad), shown
+        )
     return IndexSummary(total, read, tuple(bad))
 
 
@@ -144,24 +156,6 @@ def bots_of(config: Config | None) -> BotList:
     if config is None or config.list_bots is None:
         return shipped_bots()
     return BotList(config.list_bots)
-
-
-def mailmap_identity(repo: GitRepo, rev: str, records: Iterable[MessageRecord]) -> dict[str, str]:
-    """Lowercased address -> the address the project's `.mailmap` at `rev` gives it (only
-    the ones it changes), in one `git check-mailmap`."""
-    contacts = {
-        f"{p.name} <{p.email}>" if p.name else f"<{p.email}>"
-        for r in records
-        for p in (r.sender, r.author)
-        if p is not None and p.email and "<" not in p.name and ">" not in p.name
-    }
-    identity: dict[str, str] = {}
-    for contact, mapped in repo.check_mailmap(rev, contacts).items():
-        before = contact.rpartition("<")[2].rstrip(">").lower()
-        after = mapped.rpartition("<")[2].rstrip(">").lower()
-        if after and after != before:
-            identity[before] = after
-    return identity
 
 
 def project_scope(config: Config, project: ProjectConfig, pathspecs: Sequence[str] = ()) -> Scope:
@@ -182,36 +176,18 @@ def scope_label(config: Config, project: ProjectConfig) -> str:
 # --- the review of every window ---------------------------------------------------------------
 
 
-@cache
-def review_code_version() -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for name in sorted(module_closure(REVIEW_MODULES)):
-        path = module_file(name)
-        assert path is not None
-        digest.update(name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _stamp(
     config: Config, project: ProjectConfig, keys: Sequence[str], archives: Sequence[Archive]
 ) -> str:
-    tips = [[a.key, [[e.name, epoch_tip_of(GitRepo(e.path))] for e in a.epochs]] for a in archives]
-    scope = project_scope(config, project)
-    arch = repr(load_arch_map(project.architectures))
-    text = json.dumps(
-        [
-            review_code_version(),
-            tips,
-            list(keys),
-            plain(scope),
-            bots_of(config).patterns,
-            arch,
-            config.cycles_per_year,  # the yearly periods it reviews
-        ],
-        sort_keys=True,
+    """What the project's review is made from (see `store.review.stamp`)."""
+    return stamp(
+        [[a.key, archive_tips(a)] for a in archives],
+        list(keys),
+        plain(project_scope(config, project)),
+        bots_of(config).patterns,
+        repr(load_arch_map(project.architectures)),
+        config.cycles_per_year,  # the yearly periods it reviews
     )
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _archives_of(project: ProjectConfig, archives: Sequence[Archive]) -> list[Archive]:
@@ -236,16 +212,14 @@ class ReviewJob:
     """The windows' cache keys: linking reads each window's commits once per key."""
 
 
-log = logging.getLogger("kvmstatus")
-
-
 def review_current(config: Config, job: ReviewJob, archives: Sequence[Archive]) -> bool:
     """Whether the stored review was made from exactly these windows and messages."""
     root = Path(job.root)
     if not job.project.lists:
         return not (root / "review").exists()
-    stamp = _stamp(config, job.project, job.keys, _archives_of(job.project, archives))
-    return review_stamp(root) == stamp
+    return review_stamp(root) == _stamp(
+        config, job.project, job.keys, _archives_of(job.project, archives)
+    )
 
 
 def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) -> bool:
@@ -256,8 +230,8 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
         remove_review(root)
         return False
     mine = _archives_of(project, archives)
-    stamp = _stamp(config, project, job.keys, mine)
-    if review_stamp(root) == stamp:
+    stamp_now = _stamp(config, project, job.keys, mine)
+    if review_stamp(root) == stamp_now:
         return False
     if (root / REVIEW_FOLDER).is_dir():
         for path in damaged_files(root / REVIEW_FOLDER):
@@ -265,48 +239,50 @@ def review_project(config: Config, job: ReviewJob, archives: Sequence[Archive]) 
     held = [(a, index_archive(config.data_dir, a)[0]) for a in mine]
     records = [r for _, archive_records in held for r in archive_records]
     repo = GitRepo(job.repo)
-    identity = mailmap_identity(repo, job.windows[-1][2], records) if job.windows else {}
+    identity = list_identity(repo, job.windows[-1][2], records) if job.windows else {}
     threaded = thread(records, identity, bots_of(config))
     arch_map = load_arch_map(project.architectures)
     docs = []
     for (name, start, end, since, until), key in zip(job.windows, job.keys, strict=True):
         window = read_json(root / "windows" / f"{file_name(name)}.json")
-        scope = project_scope(config, project, window.get("paths", ()))
+        specs = tuple(window.get("paths", ()))
+        scope = project_scope(config, project, specs)
         since_t = None if since is None else datetime.fromtimestamp(since, UTC)
         until_t = datetime.fromtimestamp(until, UTC)
         stats = review_range(threaded, since_t, until_t, scope, arch_map)
-        specs = tuple(window.get("paths", ()))
         rows = cached_json(
             root / "links",
-            [key, "commit-subjects-1"],
-            functools.partial(commit_subjects, repo, Window(start, end, specs)),
+            [key, "link-commits-2"],
+            functools.partial(_link_rows, repo, Window(start, end, specs)),
         )
-        commits = [
-            LinkCommit(h, subject, author, datetime.fromtimestamp(when, UTC))
-            for h, author, when, subject in rows
-        ]
-        links = link_commits(threaded, commits, scope, until_t)
-        docs.append(window_review(window, stats, plain(links), threaded, since_t, until_t))
+        links = link_commits(threaded, row_commits(rows), scope, until_t)
+        docs.append(window_review(window, plain(stats), plain(links)))
     periods = [
         period_review(config, project, repo, root, threaded, arch_map, period)
         for period in _stored_periods(root)
     ]
-    summary = {
-        "project": project.display_name,
-        "archives": [archive_summary(a, archive_records) for a, archive_records in held],
-        "scope": scope_label(config, project),
-        "list_tag": project.list_tag,
-        "bots": list(bots_of(config).patterns),
-        "messages": len(threaded.messages),
-        "duplicates": threaded.duplicates,
-        "first": _iso(threaded.start),
-        "end": _iso(threaded.end),
-        "releases": [d["release"] for d in docs],
-        "unparseable": [r.commit for r in records if r.problem],
-        "stamp": stamp,
-    }
+    summary = review_summary(
+        project=project.display_name,
+        archives=[
+            archive_summary(a.spec, a.name, [e.name for e in a.epochs], [r.time for r in got])
+            for a, got in held
+        ],
+        scope=scope_label(config, project),
+        list_tag=project.list_tag,
+        bots=bots_of(config).patterns,
+        messages=len(threaded.messages),
+        duplicates=threaded.duplicates,
+        spans=threaded.spans,
+        releases=[d["release"] for d in docs],
+        unparseable=[r.commit for r in records if r.problem],
+        stamp=stamp_now,
+    )
     write_review(root, summary, docs, periods)
     return True
+
+
+def _link_rows(repo: GitRepo, window: Window) -> list[list[Any]]:
+    return link_rows(link_commits_of(repo, window))
 
 
 def _stored_periods(root: Path) -> list[Document]:
@@ -331,84 +307,21 @@ def period_review(
     span = period["span"]
     since = datetime.fromisoformat(span["since"])
     until = datetime.fromisoformat(span["until"])
-    scope = project_scope(config, project, period.get("paths", ()))
+    specs = tuple(period.get("paths", ()))
+    scope = project_scope(config, project, specs)
     stats = review_range(threaded, since, until, scope, arch_map)
     start = span["start"] if span["kind"] == "releases" else None
     dates = None
     if span["kind"] == "calendar":
         first = since + timedelta(seconds=1)
         dates = (first.strftime(GIT_DATE), until.strftime(GIT_DATE))
-    window = Window(start, span["end"], tuple(period.get("paths", ())), dates)
     rows = cached_json(
         root / "links",
-        ["period", span, period.get("paths", ()), "commit-subjects-1"],
-        functools.partial(commit_subjects, repo, window),
+        ["period", span, specs, "link-commits-2"],
+        functools.partial(_link_rows, repo, Window(start, span["end"], specs, dates)),
     )
-    commits = [
-        LinkCommit(h, subject, author, datetime.fromtimestamp(when, UTC))
-        for h, author, when, subject in rows
-    ]
-    links = link_commits(threaded, commits, scope, until)
-    return window_review(period, stats, plain(links), threaded, since, until) | {"span": span}
-
-
-def _iso(when: datetime | None) -> str | None:
-    return None if when is None else when.isoformat()
-
-
-def archive_summary(archive: Archive, records: Sequence[MessageRecord]) -> Document:
-    """What the site says about an archive: where it is, its epochs, how far it goes."""
-    times = [r.time for r in records]
-    return {
-        "spec": archive.spec,
-        "name": archive.name,
-        "epochs": [e.name for e in archive.epochs],
-        "messages": len(records),
-        "first": _iso(min(times, default=None)),
-        "last": _iso(max(times, default=None)),
-    }
-
-
-def _coverage(threaded: Thread, since: datetime | None, until: datetime) -> str:
-    """`full`: the archive holds messages from before the window to after it; `partial`: it
-    starts or ends inside it; `none`: it holds no message of the window's time at all."""
-    first, last = threaded.start, threaded.end
-    if first is None or last is None or first >= until or (since is not None and last < since):
-        return "none"
-    if (since is not None and first > since) or last < until:
-        return "partial"
-    return "full"
-
-
-def window_review(
-    window: Document,
-    stats: ReviewStats,
-    links: Document,
-    threaded: Thread,
-    since: datetime | None,
-    until: datetime,
-) -> Document:
-    """One window's review document: the range's numbers, the commits' tags beside the
-    tags given on the list, each list reviewer's tags in commits, the linked commits."""
-    in_commits = {key: window.get("trailers", {}).get(key, {}).get("lines", 0) for key in LIST_TAGS}
-    named: dict[str, int] = {}
-    for people in ("top_reviewers", "top_ackers", "top_testers"):
-        for row in window.get(people, []):
-            named[row["email"]] = named.get(row["email"], 0) + row["count"]
-    doc: Document = plain(stats)
-    doc["top_list_reviewers"] = [
-        r | {"commit_tags": named.get(r["email"], 0)} for r in doc["top_list_reviewers"]
-    ]
-    doc.update(
-        release=window["release"],
-        date=window["date"],
-        range=window["range"],
-        commits=window["commits"],
-        commit_tags=in_commits,
-        links=links,
-        coverage=_coverage(threaded, since, until),
-    )
-    return doc
+    links = link_commits(threaded, row_commits(rows), scope, until)
+    return window_review(period, plain(stats), plain(links)) | {"span": span}
 
 
 def review_jobs(plans: Sequence[Plan]) -> list[ReviewJob]:
@@ -442,19 +355,51 @@ def index_root() -> Path:
     return cache_dir() / "review-index"
 
 
+@dataclass(frozen=True)
+class RangeReview:
+    """`kvmstatus review`'s answer: the range's numbers, and with a repository, how its
+    commits of the range link to the posted patches."""
+
+    stats: ReviewStats
+    links: CommitLinks | None = None
+
+
+def parse_time(text: str, option: str) -> datetime:
+    """A `--since`/`--until` value: `2021-07-01` or an ISO time; without a zone, UTC."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            f"{option} {text!r} is not a date (use YYYY-MM-DD or an ISO time such as "
+            "2021-07-01T12:00)"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def range_review(
     specs: Sequence[str],
-    since: datetime,
-    until: datetime,
+    since: str,
+    until: str,
     tag: str | None = None,
     progress: Progress = _quiet,
-) -> ReviewStats:
-    """`kvmstatus review`: one range of the archives `specs` (a URL is fetched first)."""
-    if until <= since:
-        raise UserError(f"--until {until.date()} is not after --since {since.date()}")
+    repo: str | None = None,
+    paths: Sequence[str] = (),
+) -> RangeReview:
+    """`kvmstatus review`: one range of the archives `specs` (a URL is fetched first, an
+    archive given twice is read once); with `repo`, its commits of the range (`paths`)
+    linked to the posted patches."""
+    start, end = parse_time(since, "--since"), parse_time(until, "--until")
+    if end <= start:
+        raise UserError(f"--until {end.date()} is not after --since {start.date()}")
+    if tag is not None and not is_list_tag(tag):
+        raise UserError(
+            f"--tag {tag!r} is not a word of a subject's bracket (one word, no spaces or "
+            "`,;:/[]`: kvm-unit-tests, kvmtool)"
+        )
+    project = open_repository(repo) if repo is not None else None
     records: list[MessageRecord] = []
-    for spec in specs:
-        archive = open_archive(spec, update=is_remote(spec))
+    for spec in dict.fromkeys(specs):
+        archive = open_archive(spec, update=is_url(spec))
         found = index_archive(index_root(), archive, progress)[0]
         if not found:
             raise UserError(
@@ -462,5 +407,16 @@ def range_review(
                 "archive or one of its epochs?"
             )
         records += found
-    threaded = thread(records, {}, shipped_bots())
-    return review_range(threaded, since, until, Scope(tag=tag))
+    identity = {} if project is None else list_identity(project, "HEAD", records)
+    threaded = thread(records, identity, shipped_bots())
+    stats = review_range(threaded, start, end, Scope(tag=tag))
+    if stats.unparseable:
+        log.warning(
+            "%d message(s) of the range could not be parsed (counted under unparseable): %s",
+            stats.unparseable,
+            ", ".join(c[:12] for c in stats.unparseable_commits[:5]),
+        )
+    if project is None:
+        return RangeReview(stats)
+    commits = link_commits_between(project, start, end, paths)
+    return RangeReview(stats, link_commits(threaded, commits, Scope(tag=tag), end))

@@ -12,7 +12,7 @@ where the site is. Labels come from the project: nothing says KVM on a project t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from kvmstatus.errors import UserError
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.config import ProjectConfig, default_title
 from kvmstatus.mine.releases import release_list
+from kvmstatus.mine.selection import Selection
 from kvmstatus.model.documents import (
     ArchDocument,
     PeriodDocument,
@@ -540,16 +541,17 @@ def deck_of_data(data: Path, base_url: str = "", title: str | None = None) -> De
 def deck_of_repo(
     repo: GitRepo,
     project: ProjectConfig,
+    settings: Mapping[str, object],
     end: str | None,
     cycles: int | None,
     title: str | None = None,
 ) -> Deck:
-    """The deck of the year ending at the release `end` (default: the newest) of `project`,
-    computed in memory from `repo` (no data directory, no list)."""
+    """The deck of the year ending at the release `end` (default: the newest) of `project`
+    (`settings`: how it is counted, `jobs.steps.project_settings`), computed in memory from
+    `repo` (no data directory, no list)."""
     from kvmstatus.analyse.affiliations import load_affiliations
     from kvmstatus.analyse.architectures import load_arch_map
     from kvmstatus.jobs.dataset import assemble
-    from kvmstatus.jobs.steps import project_settings, selection_of
     from kvmstatus.jobs.window import history, year_periods
     from kvmstatus.model.releases import Releases
 
@@ -565,7 +567,7 @@ def deck_of_repo(
     upto = Releases(found.windows[: names.index(end) + 1], found.tags, found.skipped)
     arch_map = load_arch_map(project.architectures)
     affiliations = load_affiliations([Path(p) for p in project.affiliations])
-    chosen = selection_of(project)
+    chosen = Selection(paths=project.paths, subsystem=project.subsystem, origin=project.origin)
     docs = history(repo, upto, chosen, arch_map, affiliations, 0, project.stable_lists)
     years = year_periods(
         repo,
@@ -581,7 +583,7 @@ def deck_of_repo(
         project.count_initial_window,
     )
     label = title or default_title(project.display_name, project.paths, project.subsystem)
-    data = assemble(label, project.display_name, docs, project_settings(project), years)
+    data = assemble(label, project.display_name, docs, settings, years)
     return year_deck(Context(data))
 
 
@@ -594,43 +596,3 @@ def write_deck(deck: Deck, pptx: Path, html: Path | None = None) -> list[Path]:
     if html is not None:
         written.append(write_html(deck, html))
     return written
-
-
-def make_deck(
-    out: Path,
-    html: Path | None,
-    config_file: str | None,
-    *,
-    repo: str | None,
-    end: str | None,
-    cycles: int | None,
-    title: str | None,
-    fetch: bool | None = None,
-    **options: object,
-) -> tuple[Deck, list[Path]]:
-    """`kvmstatus deck`: with a configuration, its data brought up to date (fetched as a run
-    fetches, nothing published) and the deck of its newest year; else the deck of the year
-    ending at `end` in the repository `repo`, counted as `options` say (`collect`'s). Returns
-    the deck and the files written."""
-    from kvmstatus.git.sources import open_repository
-    from kvmstatus.jobs import steps
-    from kvmstatus.jobs.config import config_from_options, run_config
-    from kvmstatus.jobs.edition import edition
-
-    if config_file is not None:
-        config = run_config(config_file)
-        if cycles is not None:
-            config = replace(config, cycles_per_year=cycles)
-        summary = edition(config, steps.fetch_policy(fetch, None), publish=False, trigger="deck")
-        if end is not None and end != summary.releases[-1]:
-            raise UserError(
-                f"--end {end!r}: a configuration's deck is of its newest year (to "
-                f"{summary.releases[-1]}); use --repo for another year"
-            )
-        deck = deck_of_data(config.data_dir, config.base_url, title)
-    else:
-        opened = open_repository(repo or ".")
-        made = config_from_options(str(opened.path), out.parent, title=title, **options)  # type: ignore[arg-type]
-        project = made.main
-        deck = deck_of_repo(opened, project, end, cycles, title)
-    return deck, write_deck(deck, out, html)

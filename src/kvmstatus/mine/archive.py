@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kvmstatus.errors import GitFailure, UserError
-from kvmstatus.git.archives import epoch_commits, epoch_tip, is_ancestor, read_blobs
+from kvmstatus.git.archives import (
+    Archive,
+    epoch_commits,
+    epoch_tip,
+    holds_message,
+    is_ancestor,
+    read_blobs,
+)
 from kvmstatus.git.repo import GitRepo
 from kvmstatus.mine.messages import parse_message
 from kvmstatus.model.records import MessageRecord
@@ -51,6 +58,11 @@ def read_epoch(
             return EpochMessages(None, ())
         if tip == previous_tip:
             return EpochMessages(tip, tuple(previous))
+        if not holds_message(repo, tip):
+            raise UserError(
+                f"{repo.path} is no list archive: its last commit holds no message (public-inbox "
+                "keeps each in a file `m`); give a public-inbox archive or one of its epochs"
+            )
         if previous_tip is not None and is_ancestor(repo, previous_tip, tip):
             todo = epoch_commits(repo, tip, previous_tip)
             kept = list(previous)
@@ -73,6 +85,11 @@ def read_epoch(
         return EpochMessages(tip, (*kept, *read), len(todo))
     except GitFailure as exc:
         raise UserError(f"cannot read the list archive {repo.path}: {exc}") from None
+
+
+def archive_tips(archive: Archive) -> list[list[str | None]]:
+    """Each epoch's name and the commit its messages end at now."""
+    return [[epoch.name, epoch_tip_of(GitRepo(epoch.path))] for epoch in archive.epochs]
 
 
 def epoch_tip_of(repo: GitRepo) -> str | None:

@@ -271,23 +271,3 @@ def mine_range(repo: GitRepo, range_text: str, chosen: Selection) -> MinedRange:
                 "(a window is every commit reachable from its end and not from its start)"
             )
     return MinedRange(records, specs, start_hash, end_hash)
-
-
-def commit_subjects(repo: GitRepo, window: Window) -> list[tuple[str, str, int, str]]:
-    """The window's non-merge commits as (hash, mailmapped author email lowercased, committer
-    date, subject), newest first: what linking posted patches to commits needs, in one
-    `git log --no-merges --format=%H %aE %ct %s A..B -- P`."""
-    out = repo.run(
-        "log",
-        "--no-merges",
-        "--format=%H%x00%aE%x00%ct%x00%s",
-        *window.revisions,
-        "--",
-        *window.pathspecs,
-        config=log_config(window.end),
-    )
-    rows = []
-    for line in out.decode("utf-8", "replace").splitlines():
-        commit, email, stamp, subject = line.split("\0", 3)
-        rows.append((commit, email.lower(), int(stamp), subject))
-    return rows

@@ -8,9 +8,16 @@ review needs are decoded, and only as far as they need: an RFC 2047 encoded word
 only unfolded. The body of the text part is decoded from its transfer encoding
 (quoted-printable, base64) and charset by `Message.get_payload(decode=True)`.
 
-Nothing raises: a message the package cannot read, or one that has none of the headers a
-mail has, becomes a record whose `problem` says why (the review counts and names it). A
-missing or broken `Date:` leaves the commit's author date in `time` (`dated` False).
+Every field is hostile input (anyone can write to a list), so each is made safe where it
+enters, before it can reach git, the index, a CSV or a page (`clean`): control characters
+(NUL included) dropped, lone surrogates replaced by U+FFFD, whitespace collapsed, lengths
+capped (`LIMITS`); a message id, address or path that is absurdly long is dropped rather than
+cut (a cut one could name something else).
+
+Nothing raises: a message the package cannot read, one larger than `MAX_BYTES`, or one that
+has none of the headers a mail has, becomes a record whose `problem` says why (the review
+counts and names it). A missing or broken `Date:` leaves the commit's author date in `time`
+(`dated` False).
 """
 
 from __future__ import annotations
@@ -60,6 +67,15 @@ _PLUS = re.compile(r"^\+\+\+ b/(\S+)", re.MULTILINE)
 _IN_BODY_FROM = re.compile(r"\A\s*From:[^\S\n]*(.+)\n")
 
 
+MAX_BYTES = 64 << 20
+"""A message larger than this (64 MiB; lists refuse far smaller ones) is not read."""
+
+LIMITS = {"subject": 1000, "name": 200, "address": 320, "id": 998, "path": 4096, "tag": 1000}
+"""Characters a field may hold (`address`, `id` and `path` longer than that are dropped)."""
+MAX_ITEMS = {"references": 1000, "paths": 10_000, "tags": 1000}
+"""Items a field may hold: the last `References:` (the nearest ancestors), the first others."""
+
+
 def parse_message(raw: bytes, commit: str, commit_time: datetime) -> MessageRecord:
     """The record of one raw message (`commit`: the epoch commit holding it, `commit_time`:
     that commit's author date, which public-inbox sets to the message's `Date:`)."""
@@ -68,12 +84,12 @@ def parse_message(raw: bytes, commit: str, commit_time: datetime) -> MessageReco
     # The email package is built to be lenient and reports what it copes with as defects;
     # whatever it still raises on is a message it cannot read, never a reason to stop.
     except Exception as exc:
-        return unparseable(commit, commit_time, f"{type(exc).__name__}: {exc}"[:200])
+        return unparseable(commit, commit_time, f"{type(exc).__name__}: {exc}")
 
 
 def unparseable(commit: str, commit_time: datetime, problem: str) -> MessageRecord:
     return MessageRecord(
-        commit=commit,
+        commit=clean(commit, LIMITS["id"]),
         message_id=None,
         in_reply_to=None,
         references=(),
@@ -81,20 +97,44 @@ def unparseable(commit: str, commit_time: datetime, problem: str) -> MessageReco
         sender=Person("", ""),
         time=commit_time.astimezone(UTC),
         dated=False,
-        problem=problem,
+        problem=clean(problem, 200),
     )
+
+
+_ANGLES = re.compile(r"[<>]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean(value: str, limit: int) -> str:
+    """`value` as one safe line: whitespace runs (newlines, tabs) one space, other control
+    characters (NUL, escape, C1) dropped, lone surrogates U+FFFD, trimmed, cut to `limit`."""
+    value = _SPACE.sub(" ", value)
+    if not (value.isascii() and value.isprintable()):
+        value = _SURROGATE.sub("\ufffd", _UNSAFE.sub("", value))
+    return value.strip()[:limit].strip()
+
+
+def _token(value: str, limit: int) -> str:
+    """A message id, an address or a path: no whitespace or control character at all, and
+    dropped (empty) when longer than `limit`."""
+    if not (value.isprintable() and " " not in value):  # (most are: ids, paths, addresses)
+        value = "".join(clean(value, len(value)).split())
+    return value if len(value) <= limit else ""
 
 
 def _parse(raw: bytes, commit: str, commit_time: datetime) -> MessageRecord:
     if not raw.strip():
         return unparseable(commit, commit_time, "the message is empty")
+    if len(raw) > MAX_BYTES:
+        return unparseable(commit, commit_time, f"the message has {len(raw):,} bytes")
     head = _PARSER.parsebytes(raw, headersonly=True)
     headers: dict[str, str] = {}
     for name, value in head.raw_items():
         key = name.lower()
         if key in _WANTED and key not in headers:  # the first of a repeated header counts
             headers[key] = _FOLD.sub("", str(value))
-    if not any(h in headers for h in _MESSAGE_HEADERS):
+    if not any(headers.get(h, "").strip() for h in _MESSAGE_HEADERS):
         return unparseable(commit, commit_time, "no From:, Subject:, Date: or Message-ID: header")
     when = _date(headers.get("date"))
     text = _text_part(head, raw, headers)
@@ -103,15 +143,21 @@ def _parse(raw: bytes, commit: str, commit_time: datetime) -> MessageRecord:
         commit=commit,
         message_id=_first_id(headers.get("message-id")),
         in_reply_to=_first_id(headers.get("in-reply-to")),
-        references=_ids(headers.get("references")),
-        subject=_SPACE.sub(" ", decode_header_text(headers.get("subject", ""))).strip(),
-        sender=parse_sender(headers.get("from", "")),
+        references=_ids(headers.get("references"))[-MAX_ITEMS["references"] :],
+        subject=clean(decode_header_text(_head(headers, "subject")), LIMITS["subject"]),
+        sender=parse_sender(_head(headers, "from")),
         time=when or commit_time.astimezone(UTC),
         dated=when is not None,
         author=_in_body_author(text),
         paths=_diff_paths(text),
         tags=list_tags(own),
     )
+
+
+def _head(headers: dict[str, str], name: str) -> str:
+    """A header to decode, cut far beyond what is kept of it (decoding a megabyte of
+    encoded words would take long, and all but its start is dropped anyway)."""
+    return headers.get(name, "")[: 8 * LIMITS["subject"]]
 
 
 def _partition(pattern: re.Pattern[str], text: str) -> str:
@@ -147,7 +193,8 @@ def parse_sender(value: str) -> Person:
         found = _ADDRESS.search(value)
         address = found.group(0) if found else ""
         name = "" if found is None else name
-    return Person(_SPACE.sub(" ", decode_header_text(name)).strip().strip('"'), address)
+    name = clean(decode_header_text(name), LIMITS["name"]).strip('"')
+    return Person(name, _token(_ANGLES.sub("", address), LIMITS["address"]))
 
 
 def _date(value: str | None) -> datetime | None:
@@ -178,7 +225,7 @@ def _ids(value: str | None) -> tuple[str, ...]:
     found = _ID.findall(value)
     if not found and "<" not in value:
         found = _BARE_ID.findall(value)
-    return tuple(found)
+    return tuple(t for i in found if (t := _token(i, LIMITS["id"])))
 
 
 def _text_part(head: Message, raw: bytes, headers: dict[str, str]) -> str:
@@ -251,12 +298,14 @@ def list_tags(text: str) -> tuple[Trailer, ...]:
     seen: set[tuple[str, str]] = set()
     found: list[Trailer] = []
     for match in _TAG.finditer(text):
-        key, value = _CANONICAL[match[1].lower()], _SPACE.sub(" ", match[2])
+        key, value = _CANONICAL[match[1].lower()], clean(match[2], LIMITS["tag"])
         if (key, value) in seen:
             continue
         seen.add((key, value))
-        person = parse_person(value)
+        person = parse_person(value)  # of a clean value: safe as it is
         found.append(Trailer(key=key, value=value, person=person, malformed=person is None))
+        if len(found) == MAX_ITEMS["tags"]:
+            break
     return tuple(found)
 
 
@@ -273,4 +322,5 @@ def _diff_paths(text: str) -> tuple[str, ...]:
         paths = _DIFF.findall(text)
     else:
         paths = _PLUS.findall(text)
-    return tuple(dict.fromkeys(paths))
+    safe = (t for p in dict.fromkeys(paths) if (t := _token(p, LIMITS["path"])))
+    return tuple(dict.fromkeys(safe))[: MAX_ITEMS["paths"]]

@@ -343,6 +343,14 @@ class LinksDocument(TypedDict, total=False):
     median_days_to_commit: float | None
     merged_series: int
     versions: dict[str, int]
+    methods: dict[str, int]
+    """Posted commits by how they were linked (`model.records.LINK_METHODS`)."""
+    method_shares: dict[str, float | None]
+    by_method: dict[str, int]
+    disagreements: int
+    named: int
+    linked: dict[str, list[str]]
+    """Per posted commit: the method and the Message-ID of its patch."""
 
 
 Coverage = Literal["full", "partial", "none"]
@@ -406,5 +414,7 @@ class ReviewIndex(TypedDict):
     duplicates: int
     first: str | None
     end: str | None
+    spans: list[list[str | None]]
+    """The stretches of time the archives cover, oldest first (a gap between two)."""
     unparseable: list[str]
     stamp: str

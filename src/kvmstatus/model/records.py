@@ -168,3 +168,27 @@ class MessageRecord:
     """`Reviewed-by:`, `Acked-by:`, `Tested-by:` lines of its text, not the quoted (`>`) ones."""
     problem: str | None = None
     """Why the message could not be parsed; None for every message that could."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCommit:
+    """A commit as linking it to the patch message it was applied from needs it
+    (`kvmstatus.mine.posted` reads it, `kvmstatus.analyse.review` links it)."""
+
+    hash: str
+    subject: str
+    author: str
+    """Mailmapped author address, lowercased."""
+    time: datetime
+    """Committer date: when the patch was applied."""
+    message_ids: tuple[str, ...] = ()
+    """The message ids its `Link:` (a lore or msgid.link address) and `Message-Id:` trailers
+    name, in message order."""
+
+
+TRAILER = "trailer"
+"""A commit linked by the message its `Link:` or `Message-Id:` trailer names."""
+SUBJECT = "subject"
+"""A commit linked by its subject and author."""
+LINK_METHODS: tuple[str, ...] = (TRAILER, SUBJECT)
+"""How a commit is linked to the patch it was applied from, in the order they are tried."""

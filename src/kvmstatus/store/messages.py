@@ -14,28 +14,19 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kvmstatus import __version__
 from kvmstatus.model.records import MessageRecord, Person, Trailer
-from kvmstatus.store.cache import module_closure, module_file
+from kvmstatus.store.cache import code_version
 from kvmstatus.store.jsonfile import write_json
 
 PARSING_MODULES = ("kvmstatus.mine.messages",)
 """The code a record depends on: a change to it re-reads every archive."""
 
 
-@cache
 def parser_version() -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for name in sorted(module_closure(PARSING_MODULES)):
-        path = module_file(name)
-        assert path is not None
-        digest.update(name.encode())
-        digest.update(path.read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:16]}"
+    return code_version(PARSING_MODULES)
 
 
 def index_path(root: Path, archive: str, epoch: str) -> Path:

@@ -4,19 +4,27 @@
     DATA/review/<release>.json      one release window's review on the list
     DATA/review/periods/<n>.json    the review of the yearly period n (`DATA/years.json`)
 
-Written whole by the review step (`kvmstatus.jobs.lists`), sorted and atomically like every
-document; read by the site. A project without lists has no `review/` folder.
+Made here from the review's numbers (`window_review`, `archive_summary`), written whole by
+the review step (`kvmstatus.jobs.lists`), sorted and atomically like every document; read by
+the site. A project without lists has no `review/` folder. The summary's stamp (`stamp`)
+says what the review was made from; a run whose stamp is the stored one does nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from kvmstatus.model.documents import ReviewDocument, ReviewIndex
+from kvmstatus.model.records import LinkCommit
+from kvmstatus.model.trailers import LIST_TAGS
+from kvmstatus.store.cache import code_version
 from kvmstatus.store.documents import (
     CHECKSUMS,
     Document,
@@ -28,6 +36,105 @@ from kvmstatus.store.documents import (
 )
 
 FOLDER = "review"
+REVIEW_MODULES = ("kvmstatus.jobs.lists",)
+"""The code a review document depends on (with what it imports): the stamp covers it."""
+
+
+def stamp(*made_from: Any) -> str:
+    """The stamp of a review made by this code from `made_from` (JSON-ready values: the
+    archives' tips, the windows' keys, the scope, the bots, the architecture mapping)."""
+    text = json.dumps([code_version(REVIEW_MODULES), *made_from], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def window_review(window: Document, stats: Document, links: Document) -> Document:
+    """One window's review document: the range's numbers (`analyse.review.ReviewStats`, made
+    plain), the commits' tags beside the tags given on the list, each list reviewer's tags
+    in commits, and how the window's commits link to the posted patches (`CommitLinks`)."""
+    in_commits = {key: window.get("trailers", {}).get(key, {}).get("lines", 0) for key in LIST_TAGS}
+    named: dict[str, int] = {}
+    for people in ("top_reviewers", "top_ackers", "top_testers"):
+        for row in window.get(people, []):
+            named[row["email"]] = named.get(row["email"], 0) + row["count"]
+    doc = dict(stats)
+    doc["top_list_reviewers"] = [
+        r | {"commit_tags": named.get(r["email"], 0)} for r in doc["top_list_reviewers"]
+    ]
+    doc.update(
+        release=window["release"],
+        date=window["date"],
+        range=window["range"],
+        commits=window["commits"],
+        commit_tags=in_commits,
+        links=links,
+    )
+    return doc
+
+
+def archive_summary(
+    spec: str, name: str, epochs: Sequence[str], times: Sequence[datetime]
+) -> Document:
+    """What the site says about an archive: where it is, its epochs, how far it goes."""
+    return {
+        "spec": spec,
+        "name": name,
+        "epochs": list(epochs),
+        "messages": len(times),
+        "first": _iso(min(times, default=None)),
+        "last": _iso(max(times, default=None)),
+    }
+
+
+def review_summary(
+    *,
+    project: str,
+    archives: Sequence[Document],
+    scope: str,
+    list_tag: str | None,
+    bots: Sequence[str],
+    messages: int,
+    duplicates: int,
+    spans: Sequence[tuple[datetime, datetime]],
+    releases: Sequence[str],
+    unparseable: Sequence[str],
+    stamp: str,
+) -> Document:
+    """The review's `index.json`: the archives read (`archive_summary`), the scope in words,
+    the bots, the messages threaded and left out as duplicates, the stretches of time the
+    archives cover, the releases reviewed, the unparseable messages' commits, the stamp."""
+    return {
+        "project": project,
+        "archives": list(archives),
+        "scope": scope,
+        "list_tag": list_tag,
+        "bots": list(bots),
+        "messages": messages,
+        "duplicates": duplicates,
+        "first": _iso(spans[0][0]) if spans else None,
+        "end": _iso(spans[-1][1]) if spans else None,
+        "spans": [[_iso(a), _iso(b)] for a, b in spans],
+        "releases": list(releases),
+        "unparseable": list(unparseable),
+        "stamp": stamp,
+    }
+
+
+def link_rows(commits: Sequence[LinkCommit]) -> list[list[Any]]:
+    """Commits as linking needs them, as JSON rows (kept per window: `links/`)."""
+    return [
+        [c.hash, c.subject, c.author, int(c.time.timestamp()), list(c.message_ids)] for c in commits
+    ]
+
+
+def row_commits(rows: Sequence[Sequence[Any]]) -> list[LinkCommit]:
+    return [
+        LinkCommit(h, subject, author, datetime.fromtimestamp(when, UTC), tuple(ids))
+        for h, subject, author, when, ids in rows
+    ]
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
 
 
 def review_stamp(root: Path) -> str | None:

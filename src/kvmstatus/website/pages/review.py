@@ -7,10 +7,12 @@ paragraph, the Data page's downloads). Every number is a review document's
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 from kvmstatus.model.documents import ReviewDocument, ReviewIndex, WindowDocument
 from kvmstatus.model.periods import YEAR_LABELS
+from kvmstatus.model.records import LINK_METHODS
 from kvmstatus.model.trailers import LIST_TAGS
 from kvmstatus.store.documents import file_name
 from kvmstatus.website import review_charts
@@ -20,7 +22,6 @@ from kvmstatus.website.markdown import (
     fmt_days,
     fmt_int,
     fmt_pct,
-    html_text,
     link,
     people,
     table,
@@ -63,6 +64,7 @@ def _numbers(d: ReviewDocument | None) -> list[tuple[str, str]]:
         "No reply from anyone else within 14 days",
         *(f"{key}: given on the list / in commits" for key in LIST_TAGS),
         "Commits posted to the lists",
+        "linked by their Link:/Message-Id: / by subject (the two disagree)",
     ]
     if d is None or not covered(d):
         return [(label, DASH) for label in labels]
@@ -80,6 +82,12 @@ def _numbers(d: ReviewDocument | None) -> list[tuple[str, str]]:
         ),
         f"{fmt_int(links.get('posted'))} of {fmt_int(links.get('commits'))} "
         f"({fmt_pct(links.get('posted_share'))})",
+        " / ".join(
+            f"{fmt_int((links.get('methods') or {}).get(m))} "
+            f"({fmt_pct((links.get('method_shares') or {}).get(m))})"
+            for m in LINK_METHODS
+        )
+        + f" ({fmt_int(links.get('disagreements'))})",
     ]
     return list(zip(labels, cells, strict=True))
 
@@ -247,26 +255,34 @@ def home_part(ctx: Context, plan: SitePlan) -> str:
 
 
 def _flat(release: str, project: str, doc: ReviewDocument) -> dict[str, Any]:
+    """One CSV row: the same columns for every window; empty where the lists reach nowhere
+    (a window they do not cover has no numbers, not zeros)."""
+    data: Mapping[str, Any] = doc if covered(doc) else {}
+    links = data.get("links") or {}
     row = review_charts.review_row(doc)
-    links = doc.get("links") or {}
     return {
         "release": release,
         "project": project,
         "coverage": doc.get("coverage"),
-        "messages": doc.get("messages"),
-        "cover_letters": doc.get("cover_letters"),
-        "patches": doc.get("patches"),
-        **row,
-        "reviewed_series": doc.get("reviewed_series"),
-        "unanswered": doc.get("unanswered"),
-        "answer_checked": doc.get("answer_checked"),
-        "bot_replies": doc.get("bot_replies"),
+        "messages": data.get("messages"),
+        "cover_letters": data.get("cover_letters"),
+        "patches": data.get("patches"),
+        **{key: row.get(key) for key in review_charts.review_row(_FULL)},
+        "reviewed_series": data.get("reviewed_series"),
+        "unanswered": data.get("unanswered"),
+        "answer_checked": data.get("answer_checked"),
+        "bot_replies": data.get("bot_replies"),
         "commits": links.get("commits"),
         "posted": links.get("posted"),
+        **{f"posted_by_{m}": (links.get("methods") or {}).get(m) for m in LINK_METHODS},
         "median_versions": links.get("median_versions"),
         "median_days_to_commit": links.get("median_days_to_commit"),
-        "unparseable": doc.get("unparseable"),
+        "unparseable": data.get("unparseable"),
     }
+
+
+_FULL: Mapping[str, Any] = {"coverage": "full"}
+"""A document that names no number: `review_row` gives every column of its row for it."""
 
 
 def data_part(ctx: Context, plan: SitePlan) -> str:
@@ -336,6 +352,16 @@ def render_review(ctx: Context, plan: SitePlan) -> str:
         f"{link(PAGE, 'methodology.md', 'Methodology')} page; scope: "
         f"{escape(s.get('scope', ''))}.\n",
     ]
+    spans = s.get("spans") or []
+    if len(spans) > 1:
+        gaps = ", ".join(
+            f"{escape((a[1] or '')[:10])} to {escape((b[0] or '')[:10])}"
+            for a, b in pairwise(spans)
+        )
+        out.append(
+            f"The archives have gaps, times with no message where the list was busy: {gaps}. "
+            "A window or period they fall in counts as partly covered.\n"
+        )
     columns = year_columns(main)
     if columns and not any(covered(doc) for _, doc in columns):
         out += [
@@ -452,10 +478,8 @@ def render_review(ctx: Context, plan: SitePlan) -> str:
                 f"{other.title}: share of series reviewed on the list",
             ),
         ]
-    # `*` in a pattern would start Markdown emphasis inside the <code> element.
-    bots = ", ".join(
-        f"<code>{html_text(b).replace('*', '&#42;')}</code>" for b in s.get("bots", [])
-    )
+    # Markdown is read inside the <code> element: `*` would start emphasis, `[x](y)` a link.
+    bots = ", ".join(f"<code>{escape(b)}</code>" for b in s.get("bots", []))
     out += [
         "## Bots\n",
         "Replies from these senders (address or name, shell patterns) are counted on their "
