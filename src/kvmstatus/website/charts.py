@@ -29,7 +29,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -44,6 +43,7 @@ from kvmstatus.model.trailers import CHARTED_TRAILERS, HEADLINE_TRAILERS, Traile
 from kvmstatus.shared.formats import fmt_days, fmt_int
 from kvmstatus.shared.labels import UNKNOWN
 from kvmstatus.shared.numbers import by_count
+from kvmstatus.shared.text import merged, one_line
 from kvmstatus.website import colours
 from kvmstatus.website.colours import FAINT, GREY, HALF, OTHER, PALETTE, UNRELEASED
 
@@ -177,25 +177,11 @@ LABEL_LIMIT: Final = 28
 TOOLTIP_LIMIT: Final = 200
 """Characters of any text carried to a tooltip: enough for a name, bounded for a hostile one."""
 
-# Zero-width joiners belong to some scripts' spelling and to emoji; every other format
-# character (zero-width spaces, bidi overrides and isolates, BOM) only hides or reorders text.
-_KEEP_FORMAT = frozenset("\u200c\u200d")
-
 
 def clean_text(text: object, limit: int = TOOLTIP_LIMIT) -> str:
-    """`text` as one visible line: control and format characters removed, runs of whitespace
-    (line and paragraph separators included) made one space, at most `limit` characters
-    (an ellipsis marks a cut)."""
-    raw = "" if text is None else str(text)
-    kept = "".join(
-        ch
-        for ch in raw
-        if ch.isspace()
-        or ch in _KEEP_FORMAT
-        or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
-    )
-    line = " ".join(kept.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "\u2026"
+    """`text` as one visible line of at most `limit` characters (`shared.text.one_line`: the
+    slides clean their text the same way)."""
+    return one_line(text, limit)
 
 
 def unique_labels(
@@ -1284,17 +1270,6 @@ def year_comparison(
 # --- converters ------------------------------------------------------------------------------
 
 
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        old = merged.get(key)
-        if isinstance(old, Mapping) and isinstance(value, Mapping):
-            merged[key] = _merge(old, value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def spec(
     chart: alt.TopLevelMixin, validate: bool = True, theme: Mapping[str, Any] = THEME
 ) -> dict[str, Any]:
@@ -1310,7 +1285,7 @@ def themed(doc: Mapping[str, Any], theme: Mapping[str, Any] = THEME) -> dict[str
     # Deep copies: the caller owns the document and may edit it without touching the theme
     # or the chart's dictionary.
     out = copy.deepcopy(dict(doc))
-    out["config"] = _merge(copy.deepcopy(dict(theme)), out.get("config", {}))
+    out["config"] = merged(copy.deepcopy(dict(theme)), out.get("config", {}))
     return out
 
 
