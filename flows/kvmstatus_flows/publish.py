@@ -18,11 +18,11 @@ from prefect import flow, get_run_logger, task
 from prefect.futures import PrefectFuture
 
 from kvmstatus.git.archives import Archive
-from kvmstatus.git.runner import RETRY_DELAYS, NetworkError
 from kvmstatus.jobs import lists, steps
 from kvmstatus.jobs.config import Config, ProjectConfig, run_config
 from kvmstatus.jobs.edition import Steps, edition
 from kvmstatus.shared import stopping
+from kvmstatus.shared.gitrunner import RETRY_DELAYS, NetworkError
 from kvmstatus.shared.notes import show_warnings
 from kvmstatus_flows.served import served_flow_run
 

@@ -1,8 +1,31 @@
 // kvmstatus: replace each chart's static SVG by the interactive Vega-Lite view.
 // The libraries come from assets/vega-bundle.js, served by this site (no CDN). When
-// JavaScript is off or a spec fails to load, the static SVG stays.
+// JavaScript is off or a spec fails to load, the static SVG stays. A single or layered
+// chart takes its figure's width (its spec says "container"); a chart of small panels
+// (a concatenation, which Vega-Lite cannot size to a container) gets as many panels per
+// row as the figure holds.
 (function () {
   "use strict";
+  // Room a panel takes besides its plot: the y axis' labels, and the spacing between panels.
+  var PANEL_EXTRA = 64;
+  var PANEL_MIN = 90;
+  function fitPanels(spec, width) {
+    if (!spec.concat || !spec.columns || !spec.concat.length || !width) {
+      return spec;
+    }
+    var base = spec.concat[0].width || 120;
+    var columns = Math.floor(width / (base + PANEL_EXTRA));
+    if (columns < 2 && width >= 2 * (PANEL_MIN + PANEL_EXTRA)) {
+      columns = 2; // two narrower panels side by side read better than one long column
+    }
+    columns = Math.max(1, Math.min(spec.columns, columns));
+    var each = Math.min(base, Math.floor(width / columns) - PANEL_EXTRA);
+    spec.columns = columns;
+    spec.concat.forEach(function (panel) {
+      panel.width = each;
+    });
+    return spec;
+  }
   function embed(figure) {
     if (figure.classList.contains("kvm-live") || typeof window.vegaEmbed !== "function") {
       return;
@@ -17,7 +40,9 @@
         return response.json();
       })
       .then(function (spec) {
-        figure.appendChild(view);
+        // Before the links to the files, after the static image it replaces.
+        figure.insertBefore(view, figure.querySelector(".kvm-downloads"));
+        spec = fitPanels(spec, figure.clientWidth);
         return window.vegaEmbed(view, spec, { actions: false, renderer: "svg" });
       })
       .then(function () {

@@ -16,6 +16,7 @@ from helpers import git
 from kvmstatus.jobs.config import load_config
 from kvmstatus.jobs.edition import edition
 from kvmstatus.shared.numbers import linear_trend
+from kvmstatus.website import charts
 
 pytestmark = pytest.mark.realdata
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kvm-unit-tests.toml"
@@ -105,8 +106,9 @@ def test_initial_window_is_apart_and_labelled(built: tuple[Path, Path], kut_repo
     assert "v2022-03-08 · all history up to it" in text(site, "releases/index.html")
     # The trend charts start with the first release cycle.
     spec = json.loads(page(site, "charts/home-commits.vl.json"))
-    for layer in spec["layer"]:
-        assert layer["encoding"]["x"]["sort"] == [d["release"] for d in docs[1:]]
+    assert [r["tag"] for r in charts.table(spec)] == [d["release"] for d in docs[1:]]
+    # Each bar spans its window: the first cycle's starts at the first release.
+    assert charts.table(spec)[0]["start"] == docs[0]["date"]
 
 
 def test_merges_as_git_counts_them(built: tuple[Path, Path], kut_repo: Path) -> None:

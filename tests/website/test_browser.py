@@ -2,14 +2,19 @@
 
 Builds the site from the hostile fixture history, serves it on localhost with the server of
 `kvmstatus preview` and checks every page type: charts rendered, no console errors, no broken
-internal links, navigation and search work, hostile names show as text. Screenshots of the
-home page (desktop and mobile) go to `$KVMSTATUS_SCREENSHOTS` (default: the test's temporary
-directory).
+internal links, navigation and search work, hostile names show as text; on a 390 px phone no
+page scrolls sideways, every chart stays on the screen and every wide table scrolls inside
+its box with its first column in view; every chart links a valid PNG, SVG and CSV.
+Screenshots of the home page (desktop and mobile) go to `$KVMSTATUS_SCREENSHOTS` (default:
+the test's temporary directory).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -161,6 +166,103 @@ def test_home_screenshots(browser: object, server: str, tmp_path: Path) -> None:
             assert shot.stat().st_size > 10_000
         finally:
             visit.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_phone_width_page_fits_and_charts_stay_on_screen(
+    browser: object, server: str, path: str
+) -> None:
+    visit = Visit(browser, server + path, viewport=PHONE)
+    page = visit.page
+    try:
+        # Folded sections open, as a reader would open them: their charts must fit too.
+        page.eval_on_selector_all("article details", "els => els.forEach(e => e.open = true)")
+        figures = page.locator("figure.kvm-chart")
+        for i in range(figures.count()):
+            figures.nth(i).locator(".kvm-live-view svg").first.wait_for(timeout=15_000)
+        # Nothing makes the page itself wider than the screen.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} scrolls sideways: {width}px wide"
+        # Every chart is within the screen, the newest release (its right end) included.
+        boxes = page.eval_on_selector_all(
+            "figure.kvm-chart .kvm-live-view svg",
+            "els => els.map(e => { const r = e.getBoundingClientRect();"
+            " return [r.left, r.right, r.width]; })",
+        )
+        for left, right, shown in boxes:
+            assert left >= 0, (path, left)
+            assert right <= PHONE["width"], (path, right)
+            assert shown > PHONE["width"] * 0.6, (path, shown)  # it took the width it has
+        # A wide table scrolls inside its box: its last column can be reached, its first
+        # column stays in view while it does.
+        tables = page.eval_on_selector_all(
+            "article table",
+            """els => els.map(t => {
+                const box = t.closest('.md-typeset__scrollwrap') || t;
+                const scroller = t.scrollWidth > t.clientWidth ? t : box;
+                scroller.scrollLeft = scroller.scrollWidth;
+                const row = t.rows[t.rows.length - 1];
+                const first = row.cells[0].getBoundingClientRect();
+                const last = row.cells[row.cells.length - 1].getBoundingClientRect();
+                const frame = scroller.getBoundingClientRect();
+                return [frame.left, frame.right, first.left, last.right,
+                        getComputedStyle(scroller).overflowX];
+            })""",
+        )
+        for left, right, first, last, overflow in tables:
+            assert last <= right + 1, f"{path}: a table's last column is cut off"
+            assert first >= left - 1, f"{path}: a table's first column scrolled away"
+            assert right <= PHONE["width"], f"{path}: a table is wider than the screen"
+            if last > right - 1:
+                assert overflow in ("auto", "scroll")
+    finally:
+        visit.close()
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+def test_every_chart_links_its_png_svg_and_csv(browser: object, server: str) -> None:
+    seen = 0
+    for path in ("index.html", "companies.html", "architectures/index.html", "fixes.html"):
+        visit = Visit(browser, server + path)
+        page = visit.page
+        try:
+            figures = page.locator("figure.kvm-chart")
+            assert figures.count() > 0
+            for i in range(figures.count()):
+                links = figures.nth(i).locator(".kvm-downloads a")
+                found = {
+                    links.nth(k).inner_text(): links.nth(k).get_attribute("href") or ""
+                    for k in range(links.count())
+                }
+                assert set(found) == {"PNG", "SVG", "CSV"}, found
+                files = {}
+                for label, href in found.items():
+                    assert href.endswith("." + label.lower())
+                    response = page.request.get(urljoin(page.url, href))
+                    assert response.ok, href
+                    files[label] = response.body()
+                width, height = _png_size(files["PNG"])
+                assert width == 1920
+                assert 0 < height < width
+                image = files["SVG"].decode("utf-8")
+                assert image.startswith("<svg")
+                assert image.rstrip().endswith("</svg>")
+                assert 'fill="#ffffff"' in image.split("<g", 1)[0]  # opaque, for slides
+                rows = list(csv.reader(io.StringIO(files["CSV"].decode("utf-8"))))
+                assert len(rows) >= 1, found["CSV"]  # a header, and a row per data point
+                assert all(len(r) == len(rows[0]) for r in rows)
+                seen += 1
+        finally:
+            visit.close()
+    assert seen >= 6
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])

@@ -21,10 +21,12 @@ from kvmstatus.git.repo import GitRepo
 from kvmstatus.jobs.window import history
 from kvmstatus.mine.releases import release_list
 from kvmstatus.mine.selection import Selection
+from kvmstatus.shared.formats import fmt_days
 from kvmstatus.shared.labels import UNKNOWN
 from kvmstatus.shared.numbers import linear_trend
 from kvmstatus.store.documents import project_document
 from kvmstatus.website import charts
+from kvmstatus.website.colours import NEUTRAL, OTHER, PALETTE
 
 SCRIPT = "<script>alert(1)</script>"
 LINK = "[x](javascript:alert(1))"
@@ -87,6 +89,20 @@ def windows() -> list[dict[str, Any]]:
     return [window(i, r) for i, r in enumerate(RELEASES)]
 
 
+def context(i: int, release: str) -> dict[str, Any]:
+    """The window's `ReleaseContext` as far as charts read it: its start, length and rate."""
+    if i == 0:
+        return {"release": release, "since": None, "days": None, "per_month": None, "uneven": True}
+    days = 31 * i  # 31, 62, 93 days: more than 2x apart
+    since = f"2024-0{i}-15"
+    return {"release": release, "since": since, "days": days, "per_month": 1.5, "uneven": True}
+
+
+@pytest.fixture
+def contexts() -> dict[str, Any]:
+    return {r: context(i, r) for i, r in enumerate(RELEASES)}
+
+
 @pytest.fixture
 def trend(windows: list[dict[str, Any]]) -> dict[str, Any]:
     fit = linear_trend([float(w["commits"]) for w in windows])
@@ -122,7 +138,10 @@ def builders(
         "review_companies": lambda: charts.company_shares(windows, "reviews"),
         "arch_commits": lambda: charts.arch_commits(windows, ARCHES),
         "arch_trend": lambda: charts.arch_trend(windows, "x86"),
-        "testing_activity": lambda: charts.testing_activity(windows, ARCHES),
+        "testing_activity": lambda: charts.testing_activity(windows, ARCHES, None),
+        "commits_per_month": lambda: charts.commits_per_month(
+            windows, {r: context(i, r) for i, r in enumerate(RELEASES)}
+        ),
         "fixes_lifetimes": lambda: charts.fixes_lifetimes(FINDINGS),
         "introducing_releases": lambda: charts.introducing_releases(INTRODUCED, RELEASES),
         "top_people": lambda: charts.top_people(windows[0]["top_authors"], "Top authors"),
@@ -135,6 +154,7 @@ def builders(
 NAMES = list(builders([], {}))
 RELEASE_CHARTS = [
     "commits_per_release",
+    "commits_per_month",
     "metric_trend",
     "metric_trend_days",
     "trailer_shares",
@@ -207,15 +227,73 @@ def test_chart_is_valid_themed_and_deterministic(
 
 
 @pytest.mark.parametrize("name", RELEASE_CHARTS)
-def test_releases_keep_the_given_order(
+def test_releases_on_a_time_axis(
     name: str, windows: list[dict[str, Any]], trend: dict[str, Any]
 ) -> None:
     doc = charts.spec(builders(windows, trend)[name]())
+    rows = charts.table(doc)
+    # Every row in the order given, at its release's date, on one UTC time axis.
+    order = [RELEASES.index(r["release"]) for r in rows]
+    assert order == sorted(order)
+    assert {r["release"]: r["end"] for r in rows} == {w["release"]: w["date"] for w in windows}
     for unit in units(doc):
         x = unit["encoding"]["x"]
-        assert x["field"] == "release"
-        assert x["sort"] == RELEASES
-        assert {r["release"] for r in values(doc, unit)} <= set(RELEASES)
+        if x.get("type") != "temporal":  # a mark of its own, such as a rule
+            continue
+        assert x["field"] in ("start", "end")
+        assert x["scale"]["type"] == "utc"
+
+
+def test_bars_span_their_windows(windows: list[dict[str, Any]], contexts: dict[str, Any]) -> None:
+    doc = charts.spec(charts.commits_per_release(windows, None, contexts))
+    spanning, lone = list(units(doc))
+    # A window with a known start is a bar from it to the release, from zero to its count.
+    assert spanning["encoding"]["x"]["field"] == "start"
+    assert spanning["encoding"]["x2"]["field"] == "end"
+    assert spanning["encoding"]["y2"] == {"datum": 0}
+    assert spanning["transform"] == [{"filter": "isValid(datum.start)"}]
+    # The first (initial) window has no start: a narrow bar at its release.
+    assert lone["transform"] == [{"filter": "!isValid(datum.start)"}]
+    assert lone["mark"]["width"] == 4
+    rows = charts.table(doc)
+    assert [(r["start"], r["end"], r["days"]) for r in rows] == [
+        (None, "2024-01-15", None),
+        ("2024-01-15", "2024-02-15", 31),
+        ("2024-02-15", "2024-03-15", 62),
+        ("2024-03-15", "2024-04-15", 93),
+    ]
+    assert rows[1]["window"] == "2024-01-15 to 2024-02-15, 31 days"
+    assert (
+        "Windows run from 31 days to 93 days: a bar spans its window"
+        in (doc["title"]["subtitle"][-1])
+    )
+    # Without contexts (data written before them) every bar is a narrow one.
+    (only,) = list(units(charts.spec(charts.commits_per_release(windows, None))))
+    assert only["mark"]["width"] == 4
+
+
+def test_uneven_windows_get_a_rate_beside_the_count(
+    windows: list[dict[str, Any]], contexts: dict[str, Any]
+) -> None:
+    assert charts.uneven(windows, contexts)
+    even = {r: c | {"uneven": False} for r, c in contexts.items()}
+    assert not charts.uneven(windows, even)
+    assert not charts.uneven(windows, None)
+    doc = charts.spec(charts.commits_per_month(windows, contexts))
+    assert [r["per_month"] for r in charts.table(doc)] == [None, 1.5, 1.5, 1.5]
+    assert next(iter(units(doc)))["encoding"]["y"]["field"] == "per_month"
+
+
+def test_time_ticks_are_years_over_two_years(windows: list[dict[str, Any]]) -> None:
+    many = [
+        window(i % 4, f"v{i}") | {"date": f"{2010 + i // 4}-0{i % 4 + 1}-15"} for i in range(48)
+    ]
+    unit, _ = only_unit(charts.spec(charts.metric_trend(many, "acked_share", "Acked")))
+    axis = unit["encoding"]["x"]["axis"]
+    assert axis["format"] == "%Y"
+    assert axis["tickCount"] == {"interval": "year", "step": 2}
+    unit, _ = only_unit(charts.spec(charts.metric_trend(windows, "acked_share", "Acked")))
+    assert unit["encoding"]["x"]["axis"]["format"] == "%b %Y"
 
 
 def test_sizes_fit_the_content_column(windows: list[dict[str, Any]], trend: dict[str, Any]) -> None:
@@ -236,7 +314,7 @@ def test_commits_per_release_bars_and_trend_line(
     assert bars["mark"]["type"] == "bar"
     assert line["mark"]["type"] == "line"
     assert [r["commits"] for r in values(doc, bars)] == [w["commits"] for w in windows]
-    points = values(doc, line)
+    points = charts.table(doc)
     assert [p["release"] for p in points] == RELEASES
     n = len(windows)
     assert points[0]["trend"] == pytest.approx(trend["intercept"], abs=1e-9)
@@ -250,7 +328,7 @@ def test_commits_per_release_bars_and_trend_line(
 
 def test_commits_per_release_without_trend(windows: list[dict[str, Any]]) -> None:
     doc = charts.spec(charts.commits_per_release(windows[:1], None))
-    assert len(list(units(doc))) == 1
+    assert len(list(units(doc))) == 1  # the bars alone
     assert "No trend" in doc["title"]["subtitle"][0]
 
 
@@ -304,8 +382,12 @@ def test_company_shares_top_other_unknown(windows: list[dict[str, Any]]) -> None
     # Over all windows: Red Hat 194, Google 120, SCRIPT 86, Tiny Co 4; Unknown is separate.
     assert domain == ["Red Hat", "Google", charts.OTHER, UNKNOWN]
     colours = unit["encoding"]["color"]["scale"]["range"]
-    assert colours[-2:] == [charts.OTHER_COLOUR, charts.UNKNOWN_COLOUR]
-    assert unit["encoding"]["y"]["stack"] == "normalize"
+    assert colours[-2:] == [NEUTRAL[OTHER], NEUTRAL[UNKNOWN]]
+    # Bars spanning windows are stacked by a transform (Vega-Lite stacks no ranged bar).
+    (stack,) = [t for t in unit["transform"] if "stack" in t]
+    assert stack["offset"] == "normalize"
+    assert stack["groupby"] == ["end"]
+    assert unit["encoding"]["y"]["field"] == "stack_end"
     for w in windows:
         mine = {r["company"]: r["value"] for r in rows if r["release"] == w["release"]}
         assert sum(mine.values()) == sum(c["commits"] for c in w["companies"])
@@ -323,12 +405,19 @@ def test_company_shares_reviews(windows: list[dict[str, Any]]) -> None:
 
 
 def test_architectures_and_testing(windows: list[dict[str, Any]]) -> None:
-    _, rows = only_unit(charts.spec(charts.arch_commits(windows, ARCHES)))
+    doc = charts.spec(charts.arch_commits(windows, ARCHES))
+    _, rows = only_unit(doc)
     assert [r["value"] for r in rows if r["series"] == "x86"] == [60, 61, 62, 63]
-    assert [r["value"] for r in rows if r["series"] == "riscv"] == [0, 0, 0, 0]
-    _, rows = only_unit(charts.spec(charts.testing_activity(windows, ARCHES)))
+    # riscv has no commit in these releases: no flat line at zero, and the subtitle says so.
+    assert {r["series"] for r in rows} == {"x86", "arm64"}
+    assert "Left out, with no commit in these releases: riscv" in doc["title"]["subtitle"]
+    doc = charts.spec(charts.testing_activity(windows, ARCHES, None))
+    _, rows = only_unit(doc)
     assert [r["value"] for r in rows if r["series"] == "x86"] == [7, 8, 9, 10]
-    assert [r["value"] for r in rows if r["series"] == "arm64"] == [0, 0, 0, 0]
+    assert [r["value"] for r in rows if r["series"] == "riscv"] == [1, 1, 1, 1]
+    # arm64's tests saw no commit: its zero line would lie under another's.
+    assert {r["series"] for r in rows} == {"x86", "riscv"}
+    assert any("arm64" in line for line in doc["title"]["subtitle"])
     _, rows = only_unit(charts.spec(charts.arch_trend(windows, "x86")))
     assert [r["commits"] for r in rows] == [60, 61, 62, 63]
     assert rows[0]["share"] == round(60 / 120, 4)
@@ -338,8 +427,8 @@ def test_arch_commits_of_one_release_are_bars(windows: list[dict[str, Any]]) -> 
     doc = charts.spec(charts.arch_commits(windows[1:2], ARCHES))
     unit, rows = only_unit(doc)
     assert unit["mark"]["type"] == "bar"
-    assert unit["encoding"]["x"]["sort"] == ARCHES
-    assert [(r["series"], r["value"]) for r in rows] == [("x86", 61), ("arm64", 30), ("riscv", 0)]
+    assert unit["encoding"]["x"]["sort"] == ["x86", "arm64"]
+    assert [(r["series"], r["value"]) for r in rows] == [("x86", 61), ("arm64", 30)]
     assert "v6.9" in title_text(doc)
     # The same colour per architecture as in the lines across releases.
     lines, _ = only_unit(charts.spec(charts.arch_commits(windows, ARCHES)))
@@ -358,7 +447,14 @@ def test_lifetime_bins() -> None:
     assert unit["encoding"]["x"]["sort"] == order
     assert [r["bin"] for r in rows] == order
     assert [r["count"] for r in rows] == [1, 2, 2, 2, 1, 1, 1, 1, 1, 1]
-    assert "13 resolved" in doc["title"]["subtitle"][0]
+    assert doc["title"]["subtitle"] == ["13 resolved Fixes: lines"]
+    # The median and percentile are the document's, as the page's text prints them.
+    summary = {"median_lifetime_days": 95.0, "p90_lifetime_days": 3547.0}
+    doc = charts.spec(charts.fixes_lifetimes(FINDINGS, summary))
+    assert doc["title"]["subtitle"] == [
+        "13 resolved Fixes: lines; median 95 days, 90th percentile 3,547 days"
+    ]
+    assert f"90th percentile {fmt_days(3547.0)}" in doc["title"]["subtitle"][0]
     # Without negative lifetimes the axis has no bin for them.
     _, rows = only_unit(charts.spec(charts.fixes_lifetimes(FINDINGS[1:])))
     assert rows[0]["bin"] == "< 1 day"
@@ -420,7 +516,10 @@ def test_year_comparison_panels(windows: list[dict[str, Any]]) -> None:
     for (key, title), unit in zip(YEAR_METRICS, panels, strict=True):
         assert unit["encoding"]["x"]["sort"] == order
         assert unit["encoding"]["y"]["title"] == title
-        assert {r["period"]: r["value"] for r in values(doc, unit)} == {
+        # One data set for the whole chart (its CSV); each panel keeps its metric's rows.
+        assert unit["transform"] == [{"filter": {"field": "metric", "equal": title}}]
+        mine = [r for r in charts.table(doc) if r["metric"] == title]
+        assert {r["period"]: r["value"] for r in mine} == {
             "this year": YEAR_ROWS[0][key],
             "1 year earlier": YEAR_ROWS[1][key],
             "2 years earlier": YEAR_ROWS[2][key],
@@ -484,13 +583,18 @@ def test_hostile_text_is_data_and_escaped(windows: list[dict[str, Any]]) -> None
         charts.metric_trend(tags, "reviewed_share", "Reviewed"),
         charts.introducing_releases([[n, 1] for n in HOSTILE]),
     ]
-    for chart in made:
+    for k, chart in enumerate(made):
         doc = charts.spec(chart)
         image = charts.svg(chart)
         assert "<script" not in image
         assert "</svg> ]]>" not in image
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in image
-        assert "[x](javascript:alert(1))" in image  # shown as text, never a link
+        if k != 2:  # a time axis shows dates: the tags are the tooltip's (data, below)
+            assert "&lt;script&gt;alert(1)&lt;/scrip" in image  # a label may be shortened
+            assert "[x](javascript:alert(1))" in image  # shown as text, never a link
+        else:
+            assert [r["tag"] for r in charts.table(doc)] == [
+                charts.clean_text(n) for n in HOSTILE[:4]
+            ]
         assert "href" not in image
         assert "\u202e" not in image
         assert "\u2028" not in image
@@ -501,9 +605,10 @@ def test_hostile_text_is_data_and_escaped(windows: list[dict[str, Any]]) -> None
                     assert enc.get("field", "") in {
                         "release", "tag", "date", "range", "commits", "merges", "trend",
                         "value", "series", "company", "full", "share", "order", "label",
-                        "name", "email", "count", "kind",
+                        "name", "email", "count", "kind", "start", "end", "window",
+                        "per_month", "stack_end", "stack_start",
                     }  # fmt: skip
-    text = charts.spec_json(made[0])
+    text = charts.spec_json(charts.spec(made[0]))
     assert "<" not in text
     assert ">" not in text
     assert "&" not in text
@@ -511,13 +616,12 @@ def test_hostile_text_is_data_and_escaped(windows: list[dict[str, Any]]) -> None
     assert json.loads(text) == json.loads(json.dumps(charts.spec(made[0])))
 
 
-def test_many_releases_turn_their_labels(windows: list[dict[str, Any]]) -> None:
-    many = [window(i % 4, f"v{i // 20 + 3}.{i % 20}") for i in range(70)]
-    doc = charts.spec(charts.metric_trend(many, "acked_share", "Acked"))
-    unit, _ = only_unit(doc)
+def test_many_releases_turn_their_labels() -> None:
+    many = [[f"v{i // 20 + 3}.{i % 20}", 1] for i in range(70)]
+    unit, _ = only_unit(charts.spec(charts.introducing_releases(many)))
     assert unit["encoding"]["x"]["axis"]["labelAngle"] == -90
-    few = charts.spec(charts.metric_trend(windows, "acked_share", "Acked"))
-    assert only_unit(few)[0]["encoding"]["x"]["axis"]["labelAngle"] == 0
+    unit, _ = only_unit(charts.spec(charts.introducing_releases(INTRODUCED, RELEASES)))
+    assert unit["encoding"]["x"]["axis"]["labelAngle"] == 0
 
 
 def test_spec_is_the_callers_to_edit(windows: list[dict[str, Any]]) -> None:
@@ -526,7 +630,7 @@ def test_spec_is_the_callers_to_edit(windows: list[dict[str, Any]]) -> None:
     doc["config"]["range"]["category"].append("red")
     fresh = charts.spec(charts.trailer_shares(windows))
     assert fresh["config"]["axis"]["labelColor"] == charts.INK
-    assert fresh["config"]["range"]["category"] == list(charts.PALETTE)
+    assert fresh["config"]["range"]["category"] == list(PALETTE)
 
 
 def test_charts_stay_composable(windows: list[dict[str, Any]], trend: dict[str, Any]) -> None:
@@ -580,7 +684,7 @@ def test_real_data_charts(
         "review_companies": charts.company_shares(ws, "reviews"),
         "arch_commits": charts.arch_commits(ws, arches),
         "arch_trend": charts.arch_trend(ws, arches[0]),
-        "testing": charts.testing_activity(ws, arches),
+        "testing": charts.testing_activity(ws, arches, None),
         "lifetimes": charts.fixes_lifetimes(findings),
         "introducing": charts.introducing_releases(ws[-1]["fixes"]["introduced_in"], releases),
         "top_reviewers": charts.top_people(ws[-1]["top_reviewers"], "Top reviewers"),
@@ -596,20 +700,18 @@ def test_real_data_charts(
         timings[name] = time.perf_counter() - start
         assert title_text(doc) in image
         assert charts.svg(chart) == image
-        for unit in units(doc):
-            x = unit["encoding"].get("x", {})
-            if x.get("field") == "release" and name != "introducing":
-                shown = [w["release"] for w in counted] if name == "commits_per_release" else None
-                assert x["sort"] == (shown or releases)
+        shown = [w["release"] for w in (counted if name == "commits_per_release" else ws)]
+        tags = list(dict.fromkeys(r.get("tag") for r in charts.table(doc)))
+        if "end" in charts.table(doc)[0]:
+            assert tags == shown
     record_property("svg_seconds", json.dumps(timings, sort_keys=True))
     # Generous: a chart takes tens of milliseconds; seconds would make the site step slow.
     assert max(timings.values()) < 2.0, timings
 
     doc = charts.spec(made["commits_per_release"])
-    bars, line = list(units(doc))
-    assert [r["commits"] for r in values(doc, bars)] == [w["commits"] for w in counted]
+    assert [r["commits"] for r in charts.table(doc)] == [w["commits"] for w in counted]
     trend = project["trend"]
-    ends = [p["trend"] for p in values(doc, line)]
+    ends = [p["trend"] for p in charts.table(doc)]
     assert ends[0] == pytest.approx(trend["intercept"])
     assert ends[-1] == pytest.approx(trend["slope"] * (len(counted) - 1) + trend["intercept"])
     _, rows = only_unit(charts.spec(made["companies"]))
@@ -620,129 +722,3 @@ def test_real_data_charts(
     assert sum(r["count"] for r in rows) == sum(
         1 for f in findings if f["lifetime_days"] is not None
     )
-
-
-# --- colours that stay apart, in light and dark mode -------------------------------------
-
-WHITE, SLATE = "#ffffff", "#1e2129"  # Material's default and slate backgrounds
-
-
-def _linear(hex_colour: str) -> list[float]:
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio."""
-
-    def luminance(colour: str) -> float:
-        r, g, b = _linear(colour)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def _lab(colour: str) -> tuple[float, float, float]:
-    r, g, b = _linear(colour)
-    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
-    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
-
-    def f(t: float) -> float:
-        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
-
-    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
-
-
-def delta_e(one: str, two: str) -> float:
-    """CIEDE2000 colour difference (Sharma, Wu and Dalal's formulation)."""
-    (l1, a1, b1), (l2, a2, b2) = _lab(one), _lab(two)
-    mean_c = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
-    g = 0.5 * (1 - math.sqrt(mean_c**7 / (mean_c**7 + 25**7)))
-    a1, a2 = (1 + g) * a1, (1 + g) * a2
-    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
-    h1, h2 = (math.degrees(math.atan2(b, a)) % 360 for a, b in ((a1, b1), (a2, b2)))
-    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
-    d_l, d_c = l2 - l1, c2 - c1
-    d_h = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
-    mean_l, mean_cp = (l1 + l2) / 2, (c1 + c2) / 2
-    if c1 * c2 == 0:
-        mean_h = h1 + h2
-    elif abs(h1 - h2) <= 180:
-        mean_h = (h1 + h2) / 2
-    else:
-        mean_h = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
-    t = (
-        1
-        - 0.17 * math.cos(math.radians(mean_h - 30))
-        + 0.24 * math.cos(math.radians(2 * mean_h))
-        + 0.32 * math.cos(math.radians(3 * mean_h + 6))
-        - 0.20 * math.cos(math.radians(4 * mean_h - 63))
-    )
-    s_l = 1 + 0.015 * (mean_l - 50) ** 2 / math.sqrt(20 + (mean_l - 50) ** 2)
-    s_c, s_h = 1 + 0.045 * mean_cp, 1 + 0.015 * mean_cp * t
-    r_c = 2 * math.sqrt(mean_cp**7 / (mean_cp**7 + 25**7))
-    r_t = -math.sin(math.radians(60 * math.exp(-(((mean_h - 275) / 25) ** 2)))) * r_c
-    return math.sqrt(
-        (d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (d_c / s_c) * (d_h / s_h)
-    )
-
-
-def test_delta_e_matches_the_published_examples() -> None:
-    # Two pairs of Sharma et al.'s test data, as sRGB: equal colours, and black to white.
-    assert delta_e("#0072b2", "#0072b2") == 0
-    assert delta_e("#000000", "#ffffff") == pytest.approx(100, abs=0.1)
-
-
-def test_palette_reads_on_both_backgrounds_and_stays_apart() -> None:
-    colours = [*charts.PALETTE, charts.INK]
-    for colour in colours:
-        # WCAG's minimum for graphics, on the light and the dark (slate) page alike.
-        assert contrast(colour, WHITE) >= 3, colour
-        assert contrast(colour, SLATE) >= 3, colour
-    closest = min((delta_e(a, b), a, b) for i, a in enumerate(colours) for b in colours[i + 1 :])
-    assert closest[0] >= 19, closest
-    assert len(set(charts.SHAPES)) == len(charts.SHAPES) == len(charts.PALETTE) + 1
-
-
-LINUX_ARCHES = list(load_arch_map("linux-kvm").names)  # eight architectures and common
-
-
-def _styles(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
-    unit, _ = only_unit(doc)
-    colour, shape = unit["encoding"]["color"]["scale"], unit["encoding"].get("shape")
-    shapes = shape["scale"]["range"] if shape else [""] * len(colour["domain"])
-    return list(zip(colour["domain"], colour["range"], shapes, strict=True))
-
-
-def test_every_series_has_its_own_colour_and_shape(windows: list[dict[str, Any]]) -> None:
-    many = [window(i % 4, f"v6.{i}") for i in range(4)]
-    for w in many:
-        w["architectures"] = [{"name": a, "commits": 10 + k} for k, a in enumerate(LINUX_ARCHES)]
-        w["trees"] = [{"tree": f"git.example.org/t{k}", "commits": k + 1} for k in range(8)]
-        w["companies"] = [{"company": f"Co {k}", "commits": 20 - k} for k in range(10)]
-        w["companies"].append({"company": UNKNOWN, "commits": 3})
-    for chart in (
-        charts.arch_commits(many, LINUX_ARCHES),
-        charts.testing_activity(many, LINUX_ARCHES),
-        charts.tree_commits(many),
-        charts.trailer_shares(many),
-    ):
-        styles = _styles(charts.spec(chart))
-        colours = [c for _, c, _ in styles]
-        assert len(set(colours)) == len(colours), styles
-        assert len({s for _, _, s in styles}) == len(styles), styles
-    # x86 and common were the same blue with the same circle: common is now the neutral grey.
-    arch = {n: (c, s) for n, c, s in _styles(charts.spec(charts.arch_commits(many, LINUX_ARCHES)))}
-    assert arch["common"][0] == charts.INK
-    assert arch["x86"] != arch["common"]
-    companies = _styles(charts.spec(charts.company_shares(many)))
-    colours = [c for _, c, _ in companies]
-    assert len(set(colours)) == len(colours) == 10  # eight companies, Other, (Unknown)
-
-
-def test_past_the_palette_colour_and_shape_never_both_repeat() -> None:
-    names = [f"s{i}" for i in range(40)]
-    pairs = list(zip(charts.series_colours(names), charts.series_shapes(len(names)), strict=True))
-    assert len(set(pairs)) == len(pairs)

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from kvmstatus.model.documents import (
@@ -300,18 +301,20 @@ def release_contexts(
 ) -> list[ReleaseContext]:
     """Each window against the ones before it: the previous counted window (changes of the
     count metrics), the last year's average per release (the period's commits over the
-    releases that end in it) and its commits per month, the window's own commits per month,
-    and its topics per architecture marked against the counted windows that ended within
-    the year before it started, scaled to one window."""
+    releases that end in it) and its commits per month, where the window starts and how many
+    days it ran (from the previous release, counted or not), its own commits per month, and
+    its topics per architecture marked against the counted windows that ended within the
+    year before it started, scaled to one window."""
     chosen = set(counted)
-    days: dict[str, float | None] = {}
-    earlier: WindowDocument | None = None
-    for w in windows:
-        days[w["release"]] = (
-            (_day(w["date"]) - _day(earlier["date"])).days if earlier is not None else None
-        )
-        if w["release"] in chosen:
-            earlier = w
+    # A window runs from the previous release (counted or not: the first release cycle
+    # starts where the initial window ends) to its own.
+    since = {w["release"]: p["date"] for p, w in pairwise(windows)}
+    days: dict[str, float | None] = {
+        w["release"]: (_day(w["date"]) - _day(since[w["release"]])).days
+        if w["release"] in since
+        else None
+        for w in windows
+    }
     average: dict[str, float] = {}
     year_rate = None
     if last_year is not None and last_year["span"]["releases"]:
@@ -345,6 +348,7 @@ def release_contexts(
                 "release": w["release"],
                 "previous": last["release"] if last else None,
                 "previous_commits": last["commits"] if last else None,
+                "since": since.get(w["release"]),
                 "days": days.get(w["release"]),
                 "per_month": _rate(w["commits"], days.get(w["release"])),
                 "vs_previous": versus,

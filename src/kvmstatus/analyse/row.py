@@ -1,5 +1,5 @@
 """The per-window row: every scalar metric of one window, flat, for tables, CSV and trend
-charts; and the comparison of rows (`kvmstatus year`). Pure."""
+charts (compared across periods by `analyse.periods.compare_rows`). Pure."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from kvmstatus.analyse.merges import MaintainerFlow
 from kvmstatus.analyse.metrics import WindowStats, bot_reported, review_coverage
 from kvmstatus.model.records import CommitRecord
 from kvmstatus.model.trailers import ROW_TRAILERS
-from kvmstatus.shared.numbers import percent_change, share
+from kvmstatus.shared.numbers import share
 
 Row = dict[str, str | int | float | None]
 
@@ -62,13 +62,3 @@ def window_row(
     row["fixes_p90_lifetime_days"] = fixes.p90_lifetime_days
     row["applied_by_others_share"] = share(flow.applied_by_others, stats.commits)
     return row
-
-
-def compare_rows(rows: Sequence[Row]) -> dict[str, list[float | None]]:
-    """For rows [latest, one earlier, two earlier]: each numeric metric's change vs each."""
-    latest = rows[0]
-    changes: dict[str, list[float | None]] = {}
-    for key, value in latest.items():
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            changes[key] = [percent_change(value, older.get(key)) for older in rows[1:]]
-    return changes

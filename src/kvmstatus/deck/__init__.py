@@ -13,6 +13,6 @@ slides), draws the charts for a projector (`charts`), and writes the files. Text
 - `layout`: font sizes, boxes and the split of long tables and lists over several slides;
 - `charts`: Vega-Lite specs restyled for a projector and rendered to PNG (vl-convert);
 - `pptx_file`: the PPTX writer (python-pptx), with its theme built in code;
-- `html_file`: the HTML writer, with `assets/deck.css` and `assets/deck.js` inlined;
-- `output`: a finished file put in place atomically.
+- `html_file`: the HTML writer, with `assets/deck.css` and `assets/deck.js` inlined (a
+  finished file is put in place atomically: `shared.files`).
 """

@@ -29,6 +29,7 @@ import vl_convert
 from PIL import Image
 
 from kvmstatus.deck import text, theme
+from kvmstatus.shared.text import merged
 
 SCALE: Final = 2.5
 """Pixels per point of a chart's PNG: a chart across the slide (864 pt) is 2,160 px wide,
@@ -99,17 +100,6 @@ _VIEWS: Final = ("layer", "concat", "hconcat", "vconcat", "spec")
 _DATA: Final = frozenset({"data", "datasets", "config", "values"})
 
 
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        old = merged.get(key)
-        if isinstance(old, Mapping) and isinstance(value, Mapping):
-            merged[key] = _merge(old, value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def _enlarge(node: Any) -> None:
     """Grow every text size and label width written into the spec, in place."""
     if isinstance(node, list):
@@ -133,7 +123,7 @@ def projected(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A restyled deep copy of `spec` for a projector (see the module's docstring)."""
     doc = copy.deepcopy(dict(spec))
     _enlarge(doc)
-    doc["config"] = _merge(doc.get("config") or {}, PROJECTION)
+    doc["config"] = merged(doc.get("config") or {}, PROJECTION)
     return doc
 
 
@@ -241,9 +231,24 @@ def _title_lines(title: Any, width: float) -> Any:
     return title
 
 
+def _discrete_xs(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The discrete x encodings of `doc` that draw an axis (releases, names)."""
+    found = []
+    for view in _views(doc):
+        encoding = view.get("encoding")
+        x = encoding.get("x") if isinstance(encoding, dict) else None
+        discrete = isinstance(x, dict) and x.get("type") in ("nominal", "ordinal")
+        if discrete and x is not None and x.get("axis", {}) is not None:
+            found.append(x)
+    return found
+
+
 def _crowded(doc: dict[str, Any]) -> bool:
     """Whether Vega hid some labels of a discrete axis (text that is not a number) to keep
-    them from overlapping: on a slide every release must be named."""
+    them from overlapping: on a slide every release must be named. A time axis (the site's
+    charts across releases) thins its dates by design and is never crowded."""
+    if not _discrete_xs(doc):
+        return False
     graph = vl_convert.vegalite_to_scenegraph(doc, vl_version=_vl_version(doc))
     stack: list[Any] = [graph]
     while stack:
@@ -267,13 +272,7 @@ def _is_number(label: Any) -> bool:
 def _discrete_x(doc: dict[str, Any], **axis: Any) -> dict[str, Any]:
     """`doc` with `axis` set on every discrete x axis (releases, names)."""
     out = copy.deepcopy(doc)
-    for view in _views(out):
-        encoding = view.get("encoding")
-        x = encoding.get("x") if isinstance(encoding, dict) else None
-        if not isinstance(x, dict) or x.get("type") not in ("nominal", "ordinal"):
-            continue
-        if x.get("axis", {}) is None:
-            continue
+    for x in _discrete_xs(out):
         x["axis"] = dict(x.get("axis") or {}, **axis)
     return out
 

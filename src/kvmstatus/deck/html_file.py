@@ -30,7 +30,7 @@ from kvmstatus.deck import layout, text, theme
 from kvmstatus.deck.charts import picture
 from kvmstatus.deck.layout import Page, PartPlan, PicturePlan, PlacedCell, TablePlan, TextBlock
 from kvmstatus.deck.model import Deck, Link
-from kvmstatus.deck.output import write_atomically
+from kvmstatus.shared.files import write_atomically
 
 ASSETS: Final = Path(__file__).resolve().parent / "assets"
 

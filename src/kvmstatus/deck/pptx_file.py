@@ -41,7 +41,7 @@ from kvmstatus.deck import layout, text, theme
 from kvmstatus.deck.charts import picture
 from kvmstatus.deck.layout import Box, Page, PartPlan, PicturePlan, TablePlan, TextBlock
 from kvmstatus.deck.model import Deck, Link
-from kvmstatus.deck.output import write_atomically
+from kvmstatus.shared.files import write_atomically
 
 EMU_PER_PT: Final = 12700
 _TEMPLATE: Final = Path(pptx.__file__).resolve().parent / "templates" / "default.pptx"

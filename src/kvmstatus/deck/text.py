@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Final
 
 from kvmstatus.deck.model import Number, Unit
+from kvmstatus.shared.text import one_line
 
 DASH: Final = "\N{EN DASH}"
 """A missing value."""
@@ -34,16 +35,7 @@ _KEEP_FORMAT: Final = frozenset("\u200c\u200d")
 def clean(text: object, limit: int = 300) -> str:
     """`text` as one visible line of at most `limit` characters (an ellipsis marks a cut):
     control, format and private characters dropped, whitespace runs made one space."""
-    raw = "" if text is None else str(text)
-    kept = "".join(
-        ch
-        for ch in raw
-        if ch.isspace()
-        or ch in _KEEP_FORMAT
-        or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
-    )
-    line = " ".join(kept.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
+    return one_line(text, limit)
 
 
 def safe_url(url: str) -> str | None:

@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -102,6 +101,7 @@ from kvmstatus.demo.fastimport import (
     FastImport,
     modify_line,
 )
+from kvmstatus.shared import gitrunner
 
 Work = tuple[str, Topic, Topic | None]
 """One planned commit: area or tree key, topic, and a KVM topic it also touches (cross-tree)."""
@@ -1085,9 +1085,7 @@ class Builder:
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, check=True, text=True
-    ).stdout
+    return gitrunner.output(["-C", str(repo), *args]).decode("utf-8", "replace")
 
 
 def build_synthetic(
@@ -1111,9 +1109,7 @@ def build_synthetic(
         raise FileExistsError(f"{out} exists and is not an empty directory; not overwriting it")
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["git", "init", "--quiet", "--bare", "--initial-branch=master", str(out)], check=True
-    )
+    gitrunner.output(["init", "--quiet", "--bare", "--initial-branch=master", str(out)])
     fi = FastImport(out)
     builder = Builder(fi, commits, releases, seed, kvm_share)
     builder.run()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
+
+from kvmstatus.shared import gitrunner
 
 
 class FastImport:
@@ -14,9 +15,8 @@ class FastImport:
 
     def __init__(self, repo: Path) -> None:
         answers_r, answers_w = os.pipe()
-        self.proc = subprocess.Popen(
+        self.proc = gitrunner.spawn(
             [
-                "git",
                 "-C",
                 str(repo),
                 "fast-import",
@@ -26,7 +26,8 @@ class FastImport:
                 # between master, the kvm tree and a handful of topics.
                 "--active-branches=64",
             ],
-            stdin=subprocess.PIPE,
+            stdin=True,
+            output=False,
             pass_fds=(answers_w,),
             bufsize=1 << 20,
         )

@@ -28,7 +28,6 @@ import base64
 import quopri
 import random
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from pathlib import Path
 from kvmstatus.demo.catalogue import DAY, HOUR, is_kvm_path
 from kvmstatus.demo.fastimport import FastImport, modify_line
 from kvmstatus.model.trailers import LIST_TAGS
+from kvmstatus.shared import gitrunner
 
 _MESSAGE_LINK = re.compile(r"//(?:lore\.kernel\.org/r|patch\.msgid\.link)/[^/\s]+@")
 BOT = ("kernel test robot", "lkp@intel.com")
@@ -78,9 +78,8 @@ class Mail:
 def kvm_commits(repo: Path) -> list[KvmCommit]:
     """The repository's non-merge KVM commits, oldest first (one `git log`)."""
     fmt = "%x01%an%x00%ae%x00%at%x00%ct%x00%s%x00%b%x02"
-    out = subprocess.run(
+    out = gitrunner.output(
         [
-            "git",
             "-C",
             str(repo),
             "log",
@@ -89,10 +88,8 @@ def kvm_commits(repo: Path) -> list[KvmCommit]:
             f"--format={fmt}",
             "--name-only",
             "master",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout.decode("utf-8", "replace")
+        ]
+    ).decode("utf-8", "replace")
     commits = []
     for record in out.split("\x01")[1:]:
         head, _, names = record.partition("\x02")
@@ -412,9 +409,7 @@ def build_list_archive(repo: Path, out: Path, seed: int = 1) -> ListSummary:
     commits = kvm_commits(repo)
     mails = ListBuilder(commits, seed).build()
     out.mkdir(parents=True)
-    subprocess.run(
-        ["git", "init", "--quiet", "--bare", "--initial-branch=master", str(out)], check=True
-    )
+    gitrunner.output(["init", "--quiet", "--bare", "--initial-branch=master", str(out)])
     fi = FastImport(out)
     parent: list[int] = []
     for mail in mails:

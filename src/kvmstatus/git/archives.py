@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from kvmstatus.errors import GitFailure, UserError
-from kvmstatus.git import runner
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.git.runner import NetworkError
 from kvmstatus.git.sources import is_url, mirror
+from kvmstatus.shared import gitrunner
 from kvmstatus.shared.dirs import cache_dir
+from kvmstatus.shared.gitrunner import NetworkError
 
 _EPOCH_KEY = re.compile(r"(?:^|/)git/(\d+)\.git/?$")
 _MANIFEST_TIMEOUT = 60
@@ -169,7 +169,7 @@ def _probe(url: str) -> list[int]:
     """Epoch numbers found by asking for `url/0`, `url/1`, ... until one is missing."""
     found: list[int] = []
     while True:
-        proc = runner.run(["ls-remote", "--heads", f"{url}/{len(found)}"])
+        proc = gitrunner.run(["ls-remote", "--heads", f"{url}/{len(found)}"])
         if proc.returncode != 0 or not proc.stdout.strip():
             return found
         found.append(len(found))
@@ -206,9 +206,9 @@ def epoch_commits(repo: GitRepo, tip: str, since: str | None = None) -> list[tup
 
 def is_ancestor(repo: GitRepo, older: str, newer: str) -> bool:
     """Whether `older` is in `newer`'s history (a fetch only added messages after it)."""
-    proc = runner.run(repo.arguments("merge-base", "--is-ancestor", older, newer))
+    proc = gitrunner.run(repo.arguments("merge-base", "--is-ancestor", older, newer))
     if proc.returncode not in (0, 1):
-        raise runner.failure(("merge-base", "--is-ancestor"), proc.returncode, proc.stderr)
+        raise gitrunner.failure(("merge-base", "--is-ancestor"), proc.returncode, proc.stderr)
     return proc.returncode == 0
 
 
@@ -217,7 +217,7 @@ def read_blobs(repo: GitRepo, objects: Sequence[str]) -> Iterator[bytes | None]:
     `git cat-file --batch`, fed from a thread and read as it comes."""
     if not objects:
         return
-    with runner.spawn(repo.arguments("cat-file", "--batch"), stdin=True) as proc:
+    with gitrunner.spawn(repo.arguments("cat-file", "--batch"), stdin=True) as proc:
         assert proc.stdin is not None
         assert proc.stdout is not None
         stdin = proc.stdin
@@ -237,7 +237,7 @@ def read_blobs(repo: GitRepo, objects: Sequence[str]) -> Iterator[bytes | None]:
                 header = proc.stdout.readline()
                 if not header:
                     err = proc.stderr.read() if proc.stderr else b""
-                    raise runner.failure(("cat-file", "--batch"), proc.wait(), err)
+                    raise gitrunner.failure(("cat-file", "--batch"), proc.wait(), err)
                 fields = header.split()
                 if len(fields) == 2:  # `NAME missing` (a commit that removed its message)
                     yield None

@@ -30,7 +30,7 @@ import zlib
 from pathlib import Path
 
 from kvmstatus.errors import GitFailure
-from kvmstatus.git import runner
+from kvmstatus.shared import gitrunner
 from kvmstatus.shared.dirs import cache_dir
 
 ALTERNATES = "GIT_ALTERNATE_OBJECT_DIRECTORIES"
@@ -92,7 +92,7 @@ def refresh_graph(git_dir: Path) -> bool:
     if ":" in str(objects):  # the variable separates directories with ':'
         return False
     repository = [f"--git-dir={git_dir}", "--bare"]
-    listed = runner.output([*repository, "for-each-ref", "--format=%(objectname) %(refname)"])
+    listed = gitrunner.output([*repository, "for-each-ref", "--format=%(objectname) %(refname)"])
     refs = listed.decode("utf-8", "surrogateescape")
     try:
         if (home / _OWNER).read_text() == str(git_dir) and (home / _REFS).read_text() == refs:
@@ -105,7 +105,7 @@ def refresh_graph(git_dir: Path) -> bool:
         (objects / "info").mkdir(parents=True, exist_ok=True)
         _write_text(home / _OWNER, str(git_dir))
         write = ["commit-graph", "write", "--reachable", "--split", f"--object-dir={objects}"]
-        runner.output([*repository, *write], env=_env_for(objects))
+        gitrunner.output([*repository, *write], env=gitrunner.environment(_env_for(objects)))
         _write_text(home / _REFS, refs)
     except (OSError, UnicodeError, GitFailure):
         return False

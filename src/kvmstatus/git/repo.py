@@ -1,5 +1,5 @@
 """The git plumbing: every git command that reads a repository goes through `GitRepo`
-(and every git process through `kvmstatus.git.runner`).
+(and every git process through `kvmstatus.shared.gitrunner`).
 
 Callers get bytes or parsed values, never a `CalledProcessError`: failures that come from
 the user's repository or arguments become `UserError` with a one-line explanation.
@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from kvmstatus.errors import GitFailure, UserError
-from kvmstatus.git import runner
 from kvmstatus.git.graphs import alternate_env
+from kvmstatus.shared import gitrunner
 
 
 def _explain_open_failure(path: Path, stderr: str) -> UserError:
@@ -80,7 +80,7 @@ class Started:
                 yield chunk
             err = proc.stderr.read()
             if proc.wait() != 0:
-                raise runner.failure(self._args, proc.returncode, err)
+                raise gitrunner.failure(self._args, proc.returncode, err)
 
     def close(self) -> None:
         """Stop git if it is still running (its output unread) and release its pipes."""
@@ -112,7 +112,7 @@ class GitRepo:
         if not self.path.exists():
             raise UserError(f"{self.path} does not exist (give the path of a git clone, or a URL)")
         # One process: the repository's folder, then whether its history is cut off.
-        proc = runner.run(
+        proc = gitrunner.run(
             ["-C", str(self.path), "rev-parse", "--absolute-git-dir", "--is-shallow-repository"]
         )
         if proc.returncode != 0:
@@ -134,7 +134,7 @@ class GitRepo:
         return ["git", *self.arguments(*args, config=config)]
 
     def arguments(self, *args: str, config: Sequence[tuple[str, str]] = ()) -> list[str]:
-        """`command` without the leading `git`: what `kvmstatus.git.runner` takes."""
+        """`command` without the leading `git`: what `kvmstatus.shared.gitrunner` takes."""
         argv = [f"--git-dir={self.git_dir}", "--bare"]
         for key, value in config:
             argv += ["-c", f"{key}={value}"]
@@ -148,7 +148,8 @@ class GitRepo:
     ) -> bytes:
         """Run git and return its stdout; raise `GitFailure` when it exits non-zero (unless a
         Ctrl-C or SIGTERM stopped it, and with it this command: see `child_stopped`)."""
-        proc = runner.run(self.arguments(*args, config=config), input, self.env)
+        environment = gitrunner.environment(self.env)
+        proc = gitrunner.run(self.arguments(*args, config=config), input, environment)
         if proc.returncode != 0:
             raise GitFailure(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc.stdout
@@ -166,8 +167,10 @@ class GitRepo:
         self, *args: str, input: bytes | None = None, config: Sequence[tuple[str, str]] = ()
     ) -> Started:
         """`stream`, with git started now and read later (`Started.chunks`)."""
-        proc = runner.spawn(
-            self.arguments(*args, config=config), stdin=input is not None, env=self.env
+        proc = gitrunner.spawn(
+            self.arguments(*args, config=config),
+            stdin=input is not None,
+            env=gitrunner.environment(self.env),
         )
         try:
             if proc.stdin is not None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from kvmstatus.git.graphs import alternate_env, refresh_graph
 from kvmstatus.git.repo import GitRepo
-from kvmstatus.git.runner import transfer
 from kvmstatus.shared.dirs import cache_dir
+from kvmstatus.shared.gitrunner import transfer
 
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 

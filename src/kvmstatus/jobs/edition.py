@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from kvmstatus.errors import UserError
 from kvmstatus.git.archives import Archive
-from kvmstatus.git.runner import NetworkError
 from kvmstatus.jobs import lists, steps
 from kvmstatus.jobs.config import Config
 from kvmstatus.shared import stopping
+from kvmstatus.shared.gitrunner import NetworkError
 from kvmstatus.store import runs
 from kvmstatus.store.cache import stored_results
 from kvmstatus.store.lock import run_lock

@@ -240,7 +240,7 @@ def architecture_slides(ctx: Context, last: PeriodDocument, period: str) -> list
             title=f"{first['name']} was the busiest architecture ({fmt_int(first['commits'])} "
             "commits)",
             chart=Chart(
-                charts.spec(charts.arch_commits(ctx.counted, ctx.arch_names)),
+                charts.spec(charts.arch_commits(ctx.counted, ctx.arch_names, ctx.contexts)),
                 alt="Commits per architecture per release",
                 caption=f"The last year, {period}: {year}",
                 show_title=False,
@@ -326,7 +326,7 @@ def testing_slide(ctx: Context, last: PeriodDocument, period: str) -> Slide | No
     return ChartSlide(
         title=f"{name}: most test commits for {busiest[0]} ({fmt_int(busiest[1])} in the year)",
         chart=Chart(
-            charts.spec(charts.testing_activity(ctx.counted, ctx.arch_names)),
+            charts.spec(charts.testing_activity(ctx.counted, ctx.arch_names, ctx.contexts)),
             alt=f"{name} commits per architecture per release",
             caption=f"The last year, {period}: " + ", ".join(f"{a} {fmt_int(n)}" for a, n in rows),
             show_title=False,
@@ -433,7 +433,7 @@ def year_deck(ctx: Context, where: Where = Where()) -> Deck:
             ChartSlide(
                 title=f"Commits per release: {slope:+,.1f} a release over {trend['n']} releases",
                 chart=Chart(
-                    charts.spec(charts.commits_per_release(ctx.counted, trend)),
+                    charts.spec(charts.commits_per_release(ctx.counted, trend, ctx.contexts)),
                     alt=f"Bars: non-merge commits per release; dashed: the least-squares trend "
                     f"of {slope:+,.1f} commits per release",
                     caption=f"Least-squares trend, r\u00b2 = {float(trend['r2']):.2f}",

@@ -260,6 +260,8 @@ class ReleaseContext(TypedDict):
     previous: str | None
     """The counted window before it (None: the first, or the initial window)."""
     previous_commits: int | None
+    since: str | None
+    """The previous release's date, `YYYY-MM-DD`: where the window starts (None: the first)."""
     days: float | None
     """Days from the previous release to this one (None: no previous one)."""
     per_month: float | None

@@ -137,6 +137,32 @@ class WindowKey:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _key(
+    project: str,
+    start: Tag | None,
+    end: Tag,
+    releases: Sequence[Tag],
+    selection: Mapping[str, Any],
+    arch_map: str,
+    affiliations: str,
+    stable_lists: Sequence[str],
+) -> WindowKey:
+    # Releases after the end do not count (they cannot change what ends there).
+    names = [t.name for t in releases]
+    upto = releases[: names.index(end.name) + 1] if end.name in names else releases
+    return WindowKey(
+        project=project,
+        start=start.commit if start else None,
+        end=end.commit,
+        selection=selection,
+        releases=[(t.name, t.commit) for t in upto],
+        arch_map=arch_map,
+        affiliations=affiliations,
+        code=code_version(),
+        stable_lists=tuple(stable_lists),
+    )
+
+
 def window_key(
     project: str,
     window: ReleaseWindow,
@@ -146,19 +172,9 @@ def window_key(
     affiliations: str,
     stable_lists: Sequence[str] = (),
 ) -> WindowKey:
-    """The key of `window`: releases after its end do not count (they cannot change it)."""
-    names = [t.name for t in releases]
-    upto = releases[: names.index(window.name) + 1] if window.name in names else releases
-    return WindowKey(
-        project=project,
-        start=window.start.commit if window.start else None,
-        end=window.end.commit,
-        selection=selection,
-        releases=[(t.name, t.commit) for t in upto],
-        arch_map=arch_map,
-        affiliations=affiliations,
-        code=code_version(),
-        stable_lists=tuple(stable_lists),
+    """The key of `window`."""
+    return _key(
+        project, window.start, window.end, releases, selection, arch_map, affiliations, stable_lists
     )
 
 
@@ -172,18 +188,9 @@ def period_key(
     stable_lists: Sequence[str] = (),
 ) -> WindowKey:
     """The key of a yearly period (`model.periods.Span`): a window's, with its kind and dates."""
-    names = [t.name for t in releases]
-    upto = releases[: names.index(span.end.name) + 1] if span.end.name in names else releases
-    return WindowKey(
-        project=f"{project}#{span.kind}:{span.since.isoformat()}:{span.until.isoformat()}",
-        start=span.start.commit if span.start else None,
-        end=span.end.commit,
-        selection=selection,
-        releases=[(t.name, t.commit) for t in upto],
-        arch_map=arch_map,
-        affiliations=affiliations,
-        code=code_version(),
-        stable_lists=tuple(stable_lists),
+    kind = f"{project}#{span.kind}:{span.since.isoformat()}:{span.until.isoformat()}"
+    return _key(
+        kind, span.start, span.end, releases, selection, arch_map, affiliations, stable_lists
     )
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from kvmstatus.errors import UserError
-from kvmstatus.shared.stopping import critical
+from kvmstatus.shared.files import write_atomically
 
 T = TypeVar("T")
 
@@ -31,20 +30,8 @@ def write_json(path: Path, doc: Any, compact: bool = False) -> str:
     """Replace `path` with `doc` as `json_bytes` gives it, atomically; returns the SHA-256
     of the bytes written. A stop (`shared.stopping`) waits for the replacement to finish,
     so no temporary file is left behind."""
-    import tempfile  # writers only: commands that just read and print never load it
-
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = json_bytes(doc, compact)
-    with critical():
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would keep a published site from serving it
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    write_atomically(path, data)
     return digest(data)
 
 

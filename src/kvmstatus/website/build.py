@@ -12,20 +12,14 @@ site (vl-convert's bundle), never fetched from a CDN. `SOURCE_DATE_EPOCH` is the
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 import logging
-import multiprocessing
 import os
 import re
 import secrets
 import shutil
-import signal
 import string
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -41,12 +35,12 @@ from mkdocs.exceptions import MkDocsException
 from kvmstatus.errors import UserError
 from kvmstatus.model.documents import ProjectDocument, ProjectSettings, YearsDocument
 from kvmstatus.model.trailers import PEOPLE_TRAILERS, TRACKED_KEYS
-from kvmstatus.shared.dirs import cache_dir, make_directory
+from kvmstatus.shared.dirs import make_directory
 from kvmstatus.shared.labels import STABLE_LISTS
 from kvmstatus.shared.stopping import removed_on_stop
 from kvmstatus.store.documents import Dataset, read_dataset
 from kvmstatus.store.review import read_review
-from kvmstatus.website import charts
+from kvmstatus.website.chartfiles import cached, chart_files
 from kvmstatus.website.pages import Context, SitePlan, build_plan
 from kvmstatus.website.pages.common import ProjectReview
 from kvmstatus.website.sitedir import MARKER, remove_leftovers, staging_prefix, swap_in
@@ -89,85 +83,15 @@ def read_reviews(data: Path, companions: dict[str, Dataset]) -> list[ProjectRevi
     return found
 
 
-def _cache() -> Path:
-    return cache_dir() / "render"
-
-
-def _read_cached(name: str) -> str | None:
-    """The render cache's `name`, when its checksum (`name.sha256`) says it is intact."""
-    path = _cache() / name
-    try:
-        data = path.read_bytes()
-        expected = path.with_name(path.name + ".sha256").read_text(encoding="ascii").strip()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != expected:
-        return None  # edited or cut short: made again
-    return data.decode("utf-8")
-
-
-def _cached(name: str, make: Callable[[], str]) -> str:
-    """`make()`, kept under the render cache as `name` (a content or version key)."""
-    if (text := _read_cached(name)) is not None:
-        return text
-    text = make()
-    path = _cache() / name
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = text.encode("utf-8")
-        for target, content in (
-            (path, data),
-            (path.with_name(path.name + ".sha256"), hashlib.sha256(data).hexdigest().encode()),
-        ):
-            tmp = target.with_name(f".{target.name}.{os.getpid()}")
-            tmp.write_bytes(content)
-            tmp.replace(target)
-    except OSError:
-        pass  # a read-only cache only costs the work again next time
-    return text
-
-
 def _vega_bundle() -> str:
     """vl-convert's bundle of vega, vega-lite and vega-embed (cached: it takes a second)."""
     version = metadata.version("vl-convert-python")
     # The snippet publishes the three libraries as globals for site/assets/charts.js.
     snippet = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
-    return _cached(f"vega-bundle-{version}.js", lambda: vl_convert.javascript_bundle(snippet))
-
-
-def render_svgs(specs: dict[str, str]) -> dict[str, str]:
-    """SVG for each chart spec (JSON text), from the cache or rendered.
-
-    SVGs are keyed by a hash of the spec, so a rebuild renders only charts whose data
-    changed. vl-convert renders one chart at a time per process, so misses are spread over
-    worker processes when there are enough of them to pay for the start-up.
-    """
-    keys = {cid: hashlib.sha256(text.encode()).hexdigest() for cid, text in specs.items()}
-    done: dict[str, str] = {}
-    missing = []
-    for cid, key in keys.items():
-        if (text := _read_cached(f"svg/{key}.svg")) is not None:
-            done[cid] = text
-        else:
-            missing.append(cid)
-    docs = [json.loads(specs[cid]) for cid in missing]
-    if len(missing) > 16 and (os.cpu_count() or 1) > 1:
-        # Spawned, not forked: the caller may have threads (Prefect's), and a forked child
-        # can inherit one of their locks held forever.
-        spawn = multiprocessing.get_context("spawn")
-        # The workers ignore Ctrl-C: the command stops them itself, without their tracebacks.
-        with ProcessPoolExecutor(
-            min(4, os.cpu_count() or 2),
-            mp_context=spawn,
-            initializer=signal.signal,
-            initargs=(signal.SIGINT, signal.SIG_IGN),
-        ) as pool:
-            rendered = list(pool.map(charts.svg_of_spec, docs, chunksize=8))
-    else:
-        rendered = [charts.svg_of_spec(doc) for doc in docs]
-    for cid, text in zip(missing, rendered, strict=True):
-        done[cid] = _cached(f"svg/{keys[cid]}.svg", functools.partial(str, text))
-    return done
+    bundle = cached(
+        f"vega-bundle-{version}.js", lambda: vl_convert.javascript_bundle(snippet).encode()
+    )
+    return bundle.decode("utf-8")
 
 
 def _write(path: Path, text: str) -> None:
@@ -272,11 +196,11 @@ def render(plan: SitePlan, docs: Path, data: Dataset) -> None:
         encoding="utf-8",
     )
     _write(docs / "assets" / "vega-bundle.js", _vega_bundle())
-    specs = {cid: charts.spec_json(chart) for cid, chart in sorted(plan.charts.items())}
-    for cid, text in specs.items():
-        _write(docs / "charts" / f"{cid}.vl.json", text)
-    for cid, text in render_svgs(specs).items():
-        _write(docs / "charts" / f"{cid}.svg", text)
+    for cid, files in chart_files(plan.charts).items():
+        for extension, content in files.by_extension().items():
+            path = docs / "charts" / f"{cid}.{extension}"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
 
 
 class _Warnings(logging.Handler):

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kvmstatus.errors import GitFailure, UserError
-from kvmstatus.shared.stopping import child_stopped
+from kvmstatus.shared import gitrunner
 from kvmstatus.website.sitedir import MARKER
 
 IDENTITY_NAME = "kvmstatus"
@@ -149,29 +148,15 @@ class _Scratch:
         env: Mapping[str, str] | None = None,
         timeout: float | None = None,
     ) -> str:
-        argv = ["git"]
+        argv: list[str] = []
         for key, value in _PINNED_CONFIG:
             argv += ["-c", f"{key}={value}"]
         if here:  # every command but `init` names the scratch repository explicitly
             argv.append(f"--git-dir={self.git_dir}")
         argv += args
-        try:
-            proc = subprocess.run(
-                argv,
-                input=input,
-                capture_output=True,
-                env={**self.env, **(env or {})},
-                timeout=timeout,
-                check=False,
-                # Without input, git and ssh must not read the caller's stdin either.
-                stdin=None if input is not None else subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            raise GitFailure(
-                tuple(args), -1, f"no answer within {timeout:.0f} seconds (timed out)"
-            ) from None
+        # Without input, git and ssh do not read the caller's stdin either (the runner's rule).
+        proc = gitrunner.run(argv, input, {**self.env, **(env or {})}, timeout)
         if proc.returncode != 0:
-            child_stopped(proc.returncode)
             raise GitFailure(tuple(args), proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc.stdout.decode("utf-8", "replace").strip()
 
@@ -251,13 +236,7 @@ def valid_branch(branch: str) -> bool:
     """Whether `branch` names a branch as git allows (`git check-ref-format`)."""
     if not branch or branch.startswith("-"):
         return False
-    answer = subprocess.run(
-        ["git", "check-ref-format", f"refs/heads/{branch}"],
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    return answer.returncode == 0
+    return gitrunner.run(["check-ref-format", f"refs/heads/{branch}"]).returncode == 0
 
 
 def push_site(site: Path, remote: str, branch: str = "gh-pages", *, message: str, date: str) -> str:

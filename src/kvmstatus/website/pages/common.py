@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from kvmstatus.model.documents import (
     PersonCount,
     ProjectDocument,
     ProjectSettings,
+    ReleaseContext,
     ReviewDocument,
     ReviewIndex,
     WindowDocument,
@@ -37,8 +38,10 @@ from kvmstatus.model.trailers import CC_STABLE, HEADLINE_TRAILERS, TrailerKind
 from kvmstatus.shared.labels import GENERAL, NO_PREFIX
 from kvmstatus.store.documents import Dataset, file_name
 from kvmstatus.story.sentences import YearStory
+from kvmstatus.website import charts
 from kvmstatus.website.markdown import (
     DASH,
+    attr,
     escape,
     fmt_int,
     fmt_pct,
@@ -72,6 +75,12 @@ class ProjectReview:
     """The yearly periods' review, newest first, as `Context.periods`."""
 
 
+def release_contexts(data: Dataset) -> dict[str, ReleaseContext]:
+    """Each release against the ones before it (`releases.json`): when its window ran, its
+    rate; by release (empty for data written without it)."""
+    return {c["release"]: c for c in (data.releases or {"releases": []})["releases"]}
+
+
 @dataclass(frozen=True)
 class Context:
     """The data a site is planned from: the main project's, its companions', the review."""
@@ -93,6 +102,10 @@ class Context:
     @property
     def windows(self) -> list[WindowDocument]:
         return self.data.windows
+
+    @property
+    def contexts(self) -> dict[str, ReleaseContext]:
+        return release_contexts(self.data)
 
     @property
     def years(self) -> YearsDocument | None:
@@ -256,12 +269,13 @@ def selection_text(settings: ProjectSettings) -> str:
     )
 
 
-def period_label(period: PeriodDocument) -> str:
-    """A yearly period for readers: its range and its dates."""
+def period_label(period: PeriodDocument, quote: Callable[[str], str] = escape) -> str:
+    """A yearly period for readers: its range and its dates. `quote` writes the tags (for
+    Markdown by default; `str` for a chart, which draws text as it is)."""
     span = period["span"]
     dates = f"{span['since'][:10]} to {span['until'][:10]}"
     if span["kind"] == "releases":
-        return f"{escape(span['start'] or '')}..{escape(span['end'])} ({dates})"
+        return f"{quote(span['start'] or '')}..{quote(span['end'])} ({dates})"
     return f"{dates}, by commit date"
 
 
@@ -271,15 +285,22 @@ def period_label(period: PeriodDocument) -> str:
 def chart_block(
     plan: SitePlan, page: str, chart_id: str, chart: alt.TopLevelMixin, alt_text: str
 ) -> str:
-    """The embed for one chart: the static SVG, replaced by the interactive view when
-    JavaScript runs (see `site/assets/charts.js`)."""
-    from kvmstatus.website.markdown import attr
-
+    """The embed for one chart: its title and subtitle as the figure's caption (HTML wraps
+    on a phone), the static SVG, replaced by the interactive view when JavaScript runs (see
+    `site/assets/charts.js`), and the links to its PNG, SVG and CSV (`website.chartfiles`)."""
     plan.charts[chart_id] = chart
-    prefix = "../" * page.count("/")
+    base = f"{'../' * page.count('/')}charts/{chart_id}"
+    title, subtitle = charts.caption(chart)
+    lines = "".join(f'<span class="kvm-chart-subtitle">{html_text(s)}</span>' for s in subtitle)
+    downloads = " · ".join(
+        f'<a href="{base}.{ext}" download>{label}</a>'
+        for ext, label in (("png", "PNG"), ("svg", "SVG"), ("csv", "CSV"))
+    )
     return (
-        f'<figure class="kvm-chart" data-spec="{prefix}charts/{chart_id}.vl.json">'
-        f'<img src="{prefix}charts/{chart_id}.svg" alt="{attr(alt_text)}" loading="lazy">'
+        f'<figure class="kvm-chart" data-spec="{base}.vl.json">'
+        f'<figcaption><span class="kvm-chart-title">{html_text(title)}</span>{lines}</figcaption>'
+        f'<img src="{base}.svg" alt="{attr(alt_text)}" loading="lazy">'
+        f'<span class="kvm-downloads">Download: {downloads}</span>'
         "</figure>\n"
     )
 

@@ -99,7 +99,7 @@ def render_fixes(ctx: Context, plan: SitePlan) -> str:
                 plan,
                 PAGE,
                 "fixes-lifetimes",
-                charts.fixes_lifetimes(findings),
+                charts.fixes_lifetimes(findings, fixes),
                 "Histogram of bug lifetimes",
             ),
             "## Releases that introduced the fixed bugs\n",
@@ -116,7 +116,10 @@ def render_fixes(ctx: Context, plan: SitePlan) -> str:
                 PAGE,
                 "fixes-median",
                 charts.metric_trend(
-                    ctx.counted, "fixes_median_lifetime_days", "Median bug lifetime (days)"
+                    ctx.counted,
+                    "fixes_median_lifetime_days",
+                    "Median bug lifetime (days)",
+                    contexts=ctx.contexts,
                 ),
                 "Median bug lifetime per release",
             ),

@@ -100,7 +100,8 @@ def _year_rows(ctx: Context) -> list[Row]:
     years = ctx.years
     assert years is not None
     return [
-        row | {"range": period_label(p)} for row, p in zip(years["rows"], ctx.periods, strict=True)
+        row | {"range": period_label(p, str)}
+        for row, p in zip(years["rows"], ctx.periods, strict=True)
     ]
 
 
@@ -146,10 +147,20 @@ def key_charts(ctx: Context, plan: SitePlan) -> str:
             plan,
             PAGE,
             "home-commits",
-            charts.commits_per_release(ctx.counted, trend),
+            charts.commits_per_release(ctx.counted, trend, ctx.contexts),
             "Commits per release with the linear trend",
         )
     )
+    if charts.uneven(ctx.counted, ctx.contexts):
+        out.append(
+            chart_block(
+                plan,
+                PAGE,
+                "home-rate",
+                charts.commits_per_month(ctx.counted, ctx.contexts),
+                "Commits per month of each release window",
+            )
+        )
     if trend:
         out.append(
             f"Linear trend: {trend['slope']:+.1f} commits per release "
@@ -161,21 +172,21 @@ def key_charts(ctx: Context, plan: SitePlan) -> str:
             plan,
             PAGE,
             "home-trailers",
-            charts.trailer_shares(ctx.counted),
+            charts.trailer_shares(ctx.counted, ctx.contexts),
             "Trailer shares per release",
         ),
         chart_block(
             plan,
             PAGE,
             "home-companies",
-            charts.company_shares(ctx.counted, "commits"),
+            charts.company_shares(ctx.counted, "commits", contexts=ctx.contexts),
             "Share of commits per company per release",
         ),
         chart_block(
             plan,
             PAGE,
             "home-arches",
-            charts.arch_commits(ctx.counted, ctx.arch_names),
+            charts.arch_commits(ctx.counted, ctx.arch_names, ctx.contexts),
             "Commits per architecture per release",
         ),
     ]

@@ -93,7 +93,7 @@ def render_index(ctx: Context, plan: SitePlan) -> str:
                 plan,
                 INDEX,
                 "releases-trees",
-                charts.tree_commits(ctx.counted),
+                charts.tree_commits(ctx.counted, contexts=ctx.contexts),
                 "Commits brought in per source tree per release",
             ),
         ]

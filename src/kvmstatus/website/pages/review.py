@@ -35,6 +35,7 @@ from kvmstatus.website.pages.common import (
     banner,
     chart_block,
     json_text,
+    release_contexts,
     release_page,
 )
 
@@ -396,8 +397,10 @@ def render_review(ctx: Context, plan: SitePlan) -> str:
         ("posted", review_charts.posted, "Share of commits posted to the lists per release"),
     ]
     out.append("## Per release\n")
+    archive = (s.get("first"), s.get("end"))
     for key, make, title in charts_:
-        out.append(chart_block(plan, PAGE, f"review-{key}", make(windows, main.windows), title))
+        chart = make(ctx.counted, main.windows, ctx.contexts, archive)
+        out.append(chart_block(plan, PAGE, f"review-{key}", chart, title))
     active = [
         n
         for n in ctx.arch_names
@@ -413,7 +416,9 @@ def render_review(ctx: Context, plan: SitePlan) -> str:
                 plan,
                 PAGE,
                 "review-arches",
-                review_charts.architectures(windows, main.windows, active),
+                review_charts.architectures(
+                    ctx.counted, main.windows, active, ctx.contexts, archive, ctx.arch_names
+                ),
                 "Share of series reviewed per architecture per release",
             )
         )
@@ -454,7 +459,9 @@ def render_review(ctx: Context, plan: SitePlan) -> str:
         )
     )
     for other in ctx.companion_reviews:
-        other_windows = ctx.companions[other.name].windows
+        data = ctx.companions[other.name]
+        counted = set(data.project.get("counted", data.project["releases"]))
+        other_windows = [w for w in data.windows if w["release"] in counted]
         out += [
             f"## {escape(other.title)}\n",
             f"Scope: {escape(other.summary.get('scope', ''))}.\n",
@@ -462,7 +469,12 @@ def render_review(ctx: Context, plan: SitePlan) -> str:
                 plan,
                 PAGE,
                 f"review-{file_name(other.name)}-reviewed",
-                review_charts.reviewed(other_windows, other.windows),
+                review_charts.reviewed(
+                    other_windows,
+                    other.windows,
+                    release_contexts(data),
+                    (other.summary.get("first"), other.summary.get("end")),
+                ),
                 f"{other.title}: share of series reviewed on the list",
             ),
         ]

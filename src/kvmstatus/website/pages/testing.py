@@ -15,6 +15,7 @@ from kvmstatus.website.pages.common import (
     initial_aside,
     period_label,
     range_label,
+    release_contexts,
     selection_text,
     suite_of,
     testing_intro,
@@ -59,7 +60,7 @@ def render_testing(ctx: Context, plan: SitePlan) -> str:
                 plan,
                 PAGE,
                 "testing-suite",
-                charts.testing_activity(ctx.counted, ctx.arch_names),
+                charts.testing_activity(ctx.counted, ctx.arch_names, ctx.contexts),
                 f"{name} commits per architecture",
             )
         )
@@ -88,7 +89,11 @@ def render_testing(ctx: Context, plan: SitePlan) -> str:
                 plan,
                 PAGE,
                 f"testing-{file_name(key)}",
-                charts.arch_commits([w for w in windows if w["release"] in counted], arches),
+                charts.arch_commits(
+                    [w for w in windows if w["release"] in counted],
+                    arches,
+                    release_contexts(data),
+                ),
                 f"{project['project']} commits per architecture",
             ),
             table(

@@ -96,7 +96,11 @@ def _titles() -> dict[str, str]:
 def _chart(ctx: Context, plan: SitePlan, key: str, title: str) -> str:
     sentence = metric_sentence(ctx.counted, key, title, share=charts.is_share(key))
     return chart_block(
-        plan, PAGE, f"trend-{key}", charts.metric_trend(ctx.counted, key, title), title
+        plan,
+        PAGE,
+        f"trend-{key}",
+        charts.metric_trend(ctx.counted, key, title, contexts=ctx.contexts),
+        title,
     ) + (escape(sentence) + "\n" if sentence else "")
 
 
@@ -132,7 +136,7 @@ def render_trends(ctx: Context, plan: SitePlan) -> str:
             plan,
             PAGE,
             "trend-trailers",
-            charts.trailer_shares(ctx.counted),
+            charts.trailer_shares(ctx.counted, ctx.contexts),
             "Trailer shares per release",
         )
     )

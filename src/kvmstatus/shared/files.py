@@ -1,11 +1,10 @@
-"""A finished file put in place: written to a temporary file beside the target and renamed
-over it, inside a critical section (`shared.stopping`), so that a reader, or a stop, never
-meets half a deck and no temporary file is left behind."""
+"""Files written whole or not at all: a new file beside the target, renamed over it inside a
+critical section (`shared.stopping`), so that a reader, or a stop, never meets half a file
+and no temporary file is left behind."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from kvmstatus.shared.stopping import critical
@@ -13,6 +12,8 @@ from kvmstatus.shared.stopping import critical
 
 def write_atomically(path: Path, data: bytes) -> Path:
     """Replace `path` with `data` (readable by all, like any published file); returns it."""
+    import tempfile  # writers only: commands that just read and print never load it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with critical():
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,10 +10,10 @@ import pytest
 import fixture_lists as fl
 from helpers import build_repo, git
 from kvmstatus.errors import GitFailure, UserError
-from kvmstatus.git import runner
 from kvmstatus.git.archives import open_archive
-from kvmstatus.git.runner import NetworkError
 from kvmstatus.git.sources import open_repository
+from kvmstatus.shared import gitrunner
+from kvmstatus.shared.gitrunner import NetworkError
 
 CLONE_OF_A_CUT_BUNDLE = (
     "fatal: early EOF\nerror: index-pack died\nfatal: remote transport reported error\n"
@@ -26,24 +27,24 @@ CLONE_OF_NO_BUNDLE = (
 
 
 def test_git_s_first_fatal_or_error_line_is_the_telling_one() -> None:
-    assert runner.explain(CLONE_OF_A_CUT_BUNDLE) == "early EOF"
-    assert runner.explain(CLONE_OF_NO_BUNDLE) == (
+    assert gitrunner.explain(CLONE_OF_A_CUT_BUNDLE) == "early EOF"
+    assert gitrunner.explain(CLONE_OF_NO_BUNDLE) == (
         "'/x/list.bundle' does not look like a v2 or v3 bundle file"
     )
-    assert runner.explain("warning: x\nsomething odd\n") == "warning: x"
-    assert runner.explain("") == "git failed"
+    assert gitrunner.explain("warning: x\nsomething odd\n") == "warning: x"
+    assert gitrunner.explain("") == "git failed"
 
 
 def test_output_raises_git_s_message() -> None:
     with pytest.raises(GitFailure, match="not a git command"):
-        runner.output(["no-such-command"])
-    assert runner.output(["--version"]).startswith(b"git version")
+        gitrunner.output(["no-such-command"])
+    assert gitrunner.output(["--version"]).startswith(b"git version")
 
 
 def test_only_a_remote_s_network_failure_is_retried(tmp_path: Path) -> None:
     # A URL nobody answers: git says it cannot connect, a failure that may pass.
     with pytest.raises(NetworkError, match="cannot clone"):
-        runner.transfer(
+        gitrunner.transfer(
             ["clone", "--quiet", "http://127.0.0.1:9/nothing", str(tmp_path / "a")],
             "cannot clone",
             remote=True,
@@ -54,7 +55,7 @@ def test_only_a_remote_s_network_failure_is_retried(tmp_path: Path) -> None:
     git(repo, "bundle", "create", str(tmp_path / "whole.bundle"), "master")
     cut.write_bytes((tmp_path / "whole.bundle").read_bytes()[:3000])
     with pytest.raises(UserError) as caught:
-        runner.transfer(
+        gitrunner.transfer(
             ["clone", "--quiet", "--mirror", str(cut), str(tmp_path / "b")], "x", remote=False
         )
     assert not isinstance(caught.value, NetworkError)
@@ -80,3 +81,16 @@ def test_a_damaged_bundle_says_what_is_wrong(
         if content is not None:
             assert "does not look like a v2 or v3 bundle file" in line
         assert not isinstance(caught.value, NetworkError)
+
+
+def test_every_git_process_starts_in_the_runner() -> None:
+    """No module but the runner starts a process of its own (the Prefect server aside, which
+    is no git): a new git call cannot escape the one reading of failures and retries."""
+    package = Path(gitrunner.__file__).resolve().parents[1]
+    starts = re.compile(r"subprocess\.(?:run|Popen|call|check_output|check_call)\(|os\.exec")
+    found = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "gitrunner.py" and starts.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -1,8 +1,10 @@
 """Every git subprocess kvmstatus starts, and the one policy for a failed one.
 
 `run` (output at once) and `spawn` (output read as it comes) are how `GitRepo` and the
-archives read; `transfer` runs the commands that talk to another repository (clone, fetch,
-ls-remote). A failure is read one way everywhere:
+archives read, how a site is pushed to a branch (`website.gitpublish`) and how the demo
+writes its histories; `transfer` runs the commands that talk to another repository (clone,
+fetch, ls-remote). It sits with what every stage may use, so that no stage starts git
+another way. A failure is read one way everywhere:
 
 - a git stopped by Ctrl-C or SIGTERM lets the stop speak (`child_stopped`);
 - a transfer from a remote (a URL) whose message says the network failed (`TRANSIENT`) is a
@@ -43,18 +45,28 @@ class NetworkError(UserError):
 
 
 def run(
-    args: Sequence[str], input: bytes | None = None, env: Mapping[str, str] | None = None
+    args: Sequence[str],
+    input: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """`git ARGS`, its output and exit status; a git a stop killed waits for the stop. `env`:
-    variables to set besides this process's."""
-    proc = subprocess.run(
-        ["git", *args],
-        input=input,
-        capture_output=True,
-        stdin=None if input is not None else subprocess.DEVNULL,
-        check=False,
-        env=_environment(env),
-    )
+    """`git ARGS`, its output and exit status; a git a stop killed waits for the stop. `env`
+    replaces the environment; a git still running after `timeout` seconds is killed and is a
+    `GitFailure` that says so (a scheduled run must fail rather than hang)."""
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            input=input,
+            capture_output=True,
+            env=None if env is None else dict(env),
+            timeout=timeout,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise GitFailure(
+            tuple(args), -1, f"no answer within {timeout:.0f} seconds (timed out)"
+        ) from None
     if proc.returncode != 0:
         child_stopped(proc.returncode)
     return proc
@@ -71,21 +83,31 @@ def output(
 
 
 def spawn(
-    args: Sequence[str], stdin: bool = False, env: Mapping[str, str] | None = None
+    args: Sequence[str],
+    stdin: bool = False,
+    output: bool = True,
+    pass_fds: Sequence[int] = (),
+    bufsize: int = -1,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """`git ARGS` started, its stdout and stderr piped (and its stdin with `stdin`); the caller
-    reads, waits and reports (`failure`)."""
+    """`git ARGS` started, its stdout and stderr piped (`output`; else they are the caller's)
+    and its stdin with `stdin`, the descriptors `pass_fds` open in it, `env` replacing the
+    environment (as `run`); the caller reads, waits and reports (`failure`)."""
+    piped = subprocess.PIPE if output else None
     return subprocess.Popen(
         ["git", *args],
         stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_environment(env),
+        stdout=piped,
+        stderr=piped,
+        pass_fds=tuple(pass_fds),
+        bufsize=bufsize,
+        env=None if env is None else dict(env),
     )
 
 
-def _environment(env: Mapping[str, str] | None) -> dict[str, str] | None:
-    return {**os.environ, **env} if env else None
+def environment(variables: Mapping[str, str]) -> dict[str, str] | None:
+    """This process's environment with `variables` set (None, this environment, without)."""
+    return {**os.environ, **variables} if variables else None
 
 
 def failure(args: Sequence[str], returncode: int, stderr: bytes) -> GitFailure:
