@@ -158,6 +158,7 @@ def release_context(release: str, previous: str | None, **fields: Any) -> dict[s
         "year_average": {},
         "vs_year": {},
         "year_per_month": None,
+        "year_dates": None,
         "uneven": False,
         "topics": {},
     } | fields

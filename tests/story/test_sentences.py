@@ -111,6 +111,7 @@ def test_a_release_against_the_last_one_and_the_year() -> None:
         vs_year={"commits": -20.0},
         per_month=52.2,
         year_per_month=40.1,
+        year_dates=["2023-01-01", "2024-01-01"],
         uneven=True,
     )
     said = release_sentences(window, context)  # type: ignore[arg-type]
@@ -119,10 +120,13 @@ def test_a_release_against_the_last_one_and_the_year() -> None:
         "authors, 2 of them first-time authors."
     )
     assert said[1] == (
-        "That is up 20.0% on v1 (100 commits), and down 20.0% on the last year's average of "
-        "150.0 commits per release."
+        "That is up 20.0% on v1 (100 commits), and down 20.0% on the last year's average "
+        "(2023-01-01 to 2024-01-01) of 150.0 commits per release."
     )
-    assert said[2].startswith("Release windows differ in length: this one brought 52.2")
+    assert said[2] == (
+        "Release windows differ in length: this one brought 52.2 commits a month, against 40.1 "
+        "a month over the last year (2023-01-01 to 2024-01-01)."
+    )
 
 
 def test_a_metric_across_releases() -> None:
@@ -135,3 +139,16 @@ def test_a_metric_across_releases() -> None:
         said == "Commits: 7 in v3, against 9 in v2; over these 3 releases, from 5 (v1) to 9 (v2)."
     )
     assert metric_sentence(windows, "nothing", "Nothing") is None  # type: ignore[arg-type]
+
+
+def test_a_share_of_nothing_says_none() -> None:
+    """A release with no Fixes: line says "none", not "0.0%"; with neither tag, one short
+    sentence."""
+    none_fixed = window_doc("v2", "2024-01-01", "v1..v2", 120, reviewed_share=0.4, fixes_share=0.0)
+    assert "40.0% of the commits carry a Reviewed-by, and none a Fixes: tag." in (
+        release_sentences(none_fixed, None)  # type: ignore[arg-type]
+    )
+    neither = window_doc("v2", "2024-01-01", "v1..v2", 120, reviewed_share=0.0, fixes_share=0.0)
+    assert "No commit carries a Reviewed-by or a Fixes: tag." in (
+        release_sentences(neither, None)  # type: ignore[arg-type]
+    )

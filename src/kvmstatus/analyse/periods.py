@@ -317,10 +317,13 @@ def release_contexts(
     }
     average: dict[str, float] = {}
     year_rate = None
+    year_dates = None
     if last_year is not None and last_year["span"]["releases"]:
         n = len(last_year["span"]["releases"])
         average = {k: round(float(str(last_year["row"].get(k) or 0)) / n, 1) for k in YEAR_METRICS}
         year_rate = _rate(last_year["commits"], last_year["span"]["days"])
+        span = last_year["span"]
+        year_dates = [span["since"][:10], span["until"][:10]]
     lengths = [d for w in windows if w["release"] in chosen and (d := days.get(w["release"]))]
     uneven = bool(lengths) and max(lengths) > 2 * min(lengths)
     out: list[ReleaseContext] = []
@@ -355,6 +358,7 @@ def release_contexts(
                 "year_average": average,
                 "vs_year": {k: percent_change(w["row"].get(k), v) for k, v in average.items()},
                 "year_per_month": year_rate,
+                "year_dates": year_dates,
                 "uneven": uneven,
                 "topics": topics,
             }

@@ -275,6 +275,9 @@ class ReleaseContext(TypedDict):
     """Each of those metrics' change in percent against `year_average`."""
     year_per_month: float | None
     """Commits per month over the last year (its period)."""
+    year_dates: list[str] | None
+    """The last year's first and last day, `YYYY-MM-DD` (None: no last year), for saying
+    which year the averages are of: on an old release's page, not the year before it."""
     uneven: bool
     """The counted windows' lengths differ by more than 2x: compare rates, not counts."""
     topics: dict[str, list[MarkedTopicDocument]]

@@ -46,6 +46,12 @@ def _dates(since: str, until: str) -> str:
     return f"{since[:10]} to {until[:10]}"
 
 
+def _year_dates(context: ReleaseContext) -> str:
+    """` (2025-07-29 to 2026-07-29)`: which last year a release is compared with."""
+    dates = context.get("year_dates")
+    return f" ({_dates(dates[0], dates[1])})" if dates else ""
+
+
 @dataclass(frozen=True)
 class YearStory:
     """What a year's summary is made of: the comparison, the periods (newest first), the
@@ -269,7 +275,8 @@ def release_sentences(window: WindowDocument, context: ReleaseContext | None) ->
         change = context["vs_year"].get("commits")
         if average is not None and change is not None:
             compared.append(
-                f"{moved(change)} on the last year's average of {average:,.1f} commits per release"
+                f"{moved(change)} on the last year's average{_year_dates(context)} of "
+                f"{average:,.1f} commits per release"
             )
         if compared:
             out.append("That is " + ", and ".join(compared) + ".")
@@ -277,7 +284,8 @@ def release_sentences(window: WindowDocument, context: ReleaseContext | None) ->
         if context.get("uneven") and rate is not None and year_rate is not None:
             out.append(
                 f"Release windows differ in length: this one brought {rate:,.1f} commits a "
-                f"month, against {year_rate:,.1f} a month over the last year."
+                f"month, against {year_rate:,.1f} a month over the last year"
+                f"{_year_dates(context)}."
             )
     leaders = leaders_sentence(window)
     if leaders:
@@ -285,10 +293,14 @@ def release_sentences(window: WindowDocument, context: ReleaseContext | None) ->
     reviewed = window["row"].get("reviewed_share")
     fixes = window["row"].get("fixes_share")
     if commits and reviewed is not None and fixes is not None:
-        out.append(
-            f"{fmt_pct(reviewed)} of the commits carry a Reviewed-by, and {fmt_pct(fixes)} a "
-            "Fixes: tag."
-        )
+        if not reviewed and not fixes:
+            out.append("No commit carries a Reviewed-by or a Fixes: tag.")
+        else:
+            share = fmt_pct(fixes) if fixes else "none"
+            out.append(
+                f"{fmt_pct(reviewed)} of the commits carry a Reviewed-by, and {share} a "
+                "Fixes: tag."
+            )
     arch = architecture_sentence(window)
     if arch:
         out.append(arch)
