@@ -147,12 +147,14 @@ def test_links_with_a_repository(
     argv = ["--archive", str(list_archive), "--since", "2023-11-14", "--until", "2023-12-31"]
     argv += ["--repo", str(kernel_repo), "--paths", "arch/arm64/kvm"]
     links = review(capsys, *argv)["links"]
+    # The dates as kvmstatus reads them (midnight UTC): git fills a date without a time with
+    # the time of day it is run at, so a bare date here would count differently by the hour.
     plain = git(
         kernel_repo,
         "log",
         "--no-merges",
-        "--since=2023-11-14",
-        "--until=2023-12-31",
+        "--since=2023-11-14T00:00:00+00:00",
+        "--until=2023-12-31T00:00:00+00:00",
         "--format=%H %s",
         "HEAD",
         "--",

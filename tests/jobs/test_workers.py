@@ -137,17 +137,21 @@ def _history(repo: Path) -> subprocess.Popen[str]:
     )
 
 
+def _cmdline(pid: int) -> bytes:
+    """The process's command line; empty once it has exited (a git child lives for
+    milliseconds: gone between listing the children and reading this)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _once_forked(proc: subprocess.Popen[str]) -> list[int]:
     """The command's worker processes (its Python children), once it has forked them."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and proc.poll() is None:
-        workers = [
-            pid
-            for pid in _children_of(proc.pid)
-            if Path(f"/proc/{pid}/cmdline")
-            .read_bytes()
-            .startswith(Path(f"/proc/{proc.pid}/cmdline").read_bytes())
-        ]
+        own = _cmdline(proc.pid)
+        workers = [pid for pid in _children_of(proc.pid) if own and _cmdline(pid).startswith(own)]
         if workers:
             return workers
         time.sleep(0.005)

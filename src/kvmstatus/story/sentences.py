@@ -298,8 +298,7 @@ def release_sentences(window: WindowDocument, context: ReleaseContext | None) ->
         else:
             share = fmt_pct(fixes) if fixes else "none"
             out.append(
-                f"{fmt_pct(reviewed)} of the commits carry a Reviewed-by, and {share} a "
-                "Fixes: tag."
+                f"{fmt_pct(reviewed)} of the commits carry a Reviewed-by, and {share} a Fixes: tag."
             )
     arch = architecture_sentence(window)
     if arch:
