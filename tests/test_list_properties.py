@@ -9,7 +9,10 @@ pages, counts that do not depend on the archive's order, and nothing injected in
 from __future__ import annotations
 
 import base64
+import csv
 import dataclasses
+import io
+import json
 import quopri
 import random
 import re
@@ -41,7 +44,13 @@ from kvmstatus.store.jsonfile import read_json
 from kvmstatus.store.review import read_review, window_review, write_review
 from kvmstatus.website.build import build_site
 from kvmstatus.website.pages import review as pages
-from kvmstatus.website.pages.common import Context, ProjectReview, SitePlan
+from kvmstatus.website.pages.common import (
+    Context,
+    ProjectReview,
+    SitePlan,
+    csv_text,
+    spreadsheet_cell,
+)
 
 # --- hostile messages ---------------------------------------------------------------------
 
@@ -364,7 +373,32 @@ def pages_of(data: Path, hostile: HostileReview) -> Iterator[str]:
     extensions = ["tables", "attr_list", "md_in_html", "admonition", "toc"]
     for text in parts:
         yield markdown.Markdown(extensions=extensions).convert(text)
-    yield from plan.files.values()
+
+
+def downloads_of(data: Path, hostile: HostileReview) -> dict[str, str]:
+    """The data files the review pages offer for download (CSV and JSON), by name."""
+    review = ProjectReview(
+        "",
+        "",
+        cast(ReviewIndex, hostile.summary),
+        {d["release"]: cast(ReviewDocument, d) for d in hostile.windows},
+        [cast(ReviewDocument, d) for d in hostile.periods],
+    )
+    plan = SitePlan()
+    pages.data_part(Context(read_dataset(data), {}, [review]), plan)
+    return {str(name): text for name, text in plan.files.items()}
+
+
+def assert_inert_data(name: str, text: str) -> None:
+    """A download is data, never a page (JSON parses; text in it is JSON's); a CSV cell
+    that a spreadsheet would take for a formula is a number or starts with `'`."""
+    if name.endswith(".json"):
+        json.loads(text)
+    elif name.endswith(".csv"):
+        for row in csv.reader(io.StringIO(text)):
+            for cell in row:
+                if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                    float(cell)  # only a number may start so
 
 
 DANGEROUS_ELEMENTS = {"script", "iframe", "object", "embed", "base"}
@@ -401,6 +435,15 @@ def assert_nothing_injected(page: str) -> None:
                 )
 
 
+def test_a_formula_is_not_a_spreadsheet_cell() -> None:
+    assert spreadsheet_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert spreadsheet_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert spreadsheet_cell("-3.5") == "-3.5"
+    assert spreadsheet_cell(-3) == -3
+    assert spreadsheet_cell("Sean") == "Sean"
+    assert csv_text([{"name": "+1 x", "n": 1}]) == "name,n\n'+1 x,1\n"
+
+
 def test_escaped_payloads_are_text_and_markup_is_caught() -> None:
     """The check above sees an escaped payload as text and a real one as markup."""
     assert_nothing_injected('<span title="&quot;&gt;&lt;svg onload=alert(4)&gt;">x</span>')
@@ -426,9 +469,24 @@ def test_escaped_payloads_are_text_and_markup_is_caught() -> None:
         b"Acked-by: <script>alert(1)</script> <a@x>\n",
     ]
 )
+@example(  # a reply's encoded From: name is markup: shown escaped, kept as data in downloads
+    [
+        b"From: x <a@x>\nSubject: [PATCH] KVM: x86: y\nDate: Tue, 14 Nov 2023 22:13:20 +0000\n"
+        b"Message-ID: <a@x>\n\nbody\n",
+        b"From: =?utf-8?B?PGltZyBzcmM9eCBvbmVycm9yPWFsZXJ0KDIpPg==?= <b@x>\n"
+        b"Subject: KVM: x86: y\nDate: Tue, 14 Nov 2023 22:13:20 +0000\nIn-Reply-To: <a@x>\n\n"
+        b"Thanks\n",
+        b"From: =?utf-8?B?PUhZUEVSTElOSygiaHR0cDovL3giKQ==?= <c@x>\n"
+        b"Subject: KVM: x86: y\nDate: Tue, 14 Nov 2023 22:13:20 +0000\nIn-Reply-To: <a@x>\n\n"
+        b"Thanks\n",
+    ]
+)
 def test_hostile_reviews_render_without_markup(dataset: Path, raws: list[bytes]) -> None:
-    for page in pages_of(dataset, hostile_review(dataset, raws)):
+    hostile = hostile_review(dataset, raws)
+    for page in pages_of(dataset, hostile):
         assert_nothing_injected(page)
+    for name, text in downloads_of(dataset, hostile).items():
+        assert_inert_data(name, text)
 
 
 @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))

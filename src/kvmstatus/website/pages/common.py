@@ -414,8 +414,24 @@ def testing_intro(settings: ProjectSettings) -> str:
     )
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """`value` as a spreadsheet will not run it: text that a spreadsheet would read as a
+    formula (`=HYPERLINK(...)` as a name on a list) gets a leading `'`, as OWASP advises;
+    numbers, and text that is a number ("-3"), stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
 def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Rows as CSV, their columns the union of every row's keys in order of appearance."""
+    """Rows as CSV, their columns the union of every row's keys in order of appearance,
+    each cell a `spreadsheet_cell` (a downloaded CSV is opened in a spreadsheet)."""
     if not rows:
         return ""
     columns: dict[str, None] = {}
@@ -424,7 +440,7 @@ def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 
