@@ -18,7 +18,7 @@ import random
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -352,9 +352,10 @@ def hostile_review(data: Path, raws: list[bytes]) -> HostileReview:
     return HostileReview(summary, windows, periods)
 
 
-def pages_of(data: Path, hostile: HostileReview) -> Iterator[str]:
-    """Every part of a page the review writes, as MkDocs would render it: the Review page,
-    each release page's section, the home page's paragraph, the Data page's downloads."""
+def rendered(data: Path, hostile: HostileReview) -> tuple[list[str], dict[str, str]]:
+    """Every part of a page the review writes, as MkDocs would render it (the Review page,
+    each release page's section, the home page's paragraph, the Data page's list), and the
+    data files those parts offer for download (CSV and JSON), by name."""
     review = ProjectReview(
         "",
         "",
@@ -371,22 +372,8 @@ def pages_of(data: Path, hostile: HostileReview) -> Iterator[str]:
         pages.data_part(ctx, plan),
     ]
     extensions = ["tables", "attr_list", "md_in_html", "admonition", "toc"]
-    for text in parts:
-        yield markdown.Markdown(extensions=extensions).convert(text)
-
-
-def downloads_of(data: Path, hostile: HostileReview) -> dict[str, str]:
-    """The data files the review pages offer for download (CSV and JSON), by name."""
-    review = ProjectReview(
-        "",
-        "",
-        cast(ReviewIndex, hostile.summary),
-        {d["release"]: cast(ReviewDocument, d) for d in hostile.windows},
-        [cast(ReviewDocument, d) for d in hostile.periods],
-    )
-    plan = SitePlan()
-    pages.data_part(Context(read_dataset(data), {}, [review]), plan)
-    return {str(name): text for name, text in plan.files.items()}
+    html = [markdown.Markdown(extensions=extensions).convert(text) for text in parts]
+    return html, {str(name): text for name, text in plan.files.items()}
 
 
 def assert_inert_data(name: str, text: str) -> None:
@@ -482,10 +469,10 @@ def test_escaped_payloads_are_text_and_markup_is_caught() -> None:
     ]
 )
 def test_hostile_reviews_render_without_markup(dataset: Path, raws: list[bytes]) -> None:
-    hostile = hostile_review(dataset, raws)
-    for page in pages_of(dataset, hostile):
+    html, downloads = rendered(dataset, hostile_review(dataset, raws))
+    for page in html:
         assert_nothing_injected(page)
-    for name, text in downloads_of(dataset, hostile).items():
+    for name, text in downloads.items():
         assert_inert_data(name, text)
 
 
